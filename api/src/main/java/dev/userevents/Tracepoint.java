@@ -1,0 +1,45 @@
+package dev.userevents;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method whose calls become a Linux user_event when the userevents agent is attached
+ * ({@code java -javaagent:userevents-agent.jar ...}). Without the agent this annotation does nothing.
+ *
+ * <p>On each call the woven method checks one bit of native memory that the kernel sets while a tracer
+ * (ftrace, perf, eBPF) has the event enabled; only then are the arguments encoded and written. Each
+ * parameter becomes a field named after it (compile with {@code javac -parameters}, else {@code arg0},
+ * {@code arg1}, ...):
+ * <table>
+ *   <caption>Parameter types and their event fields</caption>
+ *   <tr><th>Java</th><th>field</th></tr>
+ *   <tr><td>boolean</td><td>u8 (0 or 1)</td></tr>
+ *   <tr><td>byte, short, int, long</td><td>s8, s16, s32, s64</td></tr>
+ *   <tr><td>char</td><td>u16 (the UTF-16 code unit)</td></tr>
+ *   <tr><td>float, double</td><td>__rel_loc char[] holding the decimal text (the kernel has no floats)</td></tr>
+ *   <tr><td>String, enum (its name), any other object ({@code String.valueOf})</td>
+ *       <td>__rel_loc char[], UTF-8, bounded in length; null is "(null)"</td></tr>
+ * </table>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Tracepoint {
+    /**
+     * The event name, a C identifier ({@code [A-Za-z_][A-Za-z0-9_]*}). When empty the name is
+     * {@code <SimpleClassName>_<methodName>} (nested classes joined with '_'), other characters replaced by
+     * '_'; overloads of one method get {@code _2}, {@code _3}, ... in the order of their descriptors.
+     */
+    String name() default "";
+
+    /**
+     * Also emit an exit event, named {@code <name>_exit}, when the method returns or throws: the return
+     * value as field {@code ret}, the duration in nanoseconds as {@code duration_ns} and the exception class
+     * name as {@code thrown} (empty on a normal return).
+     */
+    boolean exit() default false;
+}

@@ -1,0 +1,286 @@
+package dev.userevents.shim;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An immutable event description: a name and typed fields, rendered as the command string
+ * {@code "name type field;type field"} that {@code DIAG_IOCSREG} takes.
+ *
+ * <pre>{@code EventFormat.named("order").s32("id").s64("cents").string("customer")}</pre>
+ *
+ * Every {@code with} step returns a new format and refuses, with a message naming the problem, what the
+ * kernel would refuse: names that are not C identifiers (perf and ftrace filters need them),
+ * {@code char[N]} outside 1..1024, duplicate field names, a command of 512 bytes or more.
+ */
+public final class EventFormat {
+    /** Longest event name accepted here; tracefs folder names and perf's parser stay happy below this. */
+    public static final int MAX_NAME_LENGTH = 255;
+
+    private final String name;
+    private final List<Field> fields;
+
+    private EventFormat(String name, List<Field> fields) {
+        this.name = name;
+        this.fields = fields;
+    }
+
+    /** One field of the format. */
+    public static final class Field {
+        private final FieldType type;
+        private final String name;
+        private final int arrayLength;
+
+        Field(FieldType type, String name, int arrayLength) {
+            this.type = type;
+            this.name = name;
+            this.arrayLength = arrayLength;
+        }
+
+        public FieldType type() {
+            return type;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        /** N of {@code char[N]}; 0 for other types. */
+        public int arrayLength() {
+            return arrayLength;
+        }
+
+        /** Bytes this field takes in the fixed part of the payload. */
+        public int size() {
+            return type == FieldType.CHAR_ARRAY ? arrayLength : type.size();
+        }
+
+        String declaration() {
+            if (type == FieldType.CHAR_ARRAY) {
+                return "char[" + arrayLength + "] " + name;
+            }
+            return type.kernelName() + " " + name;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Field)) {
+                return false;
+            }
+            Field other = (Field) o;
+            return type == other.type && name.equals(other.name) && arrayLength == other.arrayLength;
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(type, name, arrayLength);
+        }
+
+        @Override
+        public String toString() {
+            return declaration();
+        }
+    }
+
+    /** Starts a format with no fields. */
+    public static EventFormat named(String name) {
+        requireIdentifier(name, "event name", MAX_NAME_LENGTH);
+        return new EventFormat(name, Collections.emptyList());
+    }
+
+    public EventFormat s8(String field) {
+        return with(FieldType.S8, field);
+    }
+
+    public EventFormat u8(String field) {
+        return with(FieldType.U8, field);
+    }
+
+    public EventFormat s16(String field) {
+        return with(FieldType.S16, field);
+    }
+
+    public EventFormat u16(String field) {
+        return with(FieldType.U16, field);
+    }
+
+    public EventFormat s32(String field) {
+        return with(FieldType.S32, field);
+    }
+
+    public EventFormat u32(String field) {
+        return with(FieldType.U32, field);
+    }
+
+    public EventFormat s64(String field) {
+        return with(FieldType.S64, field);
+    }
+
+    public EventFormat u64(String field) {
+        return with(FieldType.U64, field);
+    }
+
+    /** A UTF-8, NUL-terminated string as {@code __rel_loc char[]}. */
+    public EventFormat string(String field) {
+        return with(FieldType.REL_LOC_STRING, field);
+    }
+
+    /** {@code char[length]}: a fixed-size inline array. */
+    public EventFormat charArray(String field, int length) {
+        if (length < 1 || length > UserEventsAbi.MAX_FIELD_ARRAY_SIZE) {
+            throw new IllegalArgumentException("char[" + length + "] " + field + " in event " + name
+                + ": the kernel takes char[N] with N from 1 to " + UserEventsAbi.MAX_FIELD_ARRAY_SIZE);
+        }
+        return add(new Field(FieldType.CHAR_ARRAY, checkedFieldName(field), length));
+    }
+
+    public EventFormat with(FieldType type, String field) {
+        if (type == FieldType.CHAR_ARRAY) {
+            throw new IllegalArgumentException("char arrays need a length: use charArray(\"" + field + "\", N)");
+        }
+        return add(new Field(type, checkedFieldName(field), 0));
+    }
+
+    private String checkedFieldName(String field) {
+        requireIdentifier(field, "field name in event " + name, MAX_NAME_LENGTH);
+        for (Field existing : fields) {
+            if (existing.name.equals(field)) {
+                throw new IllegalArgumentException("field '" + field + "' appears twice in event " + name);
+            }
+        }
+        if (field.startsWith("common_")) {
+            throw new IllegalArgumentException("field '" + field + "' in event " + name
+                + ": names starting with common_ belong to the kernel's own header fields");
+        }
+        return field;
+    }
+
+    private EventFormat add(Field field) {
+        List<Field> next = new ArrayList<>(fields.size() + 1);
+        next.addAll(fields);
+        next.add(field);
+        EventFormat format = new EventFormat(name, Collections.unmodifiableList(next));
+        int length = format.command().getBytes(StandardCharsets.UTF_8).length;
+        if (length >= UserEventsAbi.MAX_EVENT_DESC) {
+            throw new IllegalArgumentException("event " + name + " would be described by " + length
+                + " bytes; the kernel takes at most " + (UserEventsAbi.MAX_EVENT_DESC - 1)
+                + " (MAX_EVENT_DESC): use shorter field names or fewer fields");
+        }
+        return format;
+    }
+
+    /** Same fields under another name (for resolving name clashes). */
+    public EventFormat renamed(String newName) {
+        requireIdentifier(newName, "event name", MAX_NAME_LENGTH);
+        EventFormat format = new EventFormat(newName, fields);
+        if (format.command().length() >= UserEventsAbi.MAX_EVENT_DESC) {
+            throw new IllegalArgumentException("event " + newName + ": description too long");
+        }
+        return format;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<Field> fields() {
+        return fields;
+    }
+
+    /** Bytes of the fixed part of a payload (after the write index, before dynamic data). */
+    public int fixedSize() {
+        int size = 0;
+        for (Field field : fields) {
+            size += field.size();
+        }
+        return size;
+    }
+
+    /** The command string of {@code DIAG_IOCSREG}: {@code "name type a;type b"}. */
+    public String command() {
+        if (fields.isEmpty()) {
+            return name;
+        }
+        StringBuilder command = new StringBuilder(name).append(' ');
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                command.append(';');
+            }
+            command.append(fields.get(i).declaration());
+        }
+        return command.toString();
+    }
+
+    /** Turns any text into a valid event or field name: other characters become '_', a leading digit gets '_'. */
+    public static String sanitize(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 1);
+        for (int i = 0; i < text.length() && out.length() < MAX_NAME_LENGTH; i++) {
+            char c = text.charAt(i);
+            out.append(isIdentifierPart(c) ? c : '_');
+        }
+        if (out.length() == 0 || (out.charAt(0) >= '0' && out.charAt(0) <= '9')) {
+            out.insert(0, '_');
+        }
+        if (out.length() > MAX_NAME_LENGTH) {
+            out.setLength(MAX_NAME_LENGTH);
+        }
+        return out.toString();
+    }
+
+    static void requireIdentifier(String text, String what, int maxLength) {
+        if (text == null || text.isEmpty()) {
+            throw new IllegalArgumentException(what + " is empty");
+        }
+        if (text.length() > maxLength) {
+            throw new IllegalArgumentException(what + " '" + text + "' is " + text.length()
+                + " characters long; at most " + maxLength);
+        }
+        char first = text.charAt(0);
+        if (first >= '0' && first <= '9') {
+            throw new IllegalArgumentException(what + " '" + text + "' starts with a digit; use [A-Za-z_][A-Za-z0-9_]*");
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!isIdentifierPart(text.charAt(i))) {
+                throw new IllegalArgumentException(what + " '" + text + "' has '" + text.charAt(i)
+                    + "' at index " + i + "; use [A-Za-z_][A-Za-z0-9_]* (ftrace filters and perf need C identifiers)");
+            }
+        }
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+
+    /** Two formats are the same event when name and fields match. */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof EventFormat)) {
+            return false;
+        }
+        EventFormat other = (EventFormat) o;
+        return name.equals(other.name) && fields.equals(other.fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, fields);
+    }
+
+    @Override
+    public String toString() {
+        return command();
+    }
+
+    static Set<String> fieldNames(EventFormat format) {
+        Set<String> names = new HashSet<>();
+        for (Field field : format.fields) {
+            names.add(field.name);
+        }
+        return names;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.userevents.shim;
+
+/**
+ * The name is already registered with another format ({@code EADDRINUSE}): by an earlier run of this
+ * program that persisted it, or by another process that registered it first.
+ */
+public final class FormatConflictException extends RegistrationException {
+    private static final long serialVersionUID = 1L;
+
+    public FormatConflictException(String eventName, String command) {
+        super(eventName, Errno.EADDRINUSE, "event " + eventName + " already exists with another format than '"
+            + command + "': rename the probe, delete the old event (when nothing uses it: "
+            + "echo '!u:" + eventName + "' >> /sys/kernel/tracing/dynamic_events), or register with "
+            + "USER_EVENT_REG_MULTI_FORMAT (Linux 6.10+)");
+    }
+}

@@ -1,0 +1,192 @@
+package dev.userevents.shim;
+
+import com.sun.jna.Memory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * One open {@code user_events_data} file: registers events, writes them, unregisters them.
+ *
+ * <p>Write indexes belong to the open file (the kernel keeps them in the file's private data), so every
+ * write of an event must go through the file that registered it. Several files may be open in one
+ * process; each has its own indexes.
+ */
+public final class UserEventsDataFile implements AutoCloseable {
+    private final Path path;
+    private final int fd;
+    private volatile boolean closed;
+
+    private UserEventsDataFile(Path path, int fd) {
+        this.path = path;
+        this.fd = fd;
+    }
+
+    /** Opens {@code user_events_data} of the tracefs that offers it. */
+    public static UserEventsDataFile open() throws UserEventsUnavailableException {
+        return open(Tracefs.locate());
+    }
+
+    public static UserEventsDataFile open(Tracefs tracefs) throws UserEventsUnavailableException {
+        Path path = tracefs.dataFile();
+        int fd = Libc.open(path.toString(), Libc.O_RDWR | Libc.O_CLOEXEC);
+        if (fd >= 0) {
+            return new UserEventsDataFile(path, fd);
+        }
+        int errno = Libc.errno();
+        switch (errno) {
+            case Errno.EACCES:
+            case Errno.EPERM:
+                throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.PERMISSION_DENIED,
+                    "cannot open " + path + " for writing: " + Errno.describe(errno) + "; run as root, or grant "
+                        + "this user access: mount tracefs with gid=<group> (e.g. 'mount -o remount,gid=tracing "
+                        + tracefs.root() + "') and 'chmod g+rw " + path + "', then add the user to that group");
+            case Errno.ENOENT:
+                throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.KERNEL_WITHOUT_USER_EVENTS,
+                    path + " does not exist: the kernel lacks CONFIG_USER_EVENTS (Linux 6.4+ has it as an option)");
+            default:
+                throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.OPEN_FAILED,
+                    "cannot open " + path + ": " + Errno.describe(errno));
+        }
+    }
+
+    /**
+     * Registers {@code format} with its enable word. {@code flags} may hold {@link UserEventsAbi#REG_PERSIST}
+     * and {@link UserEventsAbi#REG_MULTI_FORMAT}; a kernel that predates a flag answers EINVAL, and the
+     * registration is retried without flags ({@link Registration#flags()} tells what stuck).
+     */
+    public Registration register(EventFormat format, EnableWord word, int flags) throws RegistrationException {
+        ensureOpen(format.name());
+        try {
+            return new Registration(format, word, registerOnce(format, word, flags), flags);
+        } catch (RegistrationException e) {
+            if (e.errno() != Errno.EINVAL || flags == 0) {
+                throw e;
+            }
+            return new Registration(format, word, registerOnce(format, word, 0), 0);
+        }
+    }
+
+    public Registration register(EventFormat format, EnableWord word) throws RegistrationException {
+        return register(format, word, 0);
+    }
+
+    private int registerOnce(EventFormat format, EnableWord word, int flags) throws RegistrationException {
+        String command = format.command();
+        byte[] commandBytes = command.getBytes(StandardCharsets.UTF_8);
+        Memory text = new Memory(commandBytes.length + 1L);
+        text.write(0, commandBytes, 0, commandBytes.length);
+        text.setByte(commandBytes.length, (byte) 0);
+
+        Memory reg = new Memory(UserEventsAbi.UserReg.LENGTH);
+        reg.clear();
+        reg.setInt(UserEventsAbi.UserReg.SIZE_OFFSET, UserEventsAbi.UserReg.LENGTH);
+        reg.setByte(UserEventsAbi.UserReg.ENABLE_BIT_OFFSET, (byte) word.bit());
+        reg.setByte(UserEventsAbi.UserReg.ENABLE_SIZE_OFFSET, (byte) word.size());
+        reg.setShort(UserEventsAbi.UserReg.FLAGS_OFFSET, (short) flags);
+        reg.setLong(UserEventsAbi.UserReg.ENABLE_ADDR_OFFSET, word.address());
+        reg.setLong(UserEventsAbi.UserReg.NAME_ARGS_OFFSET, com.sun.jna.Pointer.nativeValue(text));
+
+        int result = Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSREG, com.sun.jna.Pointer.nativeValue(reg));
+        if (result < 0) {
+            int errno = Libc.errno();
+            throw registrationError(format, word, flags, errno);
+        }
+        int writeIndex = reg.getInt(UserEventsAbi.UserReg.WRITE_INDEX_OFFSET);
+        // Keep both buffers reachable until the kernel has copied them.
+        java.lang.ref.Reference.reachabilityFence(text);
+        return writeIndex;
+    }
+
+    private static RegistrationException registrationError(EventFormat format, EnableWord word, int flags, int errno) {
+        String name = format.name();
+        switch (errno) {
+            case Errno.EADDRINUSE:
+                return new FormatConflictException(name, format.command());
+            case Errno.EINVAL:
+                return new RegistrationException(name, errno, "kernel refused event " + name + " ('" + format.command()
+                    + "', " + word + ", flags " + flags + "): EINVAL; check the field types and the enable word "
+                    + "(size 4 or 8, bit within it, naturally aligned)");
+            case Errno.EFAULT:
+                return new RegistrationException(name, errno, "kernel could not access the enable word of event "
+                    + name + " (" + word + "): EFAULT; the address must be mapped and writable");
+            case Errno.EPERM:
+            case Errno.EACCES:
+                return new RegistrationException(name, errno, "kernel refused event " + name + ": "
+                    + Errno.describe(errno) + "; persistent events need CAP_PERFMON or root");
+            case Errno.E2BIG:
+                return new RegistrationException(name, errno, "event " + name + " description is too long: "
+                    + Errno.describe(errno));
+            default:
+                return new RegistrationException(name, errno, "kernel refused event " + name + ": "
+                    + Errno.describe(errno));
+        }
+    }
+
+    /**
+     * Stops the kernel updating {@code word} ({@code DIAG_IOCSUNREG}). After this returns the memory may be
+     * reused. The event itself lives on while other registrations or tracers hold it.
+     */
+    public void unregister(EnableWord word) throws RegistrationException {
+        ensureOpen("(unregister)");
+        Memory unreg = new Memory(UserEventsAbi.UserUnreg.LENGTH);
+        unreg.clear();
+        unreg.setInt(UserEventsAbi.UserUnreg.SIZE_OFFSET, UserEventsAbi.UserUnreg.LENGTH);
+        unreg.setByte(UserEventsAbi.UserUnreg.DISABLE_BIT_OFFSET, (byte) word.bit());
+        unreg.setLong(UserEventsAbi.UserUnreg.DISABLE_ADDR_OFFSET, word.address());
+        if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSUNREG, com.sun.jna.Pointer.nativeValue(unreg)) < 0) {
+            int errno = Libc.errno();
+            throw new RegistrationException("", errno, "unregister of " + word + " failed: " + Errno.describe(errno));
+        }
+    }
+
+    /**
+     * Deletes an event by name ({@code DIAG_IOCSDEL}). The kernel answers EBUSY while anything still
+     * references it (a registration or an enabled tracer).
+     */
+    public void delete(String eventName) throws RegistrationException {
+        ensureOpen(eventName);
+        byte[] nameBytes = eventName.getBytes(StandardCharsets.UTF_8);
+        Memory text = new Memory(nameBytes.length + 1L);
+        text.write(0, nameBytes, 0, nameBytes.length);
+        text.setByte(nameBytes.length, (byte) 0);
+        if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSDEL, com.sun.jna.Pointer.nativeValue(text)) < 0) {
+            int errno = Libc.errno();
+            throw new RegistrationException(eventName, errno, "delete of event " + eventName + " failed: "
+                + Errno.describe(errno) + (errno == Errno.EBUSY ? " (still registered or enabled)" : ""));
+        }
+    }
+
+    /**
+     * Writes one event, {@code [u32 write_index][payload]}, from native memory: one {@code write()} system
+     * call, no allocation. Returns the bytes written or {@code -errno}. {@code -EBADF} means no tracer has
+     * the event enabled right now (the normal race after a tracer detaches), not a broken file.
+     */
+    public long write(long address, int length) {
+        long written = Libc.write(fd, address, length);
+        return written >= 0 ? written : -Libc.errno();
+    }
+
+    /** The file descriptor, for a caller that wraps it in another write path. Owned by this object. */
+    public int fd() {
+        return fd;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    private void ensureOpen(String eventName) throws RegistrationException {
+        if (closed) {
+            throw new RegistrationException(eventName, Errno.EBADF, path + " is closed");
+        }
+    }
+
+    /** Closes the file: the kernel drops every registration made through it. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Libc.close(fd);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package dev.userevents.shim.hotpath;
+
+import java.lang.reflect.Field;
+import sun.misc.Unsafe;
+
+/**
+ * {@code sun.misc.Unsafe}: the fallback when {@code jdk.internal.misc} is not exported to us. JDK 24+
+ * prints a deprecation warning on its first memory access, which is why the agent avoids it.
+ * Volatile loads: sun.misc.Unsafe has no opaque variant; on x86-64 a volatile load is the same plain
+ * load instruction.
+ */
+final class MiscUnsafeAccess {
+    private static final Unsafe UNSAFE = theUnsafe();
+
+    private MiscUnsafeAccess() {
+    }
+
+    private static Unsafe theUnsafe() {
+        try {
+            Field field = Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return (Unsafe) field.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static int lvInt(long address) {
+        return UNSAFE.getIntVolatile(null, address);
+    }
+
+    static long lvLong(long address) {
+        return UNSAFE.getLongVolatile(null, address);
+    }
+
+    static void svInt(long address, int value) {
+        UNSAFE.putIntVolatile(null, address, value);
+    }
+
+    static void svLong(long address, long value) {
+        UNSAFE.putLongVolatile(null, address, value);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.userevents.shim.hotpath;
+
+/**
+ * Loads and stores of native words by absolute address: the enable words the kernel writes.
+ *
+ * <p><b>Ordering.</b> The kernel sets and clears the enable bit with atomic bit operations from another
+ * context at any time ({@code user_event_enabler_write()} in {@code kernel/trace/trace_events_user.c}).
+ * The probe only needs to observe the change eventually and must not be allowed to cache the word in a
+ * register across loop iterations, so it reads with an <em>opaque</em> load: on x86-64 and arm64 that is
+ * a plain load instruction the JIT may not hoist or eliminate. No other data is published through the
+ * word, so no acquire ordering is needed: the payload is the application's own arguments.
+ *
+ * <p><b>Access.</b> {@code jdk.internal.misc.Unsafe} gives opaque loads without the JDK 24+ warning
+ * that {@code sun.misc.Unsafe} memory access prints. The agent exports {@code jdk.internal.misc} to this
+ * class's module through {@code Instrumentation.redefineModule} before first use; without that export
+ * (a plain library user on JDK 17) {@code sun.misc.Unsafe}'s volatile loads are used instead.
+ * The choice is a static final constant, so the JIT compiles away the branch.
+ */
+public final class NativeWords {
+    private static final boolean INTERNAL_UNSAFE = internalUnsafeAccessible();
+
+    private NativeWords() {
+    }
+
+    /** Opaque load of the 4-byte native-endian word at {@code address}. */
+    public static int loInt(long address) {
+        if (INTERNAL_UNSAFE) {
+            return InternalUnsafeAccess.loInt(address);
+        }
+        return MiscUnsafeAccess.lvInt(address);
+    }
+
+    /** Opaque load of the 8-byte native-endian word at {@code address}. */
+    public static long loLong(long address) {
+        if (INTERNAL_UNSAFE) {
+            return InternalUnsafeAccess.loLong(address);
+        }
+        return MiscUnsafeAccess.lvLong(address);
+    }
+
+    /** Volatile store; used for words no kernel writes (dry runs, tests), never for registered words. */
+    public static void svInt(long address, int value) {
+        if (INTERNAL_UNSAFE) {
+            InternalUnsafeAccess.svInt(address, value);
+        } else {
+            MiscUnsafeAccess.svInt(address, value);
+        }
+    }
+
+    public static void svLong(long address, long value) {
+        if (INTERNAL_UNSAFE) {
+            InternalUnsafeAccess.svLong(address, value);
+        } else {
+            MiscUnsafeAccess.svLong(address, value);
+        }
+    }
+
+    /** Which access this JVM uses, for status output: "jdk.internal.misc.Unsafe" or "sun.misc.Unsafe". */
+    public static String accessName() {
+        return INTERNAL_UNSAFE ? "jdk.internal.misc.Unsafe" : "sun.misc.Unsafe";
+    }
+
+    private static boolean internalUnsafeAccessible() {
+        if (Boolean.getBoolean("userevents.forceMiscUnsafe")) {
+            return false;
+        }
+        try {
+            Module javaBase = Object.class.getModule();
+            if (!javaBase.isExported("jdk.internal.misc", NativeWords.class.getModule())) {
+                return false;
+            }
+            InternalUnsafeAccess.loInt(InternalUnsafeAccess.probeAddress());
+            return true;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+}
