@@ -3,6 +3,7 @@ package dev.userevents.shim;
 import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One open {@code user_events_data} file: registers events, writes them, unregisters them.
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 public final class UserEventsDataFile implements AutoCloseable {
     private final Path path;
     private final int fd;
+    private final LongAdder writesNobodyTraced = new LongAdder();
     private volatile boolean closed;
 
     private UserEventsDataFile(Path path, int fd) {
@@ -163,7 +165,19 @@ public final class UserEventsDataFile implements AutoCloseable {
      */
     public long write(long address, int length) {
         long written = Libc.write(fd, address, length);
-        return written >= 0 ? written : -Libc.errno();
+        if (written >= 0) {
+            return written;
+        }
+        int errno = Libc.errno();
+        if (errno == Errno.EBADF) {
+            writesNobodyTraced.increment();
+        }
+        return -errno;
+    }
+
+    /** Writes answered EBADF because no tracer had the event enabled at that instant: expected, not errors. */
+    public long writesNobodyTraced() {
+        return writesNobodyTraced.sum();
     }
 
     /** The file descriptor, for a caller that wraps it in another write path. Owned by this object. */
