@@ -216,14 +216,17 @@ public final class EventFormat {
         return command.toString();
     }
 
-    /** Turns any text into a valid event or field name: other characters become '_', a leading digit gets '_'. */
+    /**
+     * Turns any text into a valid event or field name: other characters become '_', a leading digit or a
+     * leading {@code common_} (reserved for the kernel's header fields) gets '_'.
+     */
     public static String sanitize(String text) {
         StringBuilder out = new StringBuilder(text.length() + 1);
         for (int i = 0; i < text.length() && out.length() < MAX_NAME_LENGTH; i++) {
             char c = text.charAt(i);
             out.append(isIdentifierPart(c) ? c : '_');
         }
-        if (out.length() == 0 || (out.charAt(0) >= '0' && out.charAt(0) <= '9')) {
+        if (out.length() == 0 || (out.charAt(0) >= '0' && out.charAt(0) <= '9') || out.indexOf("common_") == 0) {
             out.insert(0, '_');
         }
         if (out.length() > MAX_NAME_LENGTH) {
