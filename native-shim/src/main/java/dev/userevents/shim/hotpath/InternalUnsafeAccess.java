@@ -10,6 +10,7 @@ import jdk.internal.misc.Unsafe;
 final class InternalUnsafeAccess {
     private static final Unsafe UNSAFE = Unsafe.getUnsafe();
     private static final long PROBE = UNSAFE.allocateMemory(8);
+    private static final long BUFFER_ADDRESS = UNSAFE.objectFieldOffset(java.nio.Buffer.class, "address");
 
     private InternalUnsafeAccess() {
     }
@@ -28,6 +29,10 @@ final class InternalUnsafeAccess {
 
     static void svInt(long address, int value) {
         UNSAFE.putIntVolatile(null, address, value);
+    }
+
+    static long bufferAddress(java.nio.ByteBuffer direct) {
+        return UNSAFE.getLong(direct, BUFFER_ADDRESS);
     }
 
     static void svLong(long address, long value) {

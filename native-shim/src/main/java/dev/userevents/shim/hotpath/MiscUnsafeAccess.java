@@ -11,6 +11,7 @@ import sun.misc.Unsafe;
  */
 final class MiscUnsafeAccess {
     private static final Unsafe UNSAFE = theUnsafe();
+    private static final long BUFFER_ADDRESS = bufferAddressOffset();
 
     private MiscUnsafeAccess() {
     }
@@ -23,6 +24,18 @@ final class MiscUnsafeAccess {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    private static long bufferAddressOffset() {
+        try {
+            return UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+        } catch (NoSuchFieldException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static long bufferAddress(java.nio.ByteBuffer direct) {
+        return UNSAFE.getLong(direct, BUFFER_ADDRESS);
     }
 
     static int lvInt(long address) {

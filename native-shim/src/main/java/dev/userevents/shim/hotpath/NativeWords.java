@@ -55,6 +55,20 @@ public final class NativeWords {
         }
     }
 
+    /**
+     * A direct buffer's native address: the start of its memory, for system calls that take a pointer.
+     * The buffer must stay reachable while the address is used.
+     */
+    public static long addressOf(java.nio.ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer: " + direct);
+        }
+        if (INTERNAL_UNSAFE) {
+            return InternalUnsafeAccess.bufferAddress(direct);
+        }
+        return MiscUnsafeAccess.bufferAddress(direct);
+    }
+
     /** Which access this JVM uses, for status output: "jdk.internal.misc.Unsafe" or "sun.misc.Unsafe". */
     public static String accessName() {
         return INTERNAL_UNSAFE ? "jdk.internal.misc.Unsafe" : "sun.misc.Unsafe";

@@ -1,0 +1,154 @@
+package dev.userevents.agent;
+
+import java.io.File;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
+
+/**
+ * The agent's front door: premain ({@code -javaagent}), agentmain (attach) and main (the CLI).
+ *
+ * <p>Does as little as possible and never throws. The agent jar holds two parts:
+ * <ul>
+ *   <li>at its root, the per-call runtime ({@code dev.userevents.agent.runtime},
+ *       {@code dev.userevents.shim.hotpath}): appended to the bootstrap class path, so woven code in any
+ *       class loader can reach it; it depends on nothing but the JDK;</li>
+ *   <li>{@code inst/userevents-impl.jar}: weaving, registration, Byte Buddy and JNA, loaded by an isolated
+ *       class loader whose parent is the platform loader, so the application's own Byte Buddy or JNA
+ *       (any version) never meets ours.</li>
+ * </ul>
+ * It also grants the runtime what it needs from {@code java.base} through {@code Instrumentation}
+ * instead of command-line flags: {@code jdk.internal.misc} (enable-word loads without the JDK 24+
+ * {@code sun.misc.Unsafe} warning), {@code java.io} and {@code sun.nio.ch} (a FileChannel on the
+ * user_events descriptor), and native access for the isolated loader (JNA without the JDK 24+ warning).
+ */
+public final class AgentPremain {
+    private static final String IMPL_JAR = "inst/userevents-impl.jar";
+    private static final String INSTALLER = "dev.userevents.agent.install.AgentInstaller";
+    private static final String CLI = "dev.userevents.agent.cli.Cli";
+
+    private AgentPremain() {
+    }
+
+    public static void premain(String agentArgument, Instrumentation instrumentation) {
+        start(agentArgument, instrumentation, false);
+    }
+
+    public static void agentmain(String agentArgument, Instrumentation instrumentation) {
+        start(agentArgument, instrumentation, true);
+    }
+
+    /** {@code java -jar userevents-agent.jar <command>}. */
+    public static void main(String[] args) throws Exception {
+        ClassLoader loader = implementationLoader(AgentPremain.class.getClassLoader());
+        Method main = Class.forName(CLI, true, loader).getMethod("main", String[].class);
+        try {
+            main.invoke(null, (Object) args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    private static void start(String agentArgument, Instrumentation instrumentation, boolean attached) {
+        try {
+            File jar = agentJar();
+            if (jar != null && jar.isFile()) {
+                BootstrapRuntime.define(instrumentation, jar);
+            }
+            grantJavaBaseAccess(instrumentation);
+            ClassLoader loader = implementationLoader(ClassLoader.getPlatformClassLoader());
+            enableNativeAccess(instrumentation, loader);
+            Class.forName(INSTALLER, true, loader)
+                .getMethod("install", Instrumentation.class, String.class, boolean.class)
+                .invoke(null, instrumentation, agentArgument, attached);
+        } catch (Throwable e) {
+            try {
+                System.err.println("[userevents] ERROR agent did not start: " + e + "; the application runs untraced");
+            } catch (Throwable ignored) {
+                // nothing more we can do without harming the application
+            }
+        }
+    }
+
+    private static File agentJar() {
+        try {
+            URL location = AgentPremain.class.getProtectionDomain().getCodeSource().getLocation();
+            return new File(location.toURI());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /**
+     * The loader of weaving, registration, Byte Buddy and JNA: the nested jar, copied to a temporary file
+     * (deleted at exit). Run from a class folder (tests), there is no nested jar and the caller's loader
+     * is used as it is.
+     */
+    static ClassLoader implementationLoader(ClassLoader parent) throws Exception {
+        ClassLoader own = AgentPremain.class.getClassLoader();
+        URL nested = own == null ? null : own.getResource(IMPL_JAR);
+        if (nested == null) {
+            File jar = agentJar();
+            if (jar != null && jar.isFile()) {
+                try (JarFile file = new JarFile(jar)) {
+                    if (file.getEntry(IMPL_JAR) != null) {
+                        nested = new URL("jar:" + jar.toURI() + "!/" + IMPL_JAR);
+                    }
+                }
+            }
+        }
+        if (nested == null) {
+            return own;
+        }
+        Path copy = Files.createTempFile("userevents-impl-", ".jar");
+        copy.toFile().deleteOnExit();
+        try (InputStream in = nested.openStream()) {
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new URLClassLoader(new URL[] {copy.toUri().toURL()}, parent);
+    }
+
+    private static void grantJavaBaseAccess(Instrumentation instrumentation) throws ClassNotFoundException {
+        Module javaBase = Object.class.getModule();
+        Module runtime = Class.forName(BootstrapRuntime.PROBE_CLASS, false, null).getModule();
+        Map<String, Set<Module>> exports = new HashMap<>();
+        exports.put("jdk.internal.misc", Collections.singleton(runtime));
+        exports.put("sun.nio.ch", Collections.singleton(runtime));
+        Map<String, Set<Module>> opens = new HashMap<>();
+        opens.put("java.io", Collections.singleton(runtime));
+        opens.put("java.lang", Collections.singleton(AgentPremain.class.getModule()));
+        instrumentation.redefineModule(javaBase, Collections.emptySet(), exports, opens,
+            Collections.emptySet(), Collections.emptyMap());
+    }
+
+    /**
+     * JDK 22+ warns when JNI code loads a library from a module without native access; grant it to the
+     * isolated loader (where JNA lives) as {@code --enable-native-access} would. Older JDKs have no such
+     * check, and the method does not exist there.
+     */
+    private static void enableNativeAccess(Instrumentation instrumentation, ClassLoader loader) {
+        if (loader == null) {
+            return;
+        }
+        try {
+            Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
+            grant.setAccessible(true);
+            grant.invoke(loader.getUnnamedModule());
+        } catch (NoSuchMethodException e) {
+            // JDK 17-21: no native-access checks
+        } catch (Throwable e) {
+            System.err.println("[userevents] WARN could not grant native access to the agent's loader (" + e
+                + "); JDK 24+ may print a native-access warning for JNA");
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package dev.userevents.agent;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Puts the per-call runtime into the bootstrap class loader, where woven code of every class loader finds it.
+ *
+ * <p>Classes are defined one by one with {@code jdk.internal.misc.Unsafe.defineClass} (the package
+ * exported to us through {@code Instrumentation}) rather than by appending the jar to the bootstrap
+ * search path: an appended boot class path makes the JVM print "Sharing is only supported for boot
+ * loader classes because bootstrap classpath has been appended" and lose class-data sharing for the
+ * application's classes. Appending stays as the fallback.
+ */
+final class BootstrapRuntime {
+    static final String PROBE_CLASS = "dev.userevents.shim.hotpath.NativeWords";
+    private static final String[] PACKAGES = {"dev/userevents/agent/runtime/", "dev/userevents/shim/hotpath/"};
+
+    private BootstrapRuntime() {
+    }
+
+    static void define(Instrumentation instrumentation, File agentJar) throws IOException {
+        try (JarFile jar = new JarFile(agentJar)) {
+            Map<String, byte[]> classes = runtimeClasses(jar);
+            try {
+                defineWithUnsafe(instrumentation, classes);
+                return;
+            } catch (Throwable e) {
+                if (isDefined()) {
+                    throw new IllegalStateException("the agent runtime is half defined in the bootstrap loader", e);
+                }
+            }
+        }
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
+    }
+
+    private static boolean isDefined() {
+        try {
+            Class.forName(PROBE_CLASS, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, byte[]> runtimeClasses(JarFile jar) throws IOException {
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+            JarEntry entry = entries.nextElement();
+            String name = entry.getName();
+            if (!name.endsWith(".class") || name.endsWith("package-info.class") || !inRuntimePackage(name)) {
+                continue;
+            }
+            try (InputStream in = jar.getInputStream(entry)) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                in.transferTo(bytes);
+                classes.put(name.substring(0, name.length() - ".class".length()).replace('/', '.'), bytes.toByteArray());
+            }
+        }
+        return classes;
+    }
+
+    private static boolean inRuntimePackage(String entryName) {
+        for (String runtimePackage : PACKAGES) {
+            if (entryName.startsWith(runtimePackage) && entryName.indexOf('/', runtimePackage.length()) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Defines each class in the bootstrap loader. A class whose supertype is not defined yet fails with
+     * NoClassDefFoundError and is retried after the others.
+     */
+    private static void defineWithUnsafe(Instrumentation instrumentation, Map<String, byte[]> classes) throws Exception {
+        Module javaBase = Object.class.getModule();
+        instrumentation.redefineModule(javaBase, Collections.emptySet(),
+            Collections.singletonMap("jdk.internal.misc", Collections.singleton(BootstrapRuntime.class.getModule())),
+            Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
+        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+        Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+            ClassLoader.class, java.security.ProtectionDomain.class);
+        List<String> pending = new ArrayList<>(classes.keySet());
+        while (!pending.isEmpty()) {
+            List<String> failed = new ArrayList<>();
+            Throwable lastFailure = null;
+            for (String name : pending) {
+                byte[] bytes = classes.get(name);
+                try {
+                    defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    if (e.getCause() instanceof NoClassDefFoundError) {
+                        failed.add(name);
+                        lastFailure = e.getCause();
+                    } else if (!(e.getCause() instanceof LinkageError && isDefinedAlready(name))) {
+                        throw e;
+                    }
+                }
+            }
+            if (failed.size() == pending.size()) {
+                throw new IllegalStateException("cannot define " + failed + " in the bootstrap loader", lastFailure);
+            }
+            pending = failed;
+        }
+    }
+
+    private static boolean isDefinedAlready(String name) {
+        try {
+            Class.forName(name, false, null);
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** For tests: which classes would be defined from a jar. */
+    static Map<String, Integer> describe(JarFile jar) throws IOException {
+        Map<String, Integer> sizes = new HashMap<>();
+        for (Map.Entry<String, byte[]> entry : runtimeClasses(jar).entrySet()) {
+            sizes.put(entry.getKey(), entry.getValue().length);
+        }
+        return sizes;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.userevents.agent.install;
+
+import dev.userevents.agent.config.AgentOptions;
+import dev.userevents.agent.registry.EventBackend;
+import dev.userevents.agent.registry.KernelBackend;
+import dev.userevents.agent.registry.LocalBackend;
+import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.weave.ProbeDefinitions;
+import dev.userevents.agent.weave.TracepointTransformer;
+import dev.userevents.shim.UserEventsUnavailableException;
+import java.lang.instrument.Instrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Starts the agent: reads the options, opens user_events (or the local backend of dry and devnull modes),
+ * installs the transformer and retransforms classes already loaded. Without user_events it logs one line
+ * with the reason and the fix and installs nothing, so the application runs exactly as without the agent.
+ * Never throws.
+ */
+public final class AgentInstaller {
+    private static final String BYTE_BUDDY_SAFE = "net.bytebuddy.safe";
+
+    private AgentInstaller() {
+    }
+
+    /** Entry point from {@code AgentPremain}, through the agent's isolated class loader. */
+    public static void install(Instrumentation instrumentation, String agentArgument, boolean attached) {
+        try {
+            AgentOptions options = AgentOptions.parse(agentArgument, System.getProperties());
+            AgentLog.setLevel(options.logLevel());
+            ProbeRuntime.setMaxStringBytes(options.stringBytes());
+            ProbeRuntime.setMaxEventBytes(Math.min(options.eventBytes(), dev.userevents.agent.runtime.EventRecord.CAPACITY));
+            EventBackend backend = openBackend(options);
+            if (backend == null) {
+                return;
+            }
+            ProbeRegistrar registrar = new ProbeRegistrar(backend);
+            // Our Byte Buddy must not touch sun.misc.Unsafe (JDK 24+ warns). The property is read once, when
+            // our copy initialises; it is restored at once so the application's own Byte Buddy is unaffected.
+            String safe = System.getProperty(BYTE_BUDDY_SAFE);
+            System.setProperty(BYTE_BUDDY_SAFE, "true");
+            try {
+                installTransformer(instrumentation, options, registrar);
+            } finally {
+                if (safe == null) {
+                    System.clearProperty(BYTE_BUDDY_SAFE);
+                } else {
+                    System.setProperty(BYTE_BUDDY_SAFE, safe);
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "userevents-unregister"));
+            AgentLog.info((attached ? "attached: " : "started: ") + backend.describe() + "; "
+                + registrar.probeCount() + " probe(s) in classes loaded so far");
+        } catch (Throwable e) {
+            AgentLog.error("agent did not start: " + e.getMessage() + " (" + e.getClass().getName()
+                + "); the application runs untraced");
+        }
+    }
+
+    private static void installTransformer(Instrumentation instrumentation, AgentOptions options, ProbeRegistrar registrar) {
+        new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new FailureListener())
+                .ignore(ElementMatchers.not(new ClassFilter(options.includes(), options.excludes())))
+                .type(ElementMatchers.declaresMethod(ElementMatchers.isAnnotatedWith(
+                    ElementMatchers.named(ProbeDefinitions.TRACEPOINT))))
+                .transform(new TracepointTransformer(registrar, options.prefix()))
+                .installOn(instrumentation);
+    }
+
+    private static EventBackend openBackend(AgentOptions options) {
+        if (options.mode() != AgentOptions.Mode.KERNEL) {
+            return new LocalBackend(options);
+        }
+        try {
+            return KernelBackend.open(options);
+        } catch (UserEventsUnavailableException e) {
+            AgentLog.warn("user_events unavailable, probes stay off and the application runs untraced: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Reports classes that could not be woven; the class then loads unchanged. */
+    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+            AgentLog.error("could not weave probes into " + typeName + ": " + throwable
+                + "; that class runs untraced");
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            AgentLog.debug("woven " + type.getName() + (loaded ? " (retransformed)" : ""));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.userevents.agent.registry;
+
+import dev.userevents.agent.config.AgentOptions;
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.shim.DataFileEventSink;
+import dev.userevents.shim.EnableWord;
+import dev.userevents.shim.EnableWordArena;
+import dev.userevents.shim.EventFormat;
+import dev.userevents.shim.Registration;
+import dev.userevents.shim.RegistrationException;
+import dev.userevents.shim.Tracefs;
+import dev.userevents.shim.UserEventsAbi;
+import dev.userevents.shim.UserEventsDataFile;
+import dev.userevents.shim.UserEventsUnavailableException;
+import dev.userevents.shim.hotpath.ChannelEventSink;
+import dev.userevents.shim.hotpath.EventSink;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Real user_events: one open {@code user_events_data}, one 4-byte enable word (bit 0) per probe. */
+public final class KernelBackend implements EventBackend {
+    private static final int ENABLE_SIZE = 4;
+    private static final int ENABLE_BIT = 0;
+
+    private final UserEventsDataFile file;
+    private final EnableWordArena arena = new EnableWordArena();
+    private final EventSink sink;
+    private final boolean multiFormat;
+    private final boolean simulateNoMultiFormat;
+    private final List<EnableWord> registered = new ArrayList<>();
+    private boolean flagRefusalLogged;
+
+    private KernelBackend(UserEventsDataFile file, EventSink sink, boolean multiFormat, boolean simulateNoMultiFormat) {
+        this.file = file;
+        this.sink = sink;
+        this.multiFormat = multiFormat;
+        this.simulateNoMultiFormat = simulateNoMultiFormat;
+    }
+
+    /** Opens user_events, or throws with the reason and the fix. */
+    public static KernelBackend open(AgentOptions options) throws UserEventsUnavailableException {
+        Tracefs tracefs = options.tracefs() != null ? Tracefs.at(Paths.get(options.tracefs())) : Tracefs.locate();
+        UserEventsDataFile file = UserEventsDataFile.open(tracefs);
+        EventSink sink = null;
+        if (options.sink() == AgentOptions.Sink.CHANNEL) {
+            sink = ChannelEventSink.wrap(file.fd());
+            if (sink == null) {
+                AgentLog.debug("the JDK refused a FileChannel on user_events_data; writing through JNA instead");
+            }
+        }
+        if (sink == null) {
+            sink = new DataFileEventSink(file);
+        }
+        return new KernelBackend(file, sink, options.multiFormat(), options.simulateNoMultiFormat());
+    }
+
+    @Override
+    public synchronized Registered register(EventFormat format) throws RegistrationException {
+        EnableWord word = arena.allocate(ENABLE_SIZE, ENABLE_BIT);
+        int flags = multiFormat && !simulateNoMultiFormat ? UserEventsAbi.REG_MULTI_FORMAT : 0;
+        Registration registration = file.register(format, word, flags);
+        if (multiFormat && (registration.flags() & UserEventsAbi.REG_MULTI_FORMAT) == 0 && !flagRefusalLogged) {
+            flagRefusalLogged = true;
+            AgentLog.warn("the kernel refused USER_EVENT_REG_MULTI_FORMAT (Linux 6.10+ has it); events are registered in "
+                + UserEventsAbi.SYSTEM + " without it, so a name already registered with another format conflicts");
+        }
+        registered.add(word);
+        return new Registered(word.address(), registration.writeIndex(), registration.system());
+    }
+
+    @Override
+    public EventSink sink() {
+        return sink;
+    }
+
+    @Override
+    public String describe() {
+        return "user_events at " + file.path() + ", writes through " + sink.name();
+    }
+
+    @Override
+    public synchronized void close() {
+        for (EnableWord word : registered) {
+            try {
+                file.unregister(word);
+            } catch (RegistrationException e) {
+                AgentLog.debug(e.getMessage());
+            }
+        }
+        registered.clear();
+        // The file stays open: threads still inside a probe may write; the kernel closes it at exit.
+    }
+}

@@ -1,0 +1,52 @@
+package dev.userevents.agent.registry;
+
+import dev.userevents.agent.config.AgentOptions;
+import dev.userevents.shim.DevNullEventSink;
+import dev.userevents.shim.EnableWord;
+import dev.userevents.shim.EnableWordArena;
+import dev.userevents.shim.EventFormat;
+import dev.userevents.shim.hotpath.ChannelEventSink;
+import dev.userevents.shim.hotpath.EventSink;
+import dev.userevents.shim.hotpath.NativeWords;
+
+/**
+ * No kernel: enable words nobody registers, events (if any) to {@code /dev/null}. In {@code dry} mode the
+ * words stay 0, so probes cost exactly the disabled check; in {@code devnull} mode they are set to 1, so
+ * every call encodes and writes. Both work on any Linux host and are what the benchmarks measure.
+ */
+public final class LocalBackend implements EventBackend {
+    private final EnableWordArena arena = new EnableWordArena();
+    private final boolean alwaysEnabled;
+    private final EventSink sink;
+
+    public LocalBackend(AgentOptions options) {
+        this.alwaysEnabled = options.mode() == AgentOptions.Mode.DEVNULL;
+        DevNullEventSink devNull = DevNullEventSink.open();
+        EventSink channel = options.sink() == AgentOptions.Sink.CHANNEL ? ChannelEventSink.wrap(devNull.fd()) : null;
+        this.sink = channel != null ? channel : devNull;
+    }
+
+    @Override
+    public Registered register(EventFormat format) {
+        EnableWord word = arena.allocate(4, 0);
+        if (alwaysEnabled) {
+            NativeWords.svInt(word.address(), 1);
+        }
+        return new Registered(word.address(), 0, alwaysEnabled ? "devnull" : "dry");
+    }
+
+    @Override
+    public EventSink sink() {
+        return sink;
+    }
+
+    @Override
+    public String describe() {
+        return alwaysEnabled ? "devnull mode: every probe enabled, events written to /dev/null through " + sink.name()
+            : "dry mode: probes woven against enable words nothing sets";
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,82 @@
+package dev.userevents.agent.registry;
+
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.Probe;
+import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.weave.ProbeDefinition;
+import dev.userevents.shim.FormatConflictException;
+import dev.userevents.shim.RegistrationException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns probe definitions into live probes: one id, one enable word, one kernel event each.
+ *
+ * <p>A method seen again (a class retransformed, or loaded by a second class loader) keeps its event name.
+ * A different method asking for a name already taken gets {@code _2}, {@code _3}, ... in the order the
+ * classes load, with a log line. A probe the kernel refuses is logged with the fix and left unwoven.
+ */
+public final class ProbeRegistrar {
+    private final EventBackend backend;
+    private final Map<String, Probe> probesByMethodAndLoader = new HashMap<>();
+    private final Map<String, String> methodByEventName = new HashMap<>();
+    private int nextId;
+
+    public ProbeRegistrar(EventBackend backend) {
+        this.backend = backend;
+    }
+
+    public EventBackend backend() {
+        return backend;
+    }
+
+    /** The live probe for this method in this class loader, or null when it must stay unwoven. */
+    public synchronized Probe register(ProbeDefinition definition, ClassLoader loader) {
+        String probeKey = definition.methodKey() + "@" + System.identityHashCode(loader);
+        Probe existing = probesByMethodAndLoader.get(probeKey);
+        if (existing != null) {
+            return existing;
+        }
+        ProbeDefinition named = withUniqueName(definition);
+        try {
+            EventBackend.Registered registered = backend.register(named.format());
+            Probe probe = new Probe(nextId++, named.format().name(), definition.className() + "." + definition.methodName(),
+                registered.writeIndex, registered.enableWordAddress, named.format().fixedSize(),
+                named.stringFields(), backend.sink());
+            ProbeRuntime.install(probe);
+            probesByMethodAndLoader.put(probeKey, probe);
+            AgentLog.debug("probe " + registered.system + ":" + named.format().command() + " on " + definition.methodKey());
+            return probe;
+        } catch (FormatConflictException e) {
+            AgentLog.error("probe " + named.format().name() + " on " + definition.className() + "." + definition.methodName()
+                + " left off: " + e.getMessage());
+        } catch (RegistrationException | RuntimeException e) {
+            AgentLog.error("probe " + named.format().name() + " on " + definition.className() + "." + definition.methodName()
+                + " left off: " + e.getMessage());
+        }
+        return null;
+    }
+
+    private ProbeDefinition withUniqueName(ProbeDefinition definition) {
+        String base = definition.format().name();
+        String name = base;
+        for (int suffix = 2; ; suffix++) {
+            String owner = methodByEventName.get(name);
+            if (owner == null || owner.equals(definition.methodKey())) {
+                break;
+            }
+            name = base + "_" + suffix;
+        }
+        methodByEventName.put(name, definition.methodKey());
+        if (!name.equals(base)) {
+            AgentLog.info("event name " + base + " is taken by " + methodByEventName.get(base) + "; "
+                + definition.methodKey() + " becomes " + name);
+            return definition.renamed(name);
+        }
+        return definition;
+    }
+
+    public synchronized int probeCount() {
+        return probesByMethodAndLoader.size();
+    }
+}

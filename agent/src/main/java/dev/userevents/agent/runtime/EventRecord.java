@@ -1,0 +1,165 @@
+package dev.userevents.agent.runtime;
+
+import dev.userevents.shim.hotpath.NativeWords;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One event being encoded, in a reusable direct buffer:
+ * <pre>
+ *  0          4                         4 + fixedSize                       length
+ *  +----------+-------------------------+-----------------------------------+
+ *  | write    | fixed fields in         | string bytes, each NUL-terminated, |
+ *  | index    | parameter order         | pointed at by its __rel_loc field  |
+ *  +----------+-------------------------+-----------------------------------+
+ *             ^ fieldPosition advances   ^ dataPosition advances
+ * </pre>
+ * Strings never push the event past {@link ProbeRuntime#maxEventBytes()}: a string that does not fit is
+ * cut at a character boundary and ends in {@code "..."}. Each string also stops at
+ * {@link ProbeRuntime#maxStringBytes()}.
+ */
+public final class EventRecord {
+    /** Bytes of each buffer: one page, the most an event can carry. */
+    public static final int CAPACITY = 4096;
+
+    private static final byte[] NULL_TEXT = {'(', 'n', 'u', 'l', 'l', ')'};
+    private static final byte[] TRUNCATION_MARK = {'.', '.', '.'};
+    /** Bytes kept free for each string field still to come: its NUL and a "...". */
+    private static final int RESERVE_PER_STRING = 4;
+
+    private final ByteBuffer buffer;
+    private final long address;
+    final int home;
+
+    Probe probe;
+    private int fieldPosition;
+    private int dataPosition;
+    private int limit;
+    private int stringsLeft;
+    Throwable failure;
+
+    EventRecord(int home) {
+        this.buffer = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.nativeOrder());
+        this.address = NativeWords.addressOf(buffer);
+        this.home = home;
+    }
+
+    void start(Probe probe, int maxEventBytes) {
+        this.probe = probe;
+        this.failure = null;
+        this.limit = Math.min(maxEventBytes, CAPACITY);
+        this.stringsLeft = probe.stringFields();
+        buffer.clear(); // a channel write moved position and limit
+        buffer.putInt(0, probe.writeIndex());
+        fieldPosition = 4;
+        dataPosition = 4 + probe.fixedSize();
+    }
+
+    ByteBuffer buffer() {
+        return buffer;
+    }
+
+    long address() {
+        return address;
+    }
+
+    /** Bytes of the event so far: what a write sends. */
+    public int length() {
+        return dataPosition;
+    }
+
+    void putByte(byte value) {
+        buffer.put(fieldPosition, value);
+        fieldPosition += 1;
+    }
+
+    void putShort(short value) {
+        buffer.putShort(fieldPosition, value);
+        fieldPosition += 2;
+    }
+
+    void putInt(int value) {
+        buffer.putInt(fieldPosition, value);
+        fieldPosition += 4;
+    }
+
+    void putLong(long value) {
+        buffer.putLong(fieldPosition, value);
+        fieldPosition += 8;
+    }
+
+    /** A {@code __rel_loc char[]} field: UTF-8, NUL-terminated, bounded; null becomes "(null)". */
+    void putString(String text) {
+        int start = beginString();
+        int end = start + room(start);
+        int position = start;
+        if (text == null) {
+            position = putAscii(NULL_TEXT, position, end);
+        } else {
+            position = Utf8.encode(text, buffer, position, end);
+            if (position < 0) {
+                position = markTruncated(-position - 1, start, end);
+            }
+        }
+        endString(start, position);
+    }
+
+    /** A string field holding decimal text, for float and double. */
+    void putDecimal(double value, int significantDigits) {
+        int start = beginString();
+        int end = start + room(start);
+        int position = end - start >= DecimalText.MAX_LENGTH
+            ? DecimalText.write(value, significantDigits, buffer, start)
+            : markTruncated(start, start, end);
+        endString(start, position);
+    }
+
+    /** Writes raw ASCII bytes as a string field's content (markers such as "(toString threw)"). */
+    void putAsciiString(byte[] ascii) {
+        int start = beginString();
+        int end = start + room(start);
+        endString(start, putAscii(ascii, start, end));
+    }
+
+    private int beginString() {
+        stringsLeft--;
+        return dataPosition;
+    }
+
+    /** Content bytes this string may take: its own bound, and room for the NUL and later strings. */
+    private int room(int start) {
+        int room = limit - start - 1 - stringsLeft * RESERVE_PER_STRING;
+        return Math.max(0, Math.min(room, ProbeRuntime.maxStringBytes()));
+    }
+
+    private int putAscii(byte[] ascii, int position, int end) {
+        int length = Math.min(ascii.length, end - position);
+        for (int i = 0; i < length; i++) {
+            buffer.put(position + i, ascii[i]);
+        }
+        return position + length;
+    }
+
+    /** Ends a cut string with "..." on a UTF-8 character boundary. */
+    private int markTruncated(int position, int start, int end) {
+        if (end - start < TRUNCATION_MARK.length) {
+            return position;
+        }
+        while (position > start && position + TRUNCATION_MARK.length > end) {
+            position--;
+            while (position > start && (buffer.get(position) & 0xC0) == 0x80) {
+                position--; // step back over continuation bytes to the lead byte
+            }
+        }
+        return putAscii(TRUNCATION_MARK, position, end);
+    }
+
+    private void endString(int start, int position) {
+        buffer.put(position, (byte) 0);
+        int fieldEnd = fieldPosition + 4;
+        // DYN_LOC: data length (NUL included) in the high half, offset from the field's end in the low half.
+        buffer.putInt(fieldPosition, ((position + 1 - start) << 16) | (start - fieldEnd));
+        fieldPosition = fieldEnd;
+        dataPosition = position + 1;
+    }
+}

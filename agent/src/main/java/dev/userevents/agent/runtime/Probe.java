@@ -1,0 +1,107 @@
+package dev.userevents.agent.runtime;
+
+import dev.userevents.shim.hotpath.EventSink;
+import dev.userevents.shim.hotpath.NativeWords;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One woven method's event: its kernel write index, its enable word, the size of its fixed fields and
+ * where its writes go. Immutable but for the failure state and counters.
+ */
+public final class Probe {
+    private final int id;
+    private final String eventName;
+    private final String methodName;
+    private final int writeIndex;
+    private final long enableWordAddress;
+    private final int fixedSize;
+    private final int stringFields;
+    private final EventSink sink;
+    private final LongAdder written = new LongAdder();
+    private final LongAdder raced = new LongAdder();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile boolean off;
+
+    public Probe(int id, String eventName, String methodName, int writeIndex, long enableWordAddress,
+                 int fixedSize, int stringFields, EventSink sink) {
+        this.id = id;
+        this.eventName = eventName;
+        this.methodName = methodName;
+        this.writeIndex = writeIndex;
+        this.enableWordAddress = enableWordAddress;
+        this.fixedSize = fixedSize;
+        this.stringFields = stringFields;
+        this.sink = sink;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String eventName() {
+        return eventName;
+    }
+
+    public String methodName() {
+        return methodName;
+    }
+
+    public int writeIndex() {
+        return writeIndex;
+    }
+
+    public long enableWordAddress() {
+        return enableWordAddress;
+    }
+
+    public int fixedSize() {
+        return fixedSize;
+    }
+
+    /** How many {@code __rel_loc} string fields the event has (each needs room in the payload). */
+    public int stringFields() {
+        return stringFields;
+    }
+
+    /** Events written successfully. */
+    public long written() {
+        return written.sum();
+    }
+
+    /** Writes that found no tracer: the tracer detached between our bit check and the write. */
+    public long raced() {
+        return raced.sum();
+    }
+
+    /** True once a failure switched this probe off for good. */
+    public boolean isOff() {
+        return off;
+    }
+
+    /** Switches the probe off (the enable check still runs, nothing is written) and logs once. */
+    public void fail(String what, Throwable cause) {
+        off = true;
+        if (failed.compareAndSet(false, true)) {
+            AgentLog.error("probe " + eventName + " (" + methodName + ") switched off: " + what
+                + (cause == null ? "" : ": " + cause) + ". The application continues untraced by this probe;"
+                + " report this with the line above.");
+        }
+    }
+
+    void write(EventRecord record) {
+        long result = sink.write(record.buffer(), record.address(), record.length());
+        if (result >= 0) {
+            written.increment();
+            return;
+        }
+        // EBADF is the kernel saying nobody traces this event any more: the tracer detached after our
+        // bit check. Any failure while our bit reads clear is that same race, whatever the sink reports.
+        if (result == -9 || NativeWords.loInt(enableWordAddress) == 0) {
+            raced.increment();
+            return;
+        }
+        fail("write() to user_events_data failed with " + (result == EventSink.UNKNOWN_ERROR ? "an I/O error"
+            : "errno " + (-result)) + " through the " + sink.name() + " sink", null);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.userevents.agent.weave;
+
+import dev.userevents.agent.runtime.Probe;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Injects the probe at method entry. The bytecode, for {@code place(int id, String customer)}:
+ * <pre>
+ *   ldc2_w  &lt;enable word address&gt;
+ *   invokestatic NativeWords.loInt(J)I       // JIT: one load of the word
+ *   ifeq    skip                             //      one test and branch
+ *   ldc     &lt;probe id&gt;
+ *   invokestatic ProbeRuntime.begin(I)LEventRecord;
+ *   iload_1;  invokestatic ProbeRuntime.putInt(LEventRecord;I)LEventRecord;
+ *   aload_2;  invokestatic ProbeRuntime.putString(LEventRecord;Ljava/lang/String;)LEventRecord;
+ *   invokestatic ProbeRuntime.commit(LEventRecord;)V
+ * skip:
+ *   nop                                      // keeps our frame apart from one the original code may have here
+ *   ... original code ...
+ * </pre>
+ * The address is a constant in the code, so the disabled path needs no field or array load. Only bootstrap
+ * classes are referenced, so this works in any class loader. The runtime calls catch everything, so no
+ * exception handler is needed here.
+ */
+final class EntryProbeWeaver extends MethodVisitor {
+    static final String NATIVE_WORDS = "dev/userevents/shim/hotpath/NativeWords";
+    static final String RUNTIME = "dev/userevents/agent/runtime/ProbeRuntime";
+    static final String RECORD = "Ldev/userevents/agent/runtime/EventRecord;";
+    private static final int STACK_NEEDED = 3;
+
+    private final Probe probe;
+    private final List<ParameterKind> parameters;
+    private final boolean isStatic;
+    private final String ownerInternalName;
+    private final String descriptor;
+    private final boolean writeFrames;
+
+    EntryProbeWeaver(MethodVisitor delegate, Probe probe, ProbeDefinition definition, boolean isStatic,
+                     String ownerInternalName, boolean writeFrames) {
+        super(Opcodes.ASM9, delegate);
+        this.probe = probe;
+        this.parameters = definition.parameters();
+        this.isStatic = isStatic;
+        this.ownerInternalName = ownerInternalName;
+        this.descriptor = definition.descriptor();
+        this.writeFrames = writeFrames;
+    }
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        Label skip = new Label();
+        super.visitLdcInsn(probe.enableWordAddress());
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, NATIVE_WORDS, "loInt", "(J)I", false);
+        super.visitJumpInsn(Opcodes.IFEQ, skip);
+        super.visitLdcInsn(probe.id());
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "begin", "(I)" + RECORD, false);
+        int slot = isStatic ? 0 : 1;
+        for (ParameterKind kind : parameters) {
+            super.visitVarInsn(kind.loadOpcode(), slot);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, kind.runtimeMethod(),
+                "(" + RECORD + kind.runtimeArgumentDescriptor() + ")" + RECORD, false);
+            slot += kind.slots();
+        }
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "commit", "(" + RECORD + ")V", false);
+        super.visitLabel(skip);
+        if (writeFrames) {
+            Object[] locals = entryLocals();
+            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 0, new Object[0]);
+        }
+        super.visitInsn(Opcodes.NOP);
+    }
+
+    /** The locals at method entry: {@code this} (if any), then the parameters, in frame notation. */
+    private Object[] entryLocals() {
+        List<Object> locals = new ArrayList<>();
+        if (!isStatic) {
+            locals.add(ownerInternalName);
+        }
+        for (Type type : Type.getArgumentTypes(descriptor)) {
+            switch (type.getSort()) {
+                case Type.BOOLEAN:
+                case Type.BYTE:
+                case Type.SHORT:
+                case Type.CHAR:
+                case Type.INT:
+                    locals.add(Opcodes.INTEGER);
+                    break;
+                case Type.FLOAT:
+                    locals.add(Opcodes.FLOAT);
+                    break;
+                case Type.LONG:
+                    locals.add(Opcodes.LONG);
+                    break;
+                case Type.DOUBLE:
+                    locals.add(Opcodes.DOUBLE);
+                    break;
+                default:
+                    locals.add(type.getInternalName());
+            }
+        }
+        return locals.toArray();
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        super.visitMaxs(Math.max(maxStack, STACK_NEEDED), maxLocals);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.userevents.examples;
+
+import dev.userevents.Tracepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A small order service handling requests in a loop. Run it under the agent and every
+ * {@code @Tracepoint} method below becomes a user_event:
+ * <pre>
+ *   java -javaagent:agent/target/userevents-agent.jar -jar examples/target/order-service.jar [orders] [pauseMillis]
+ * </pre>
+ * With no arguments it runs until stopped, one order every 200 ms; {@code orders} bounds the run and
+ * {@code pauseMillis} sets the pause between orders (0 runs flat out). It prints a summary at the end.
+ */
+public final class OrderService {
+    /** How an order is paid: an enum argument, traced by name. */
+    public enum Payment { CARD, INVOICE, VOUCHER }
+
+    private static final String[] CUSTOMERS = {"alice", "bob", "chloé", "dmitrí", "eve"};
+    private static final String[] ITEMS = {"coffee", "tea", "croissant", "bagel", "juice", "muffin"};
+
+    private final List<String> audit = new ArrayList<>();
+    private long revenueCents;
+    private int rejected;
+
+    public static void main(String[] args) throws InterruptedException {
+        long orders = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE;
+        long pauseMillis = args.length > 1 ? Long.parseLong(args[1]) : 200;
+        OrderService service = new OrderService();
+        for (int id = 1; id <= orders; id++) {
+            service.handle(id);
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis);
+            }
+        }
+        System.out.println(service.summary(orders));
+    }
+
+    void handle(int id) {
+        String customer = CUSTOMERS[id % CUSTOMERS.length];
+        String item = ITEMS[id % ITEMS.length];
+        int quantity = 1 + id % 3;
+        long cents = priceCents(item) * quantity;
+        Payment payment = Payment.values()[id % Payment.values().length];
+        if (id % 7 == 0) {
+            reject(id, customer, "card declined");
+            return;
+        }
+        placeOrder(id, customer, item, quantity, cents, payment);
+        if (id % 5 == 0) {
+            applyDiscount(id, 0.1, id % 10 == 0);
+        }
+    }
+
+    @Tracepoint(name = "order_placed")
+    void placeOrder(int orderId, String customer, String item, int quantity, long cents, Payment payment) {
+        revenueCents += cents;
+        audit.add(orderId + ":" + customer);
+    }
+
+    @Tracepoint
+    void applyDiscount(int orderId, double rate, boolean loyal) {
+        revenueCents -= Math.round(revenueCents * rate / 100);
+    }
+
+    @Tracepoint(name = "order_rejected")
+    private void reject(int orderId, String customer, String reason) {
+        rejected++;
+    }
+
+    private static long priceCents(String item) {
+        return 150 + item.length() * 25L;
+    }
+
+    String summary(long orders) {
+        return String.format(Locale.ROOT, "handled %d orders: %d placed, %d rejected, revenue %d cents",
+            orders, audit.size(), rejected, revenueCents);
+    }
+}

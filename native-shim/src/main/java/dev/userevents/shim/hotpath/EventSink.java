@@ -1,0 +1,21 @@
+package dev.userevents.shim.hotpath;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where encoded events go: one call is one {@code write()} system call of one event. Implementations
+ * never throw and never allocate on success.
+ */
+public interface EventSink {
+    /** Returned when a write failed and the errno is not known (a JDK channel reports no errno). */
+    long UNKNOWN_ERROR = -1;
+
+    /**
+     * Writes {@code length} bytes that start at {@code buffer}'s index 0, which is native memory at
+     * {@code address}. Returns the bytes written, {@code -errno}, or {@link #UNKNOWN_ERROR}.
+     */
+    long write(ByteBuffer buffer, long address, int length);
+
+    /** A short name for logs and status ("jna", "channel"). */
+    String name();
+}
