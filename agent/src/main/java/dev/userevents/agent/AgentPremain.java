@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +33,7 @@ import java.util.jar.JarFile;
  */
 public final class AgentPremain {
     private static final String IMPL_JAR = "inst/userevents-impl.jar";
+    private static final String IMPL_MODULE = "dev.userevents.impl";
     private static final String INSTALLER = "dev.userevents.agent.install.AgentInstaller";
     private static final String CLI = "dev.userevents.agent.cli.Cli";
 
@@ -50,7 +50,7 @@ public final class AgentPremain {
 
     /** {@code java -jar userevents-agent.jar <command>}. */
     public static void main(String[] args) throws Exception {
-        ClassLoader loader = implementationLoader(AgentPremain.class.getClassLoader());
+        ClassLoader loader = implementationLoader(AgentPremain.class.getClassLoader(), null);
         Method main = Class.forName(CLI, true, loader).getMethod("main", String[].class);
         try {
             main.invoke(null, (Object) args);
@@ -66,8 +66,7 @@ public final class AgentPremain {
                 BootstrapRuntime.define(instrumentation, jar);
             }
             grantJavaBaseAccess(instrumentation);
-            ClassLoader loader = implementationLoader(ClassLoader.getPlatformClassLoader());
-            enableNativeAccess(instrumentation, loader);
+            ClassLoader loader = implementationLoader(ClassLoader.getPlatformClassLoader(), instrumentation);
             Class.forName(INSTALLER, true, loader)
                 .getMethod("install", Instrumentation.class, String.class, boolean.class)
                 .invoke(null, instrumentation, agentArgument, attached);
@@ -94,7 +93,7 @@ public final class AgentPremain {
      * (deleted at exit). Run from a class folder (tests), there is no nested jar and the caller's loader
      * is used as it is.
      */
-    static ClassLoader implementationLoader(ClassLoader parent) throws Exception {
+    static ClassLoader implementationLoader(ClassLoader parent, Instrumentation instrumentation) throws Exception {
         ClassLoader own = AgentPremain.class.getClassLoader();
         URL nested = own == null ? null : own.getResource(IMPL_JAR);
         if (nested == null) {
@@ -115,7 +114,43 @@ public final class AgentPremain {
         try (InputStream in = nested.openStream()) {
             Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         }
-        return new URLClassLoader(new URL[] {copy.toUri().toURL()}, parent);
+        return moduleLayerLoader(copy, parent, instrumentation);
+    }
+
+    /**
+     * Loads the implementation jar as the automatic module {@value #IMPL_MODULE} in a layer of its own. A
+     * named module can be granted native access on its own (JDK 22+ {@code Controller.enableNativeAccess}),
+     * so JNA loads its library without the JDK 24+ warning and without enabling native access for the
+     * application's unnamed modules.
+     */
+    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation) {
+        java.lang.module.Configuration configuration = ModuleLayer.boot().configuration().resolve(
+            java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(),
+            Collections.singleton(IMPL_MODULE));
+        ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(configuration,
+            Collections.singletonList(ModuleLayer.boot()), parent);
+        Module module = controller.layer().findModule(IMPL_MODULE).orElseThrow();
+        try {
+            if (instrumentation != null) {
+                // Controller.enableNativeAccess is itself a restricted method, which would warn when called
+                // from this unnamed module; the JDK's own internal grant does not.
+                instrumentation.redefineModule(Object.class.getModule(), Collections.emptySet(), Collections.emptyMap(),
+                    Collections.singletonMap("java.lang", Collections.singleton(AgentPremain.class.getModule())),
+                    Collections.emptySet(), Collections.emptyMap());
+                Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
+                grant.setAccessible(true);
+                grant.invoke(module);
+            } else {
+                // The CLI: the jar's manifest (Enable-Native-Access: ALL-UNNAMED) lets this class grant it.
+                ModuleLayer.Controller.class.getMethod("enableNativeAccess", Module.class).invoke(controller, module);
+            }
+        } catch (NoSuchMethodException e) {
+            // JDK 17-21: no native-access checks
+        } catch (ReflectiveOperationException e) {
+            System.err.println("[userevents] WARN could not grant native access to " + IMPL_MODULE + " (" + e
+                + "); JDK 24+ may print a native-access warning for JNA");
+        }
+        return controller.layer().findLoader(IMPL_MODULE);
     }
 
     private static void grantJavaBaseAccess(Instrumentation instrumentation) throws ClassNotFoundException {
@@ -126,29 +161,7 @@ public final class AgentPremain {
         exports.put("sun.nio.ch", Collections.singleton(runtime));
         Map<String, Set<Module>> opens = new HashMap<>();
         opens.put("java.io", Collections.singleton(runtime));
-        opens.put("java.lang", Collections.singleton(AgentPremain.class.getModule()));
         instrumentation.redefineModule(javaBase, Collections.emptySet(), exports, opens,
             Collections.emptySet(), Collections.emptyMap());
-    }
-
-    /**
-     * JDK 22+ warns when JNI code loads a library from a module without native access; grant it to the
-     * isolated loader (where JNA lives) as {@code --enable-native-access} would. Older JDKs have no such
-     * check, and the method does not exist there.
-     */
-    private static void enableNativeAccess(Instrumentation instrumentation, ClassLoader loader) {
-        if (loader == null) {
-            return;
-        }
-        try {
-            Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
-            grant.setAccessible(true);
-            grant.invoke(loader.getUnnamedModule());
-        } catch (NoSuchMethodException e) {
-            // JDK 17-21: no native-access checks
-        } catch (Throwable e) {
-            System.err.println("[userevents] WARN could not grant native access to the agent's loader (" + e
-                + "); JDK 24+ may print a native-access warning for JNA");
-        }
     }
 }
