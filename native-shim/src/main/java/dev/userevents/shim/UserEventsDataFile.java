@@ -3,6 +3,8 @@ package dev.userevents.shim;
 import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -13,6 +15,14 @@ import java.util.concurrent.atomic.LongAdder;
  * process; each has its own indexes.
  */
 public final class UserEventsDataFile implements AutoCloseable {
+    /**
+     * Enable words ("address/bit") this process registered through any data file. The kernel keeps enable
+     * words per process, not per file, and answers a second registration of one with EADDRINUSE
+     * ({@code current_user_event_enabler_exists()}), the errno a format conflict gets too: knowing our own
+     * words tells the two apart.
+     */
+    private static final Set<String> REGISTERED_WORDS = ConcurrentHashMap.newKeySet();
+
     private final Path path;
     private final int fd;
     private final LongAdder writesNobodyTraced = new LongAdder();
@@ -94,6 +104,7 @@ public final class UserEventsDataFile implements AutoCloseable {
             throw registrationError(format, word, flags, errno);
         }
         int writeIndex = reg.getInt(UserEventsAbi.UserReg.WRITE_INDEX_OFFSET);
+        REGISTERED_WORDS.add(wordKey(word));
         // Keep both buffers reachable until the kernel has copied them.
         java.lang.ref.Reference.reachabilityFence(text);
         return writeIndex;
@@ -103,6 +114,11 @@ public final class UserEventsDataFile implements AutoCloseable {
         String name = format.name();
         switch (errno) {
             case Errno.EADDRINUSE:
+                if (REGISTERED_WORDS.contains(wordKey(word))) {
+                    return new RegistrationException(name, errno, "enable word " + word + " of event " + name
+                        + " is already registered in this process: EADDRINUSE; give each registration its own word "
+                        + "or bit, or unregister the old one first");
+                }
                 return new FormatConflictException(name, format.command());
             case Errno.EINVAL:
                 return new RegistrationException(name, errno, "kernel refused event " + name + " ('" + format.command()
@@ -111,6 +127,11 @@ public final class UserEventsDataFile implements AutoCloseable {
             case Errno.EFAULT:
                 return new RegistrationException(name, errno, "kernel could not access the enable word of event "
                     + name + " (" + word + "): EFAULT; the address must be mapped and writable");
+            case Errno.ENOMEM:
+                // user_events_ioctl_reg(): an enable word the kernel cannot fault in is reported as ENOMEM.
+                return new RegistrationException(name, errno, "kernel could not set up the enable word of event "
+                    + name + " (" + word + "): ENOMEM; the address must be mapped and writable (the kernel "
+                    + "answers ENOMEM for an unmapped or read-only word), else the kernel is out of memory");
             case Errno.EPERM:
             case Errno.EACCES:
                 return new RegistrationException(name, errno, "kernel refused event " + name + ": "
@@ -139,6 +160,7 @@ public final class UserEventsDataFile implements AutoCloseable {
             int errno = Libc.errno();
             throw new RegistrationException("", errno, "unregister of " + word + " failed: " + Errno.describe(errno));
         }
+        REGISTERED_WORDS.remove(wordKey(word));
     }
 
     /**
@@ -195,12 +217,20 @@ public final class UserEventsDataFile implements AutoCloseable {
         }
     }
 
-    /** Closes the file: the kernel drops every registration made through it. */
+    /**
+     * Closes the file: its write indexes become invalid and the kernel drops the file's references to its
+     * events. Enable words stay registered (the kernel ties them to the process, not to the file) until
+     * {@link #unregister(EnableWord)} through any open data file, or until the process exits.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
             Libc.close(fd);
         }
+    }
+
+    private static String wordKey(EnableWord word) {
+        return word.address() + "/" + word.bit();
     }
 }
