@@ -98,14 +98,6 @@ final class GuestTracefs {
         }
     }
 
-    static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static void write(Path file, String text) {
         try {
             Files.writeString(file, text);

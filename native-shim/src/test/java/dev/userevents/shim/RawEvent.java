@@ -122,9 +122,4 @@ final class RawEvent {
         long address = Pointer.nativeValue(Native.getDirectBufferPointer(bytes));
         return file.write(address, bytes.remaining());
     }
-
-    /** The payload length in bytes. */
-    int length() {
-        return bytes().remaining();
-    }
 }
