@@ -50,6 +50,10 @@ public final class AgentPremain {
 
     /** {@code java -jar userevents-agent.jar <command>}. */
     public static void main(String[] args) throws Exception {
+        File jar = agentJar();
+        if (jar != null && jar.isFile()) {
+            System.setProperty("userevents.agent.jar", jar.getAbsolutePath());
+        }
         ClassLoader loader = implementationLoader(AgentPremain.class.getClassLoader(), null);
         Method main = Class.forName(CLI, true, loader).getMethod("main", String[].class);
         try {

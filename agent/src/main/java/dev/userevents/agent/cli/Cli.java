@@ -1,0 +1,94 @@
+package dev.userevents.agent.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * {@code java -jar userevents-agent.jar <command>}: status, record, attach, help. Exit status 0 on success,
+ * 1 when the command failed (the message says why and what to do), 2 on a usage error.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            help(out);
+            return 2;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "status":
+                    return new StatusCommand(out).run();
+                case "record":
+                    return RecordCommand.parse(rest, out, err).run();
+                case "attach":
+                    return AttachCommand.parse(rest, out).run();
+                case "help":
+                case "--help":
+                case "-h":
+                    help(out);
+                    return 0;
+                default:
+                    err.println("unknown command '" + args[0] + "'");
+                    help(err);
+                    return 2;
+            }
+        } catch (UsageException e) {
+            err.println(e.getMessage());
+            err.println("see: java -jar userevents-agent.jar help");
+            return 2;
+        } catch (CommandFailedException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+    }
+
+    static void help(PrintStream out) {
+        out.println("userevents-agent: Java methods annotated @Tracepoint become Linux user_events.");
+        out.println();
+        out.println("As an agent:  java -javaagent:userevents-agent.jar[=key=value,...] -jar app.jar");
+        out.println();
+        out.println("Commands:     java -jar userevents-agent.jar <command>");
+        out.println("  status                     is user_events there, where is tracefs, can this user register,");
+        out.println("                             which events exist and who listens to them");
+        out.println("  record [options] [EVENT..] enable the events (default: every user_event) in a private trace");
+        out.println("                             instance and print them live until Ctrl-C; the global tracing");
+        out.println("                             state is left untouched. Events that do not exist yet are waited for.");
+        out.println("      --filter EXPR          ftrace filter for every recorded event, e.g. 'orderId < 10'");
+        out.println("      --duration SECONDS     stop after this long");
+        out.println("      --count N              stop after N events");
+        out.println("      --raw                  print lines exactly as the kernel formats them");
+        out.println("  attach PID [k=v,...]       load the agent into a running JVM (Attach API) and weave its");
+        out.println("                             @Tracepoint methods; options as for -javaagent");
+        out.println("  help                       this text");
+        out.println();
+        out.println("Agent options (-javaagent:userevents-agent.jar=k=v,k=v or -Duserevents.k=v):");
+        for (java.util.Map.Entry<String, String> option : dev.userevents.agent.config.AgentOptions.descriptions().entrySet()) {
+            out.printf("  %-22s %s%n", option.getKey(), option.getValue());
+        }
+    }
+
+    /** Bad command line: exit status 2. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** The command could not do its job; the message names the fix. Exit status 1. */
+    static final class CommandFailedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CommandFailedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.userevents.agent.cli;
+
+import dev.userevents.shim.Tracefs;
+import dev.userevents.shim.UserEventsAbi;
+import dev.userevents.shim.UserEventsUnavailableException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code record}: enables events in a trace instance of our own ({@code instances/userevents-record-PID}),
+ * prints its {@code trace_pipe} until Ctrl-C, a duration or a count, then removes the instance. An instance
+ * has its own buffer and its own enable switches, so whatever the machine's global tracing state was, it is
+ * exactly that afterwards, and other tracers see nothing of ours.
+ */
+final class RecordCommand {
+    private static final long POLL_MILLIS = 100;
+
+    private final List<String> events;
+    private final String filter;
+    private final long durationMillis;
+    private final long maxEvents;
+    private final boolean raw;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private RecordCommand(List<String> events, String filter, long durationMillis, long maxEvents, boolean raw,
+                          PrintStream out, PrintStream err) {
+        this.events = events;
+        this.filter = filter;
+        this.durationMillis = durationMillis;
+        this.maxEvents = maxEvents;
+        this.raw = raw;
+        this.out = out;
+        this.err = err;
+    }
+
+    static RecordCommand parse(String[] args, PrintStream out, PrintStream err) throws Cli.UsageException {
+        List<String> events = new ArrayList<>();
+        String filter = null;
+        long duration = 0;
+        long count = 0;
+        boolean raw = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--filter":
+                    filter = value(args, ++i, "--filter");
+                    break;
+                case "--duration":
+                    duration = (long) (positive(value(args, ++i, "--duration"), "--duration") * 1000);
+                    break;
+                case "--count":
+                    count = (long) positive(value(args, ++i, "--count"), "--count");
+                    break;
+                case "--raw":
+                    raw = true;
+                    break;
+                default:
+                    if (args[i].startsWith("-")) {
+                        throw new Cli.UsageException("record: unknown option " + args[i]);
+                    }
+                    events.add(args[i].startsWith(UserEventsAbi.SYSTEM + ":")
+                        ? args[i].substring(UserEventsAbi.SYSTEM.length() + 1) : args[i]);
+            }
+        }
+        return new RecordCommand(events, filter, duration, count, raw, out, err);
+    }
+
+    private static String value(String[] args, int index, String option) throws Cli.UsageException {
+        if (index >= args.length) {
+            throw new Cli.UsageException("record: " + option + " needs a value");
+        }
+        return args[index];
+    }
+
+    private static double positive(String text, String option) throws Cli.UsageException {
+        try {
+            double value = Double.parseDouble(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new Cli.UsageException("record: " + option + " takes a positive number, not '" + text + "'");
+    }
+
+    int run() throws Cli.CommandFailedException {
+        Tracefs tracefs;
+        try {
+            tracefs = Tracefs.locate();
+        } catch (UserEventsUnavailableException e) {
+            throw new Cli.CommandFailedException("record: " + e.getMessage());
+        }
+        Path instance = tracefs.root().resolve("instances").resolve("userevents-record-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectory(instance);
+        } catch (IOException e) {
+            throw new Cli.CommandFailedException("record: cannot create trace instance " + instance + ": " + e
+                + " (run as root, or give this user write access to " + tracefs.root() + "/instances)");
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        Thread cleanup = new Thread(() -> removeInstance(instance, done), "userevents-record-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            return record(tracefs, instance, done);
+        } finally {
+            removeInstance(instance, done);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running already
+            }
+        }
+    }
+
+    private int record(Tracefs tracefs, Path instance, AtomicBoolean done) throws Cli.CommandFailedException {
+        long deadline = durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
+        Set<String> enabled = new LinkedHashSet<>();
+        if (events.isEmpty()) {
+            enableAll(instance);
+            err.println("recording every user_event (new ones included); Ctrl-C to stop");
+        } else {
+            err.println("recording " + String.join(", ", events) + "; Ctrl-C to stop");
+        }
+        AtomicLong printed = new AtomicLong();
+        Thread reader = startReader(instance, printed, done);
+        while (!done.get() && System.currentTimeMillis() < deadline && (maxEvents == 0 || printed.get() < maxEvents)) {
+            for (String event : events) {
+                if (!enabled.contains(event) && enable(instance, event)) {
+                    enabled.add(event);
+                }
+            }
+            sleep(POLL_MILLIS);
+            if (!reader.isAlive()) {
+                break;
+            }
+        }
+        done.set(true);
+        for (String event : events) {
+            if (!enabled.contains(event)) {
+                err.println("record: user_events:" + event + " was never registered while recording");
+            }
+        }
+        err.println("recorded " + printed.get() + " event(s)");
+        return 0;
+    }
+
+    /** Enables every event of the user_events system, present and future (the system-wide switch). */
+    private void enableAll(Path instance) throws Cli.CommandFailedException {
+        Path system = instance.resolve("events").resolve(UserEventsAbi.SYSTEM);
+        try {
+            if (filter != null) {
+                Files.writeString(system.resolve("filter"), filter);
+            }
+            Files.writeString(system.resolve("enable"), "1");
+        } catch (IOException e) {
+            throw new Cli.CommandFailedException("record: cannot enable " + system + ": " + e
+                + (Files.isDirectory(system) ? "" : " (no user_event is registered yet: start the application first)"));
+        }
+    }
+
+    /** Enables one event once it exists; false while the application has not registered it yet. */
+    private boolean enable(Path instance, String event) throws Cli.CommandFailedException {
+        Path dir = instance.resolve("events").resolve(UserEventsAbi.SYSTEM).resolve(event);
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try {
+            if (filter != null) {
+                Files.writeString(dir.resolve("filter"), filter);
+            }
+            Files.writeString(dir.resolve("enable"), "1");
+            err.println("enabled user_events:" + event);
+            return true;
+        } catch (IOException e) {
+            if (!Files.isDirectory(dir)) {
+                return false; // unregistered between our check and the write
+            }
+            throw new Cli.CommandFailedException("record: cannot enable " + dir + ": " + e
+                + (filter != null ? " (is the filter '" + filter + "' valid for this event's fields?)" : ""));
+        }
+    }
+
+    private Thread startReader(Path instance, AtomicLong printed, AtomicBoolean done) {
+        Thread reader = new Thread(() -> {
+            try (InputStream pipe = Files.newInputStream(instance.resolve("trace_pipe"));
+                 BufferedReader lines = new BufferedReader(new InputStreamReader(pipe, StandardCharsets.UTF_8))) {
+                String line;
+                while (!done.get() && (line = lines.readLine()) != null) {
+                    out.println(raw ? line : TraceLine.readable(line));
+                    out.flush();
+                    if (printed.incrementAndGet() == maxEvents) {
+                        done.set(true);
+                    }
+                }
+            } catch (IOException e) {
+                if (!done.get()) {
+                    err.println("record: reading " + instance.resolve("trace_pipe") + " failed: " + e);
+                }
+            }
+        }, "userevents-record-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    private static void removeInstance(Path instance, AtomicBoolean done) {
+        done.set(true);
+        try {
+            // The kernel disables the instance's events and frees its buffer on rmdir.
+            Files.deleteIfExists(instance);
+        } catch (IOException | RuntimeException e) {
+            // A reader still holding trace_pipe keeps the instance busy: retry once it let go.
+            sleep(POLL_MILLIS * 2);
+            try {
+                Files.deleteIfExists(instance);
+            } catch (IOException | RuntimeException again) {
+                System.err.println("record: could not remove " + instance + " (" + again + "); remove it with rmdir");
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
