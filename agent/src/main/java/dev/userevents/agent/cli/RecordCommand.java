@@ -34,6 +34,7 @@ final class RecordCommand {
     private final boolean raw;
     private final PrintStream out;
     private final PrintStream err;
+    private volatile Thread reader;
 
     private RecordCommand(List<String> events, String filter, long durationMillis, long maxEvents, boolean raw,
                           PrintStream out, PrintStream err) {
@@ -111,12 +112,12 @@ final class RecordCommand {
                 + " (run as root, or give this user write access to " + tracefs.root() + "/instances)");
         }
         AtomicBoolean done = new AtomicBoolean();
-        Thread cleanup = new Thread(() -> removeInstance(instance, done), "userevents-record-cleanup");
+        Thread cleanup = new Thread(() -> removeInstance(instance, done, reader), "userevents-record-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             return record(tracefs, instance, done);
         } finally {
-            removeInstance(instance, done);
+            removeInstance(instance, done, reader);
             try {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             } catch (IllegalStateException shuttingDown) {
@@ -136,6 +137,7 @@ final class RecordCommand {
         }
         AtomicLong printed = new AtomicLong();
         Thread reader = startReader(instance, printed, done);
+        this.reader = reader;
         while (!done.get() && System.currentTimeMillis() < deadline && (maxEvents == 0 || printed.get() < maxEvents)) {
             for (String event : events) {
                 if (!enabled.contains(event) && enable(instance, event)) {
@@ -199,6 +201,9 @@ final class RecordCommand {
                  BufferedReader lines = new BufferedReader(new InputStreamReader(pipe, StandardCharsets.UTF_8))) {
                 String line;
                 while (!done.get() && (line = lines.readLine()) != null) {
+                    if (done.get()) {
+                        break;
+                    }
                     out.println(raw ? line : TraceLine.readable(line));
                     out.flush();
                     if (printed.incrementAndGet() == maxEvents) {
@@ -216,20 +221,35 @@ final class RecordCommand {
         return reader;
     }
 
-    private static void removeInstance(Path instance, AtomicBoolean done) {
+    /**
+     * Stops the reader, then removes the instance (the kernel disables its events and frees its buffer). A
+     * reader blocked in {@code read()} on trace_pipe keeps the instance busy, so a marker written to the
+     * instance's trace_marker wakes it first.
+     */
+    private static void removeInstance(Path instance, AtomicBoolean done, Thread reader) {
         done.set(true);
-        try {
-            // The kernel disables the instance's events and frees its buffer on rmdir.
-            Files.deleteIfExists(instance);
-        } catch (IOException | RuntimeException e) {
-            // A reader still holding trace_pipe keeps the instance busy: retry once it let go.
-            sleep(POLL_MILLIS * 2);
+        if (!Files.isDirectory(instance)) {
+            return;
+        }
+        if (reader != null && reader.isAlive()) {
             try {
-                Files.deleteIfExists(instance);
-            } catch (IOException | RuntimeException again) {
-                System.err.println("record: could not remove " + instance + " (" + again + "); remove it with rmdir");
+                Files.writeString(instance.resolve("trace_marker"), "userevents record stops\n");
+                reader.join(2000);
+            } catch (IOException | RuntimeException e) {
+                // the rmdir below reports what is left
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try {
+                Files.deleteIfExists(instance);
+                return;
+            } catch (IOException | RuntimeException e) {
+                sleep(POLL_MILLIS);
+            }
+        }
+        System.err.println("record: could not remove " + instance + "; remove it with: rmdir " + instance);
     }
 
     private static void sleep(long millis) {

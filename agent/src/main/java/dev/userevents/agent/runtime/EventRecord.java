@@ -104,13 +104,20 @@ public final class EventRecord {
         endString(start, position);
     }
 
-    /** A string field holding decimal text, for float and double. */
+    /**
+     * A string field holding decimal text, for float and double. The text is written first (the buffer
+     * past {@code end} is free scratch space) and kept only if it fits whole: a number is never cut into
+     * another number, it becomes "..." instead.
+     */
     void putDecimal(double value, int significantDigits) {
         int start = beginString();
         int end = start + room(start);
-        int position = end - start >= DecimalText.MAX_LENGTH
+        int position = CAPACITY - start >= DecimalText.MAX_LENGTH
             ? DecimalText.write(value, significantDigits, buffer, start)
-            : markTruncated(start, start, end);
+            : Integer.MAX_VALUE;
+        if (position > end) {
+            position = markTruncated(start, start, end);
+        }
         endString(start, position);
     }
 

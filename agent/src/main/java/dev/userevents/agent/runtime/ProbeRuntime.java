@@ -179,7 +179,8 @@ public final class ProbeRuntime {
 
     /**
      * Any other object: an enum by {@link Enum#name()} (final, so no application code runs), else
-     * {@code String.valueOf}; a throwing {@code toString()} becomes "(toString threw)".
+     * {@code toString()}; null (or a {@code toString()} returning null) becomes "(null)", as a null String
+     * does, and a throwing {@code toString()} becomes "(toString threw)".
      */
     public static EventRecord putObject(EventRecord record, Object value) {
         if (record.failure != null) {
@@ -187,7 +188,7 @@ public final class ProbeRuntime {
         }
         String text;
         try {
-            text = value instanceof Enum ? ((Enum<?>) value).name() : String.valueOf(value);
+            text = value == null ? null : value instanceof Enum ? ((Enum<?>) value).name() : value.toString();
         } catch (Throwable e) {
             try {
                 record.putAsciiString(TO_STRING_THREW);

@@ -1,0 +1,200 @@
+package dev.userevents.agent.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.agent.testing.CapturedLog;
+import dev.userevents.agent.testing.CapturingSink;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.InstalledProbes;
+import dev.userevents.shim.hotpath.EventSink;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a failed write or encoding does: a real failure switches the probe off for good and logs one line;
+ * a tracer that detached between the enable check and the write is a race, counted and forgotten. The
+ * application never sees either.
+ */
+class ProbeFailureTest {
+    private static final long EINVAL = -22;
+    private static final long EBADF = -9;
+
+    private final CapturingSink sink = new CapturingSink();
+
+    @Test
+    void failingWriteSwitchesTheProbeOffAndLogsOnce() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EINVAL);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            writeInt(probe, 1);
+            writeInt(probe, 2);
+
+            assertTrue(probe.isOff());
+            List<String> errors = log.linesWith(probe.eventName());
+            assertEquals(1, errors.size(), "log lines: " + log.lines());
+            assertTrue(errors.get(0).startsWith("[userevents] ERROR probe " + probe.eventName() + " ("
+                + probe.methodName() + ") switched off: write() to user_events_data failed with errno 22 through the"
+                + " capturing sink"), errors.get(0));
+        }
+    }
+
+    @Test
+    void probeSwitchedOffWritesNothingMore() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EINVAL);
+        try (CapturedLog ignored = CapturedLog.start()) {
+            writeInt(probe, 1);
+        }
+        sink.succeed();
+
+        writeInt(probe, 2);
+        writeInt(probe, 3);
+
+        assertEquals(1, sink.events().size(), "only the failed write reached the sink");
+        assertEquals(0, probe.written());
+    }
+
+    @Test
+    void failedWriteWithUnknownErrnoIsReportedAsAnIoError() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EventSink.UNKNOWN_ERROR);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            writeInt(probe, 1);
+
+            assertTrue(probe.isOff());
+            assertTrue(log.linesWith(probe.eventName()).get(0).contains("failed with an I/O error"), log.lines().toString());
+        }
+    }
+
+    @Test
+    void ebadfWhileEnabledIsARaceNotAnError() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EBADF);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            writeInt(probe, 1);
+
+            assertFalse(probe.isOff());
+            assertEquals(1, probe.raced());
+            assertEquals(0, probe.written());
+            assertEquals(List.of(), log.linesWith(probe.eventName()));
+        }
+    }
+
+    @Test
+    void anyFailureWhileTheEnableWordReadsZeroIsARace() {
+        long word = EnableWords.allocateEnabled();
+        Probe probe = InstalledProbes.install(word, 4, 0, sink);
+        sink.answerWith(EINVAL);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            EventRecord record = ProbeRuntime.putInt(ProbeRuntime.begin(probe.id()), 1);
+            EnableWords.disable(word); // the tracer detaches after the woven enable check
+            ProbeRuntime.commit(record);
+
+            assertFalse(probe.isOff());
+            assertEquals(1, probe.raced());
+            assertEquals(List.of(), log.linesWith(probe.eventName()));
+        }
+    }
+
+    @Test
+    void probeKeepsWritingAfterARace() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EBADF);
+        writeInt(probe, 1);
+        sink.succeed();
+
+        writeInt(probe, 2);
+
+        assertEquals(1, probe.raced());
+        assertEquals(1, probe.written());
+    }
+
+    @Test
+    void successfulWritesAreCounted() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+
+        writeInt(probe, 1);
+        writeInt(probe, 2);
+
+        assertEquals(2, probe.written());
+        assertEquals(0, probe.raced());
+    }
+
+    @Test
+    void sinkThrowingSwitchesTheProbeOffAndTheCallerSeesNothing() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.throwOnWrite(new IllegalStateException("sink broke"));
+
+        try (CapturedLog log = CapturedLog.start()) {
+            assertDoesNotThrow(() -> writeInt(probe, 1));
+
+            assertTrue(probe.isOff());
+            String line = log.linesWith(probe.eventName()).get(0);
+            assertTrue(line.contains("writing an event failed: java.lang.IllegalStateException: sink broke"), line);
+        }
+    }
+
+    @Test
+    void encodingFailureSwitchesTheProbeOffWithoutWriting() {
+        // fixed fields larger than the buffer: the first string has nowhere to go
+        Probe probe = InstalledProbes.enabled(EventRecord.CAPACITY, 1, sink);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            assertDoesNotThrow(() -> ProbeRuntime.commit(ProbeRuntime.putString(ProbeRuntime.begin(probe.id()), "x")));
+
+            assertTrue(probe.isOff());
+            assertEquals(List.of(), sink.events());
+            assertTrue(log.linesWith(probe.eventName()).get(0).contains("encoding an event failed"), log.lines().toString());
+        }
+    }
+
+    @Test
+    void puttingAfterAnEncodingFailureDoesNothing() {
+        Probe probe = InstalledProbes.enabled(EventRecord.CAPACITY, 1, sink);
+
+        try (CapturedLog ignored = CapturedLog.start()) {
+            EventRecord record = ProbeRuntime.putString(ProbeRuntime.begin(probe.id()), "x");
+            assertDoesNotThrow(() -> {
+                EventRecord same = ProbeRuntime.putInt(record, 1);
+                same = ProbeRuntime.putLong(same, 1);
+                same = ProbeRuntime.putDouble(same, 1);
+                same = ProbeRuntime.putObject(same, "x");
+                ProbeRuntime.commit(same);
+            });
+        }
+
+        assertEquals(List.of(), sink.events());
+    }
+
+    @Test
+    void probeIdWithoutAProbeWritesNothingAndThrowsNothing() {
+        assertDoesNotThrow(() -> ProbeRuntime.commit(ProbeRuntime.putString(ProbeRuntime.begin(999_999), "x")));
+        assertDoesNotThrow(() -> ProbeRuntime.commit(ProbeRuntime.putInt(ProbeRuntime.begin(-1), 1)));
+        assertEquals(null, ProbeRuntime.probe(999), "an empty slot inside the table");
+        assertDoesNotThrow(() -> ProbeRuntime.commit(ProbeRuntime.putInt(ProbeRuntime.begin(999), 1)));
+
+        assertEquals(List.of(), sink.events());
+    }
+
+    @Test
+    void recordOfAFailedBeginIsReusableForTheNextEvent() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        ProbeRuntime.commit(ProbeRuntime.begin(999_999));
+
+        writeInt(probe, 5);
+
+        assertEquals(1, sink.events().size());
+        assertFalse(probe.isOff());
+    }
+
+    private static void writeInt(Probe probe, int value) {
+        ProbeRuntime.commit(ProbeRuntime.putInt(ProbeRuntime.begin(probe.id()), value));
+    }
+}
