@@ -33,8 +33,18 @@ else
 fi
 export PERF
 
+# Name resolution without a network: the guest's hostname must resolve from /etc/hosts, and DNS must
+# fail at once, or every InetAddress.getLocalHost() (JUnit's XML reports, JMX, ...) waits for the
+# host's nameserver to time out (about 25 s each).
+echo userevents-vm > proc/sys/kernel/hostname
+echo '127.0.1.1 userevents-vm' >> etc/hosts
+: > etc/resolv.conf
 # loopback up: JMH forks, JDWP and anything else that talks to localhost need it
 chroot /run/root ip link set lo up 2>/dev/null || chroot /run/root /sbin/ip link set lo up || true
 chroot /run/root /bin/sh -c 'cd "$USEREVENTS_JOB" && /bin/bash ./job.sh > job.log 2>&1; echo $? > job.exit; sync' || true
 echo o > proc/sysrq-trigger
-sleep 5
+# Power-off is asynchronous and tears down the 9p root: running `sleep` now would fail, init would exit
+# and the kernel panic ("Attempted to kill init"). Wait with builtins only; bounded, in case the
+# power-off fails (then init's exit panics the kernel and QEMU, run with -no-reboot, stops anyway).
+i=0
+while [ $i -lt 2000000 ]; do i=$((i + 1)); done
