@@ -44,8 +44,10 @@ public final class OrderService {
         int quantity = 1 + id % 3;
         long cents = priceCents(item) * quantity;
         Payment payment = Payment.values()[id % Payment.values().length];
-        if (id % 7 == 0) {
-            reject(id, customer, "card declined");
+        try {
+            charge(id, cents);
+        } catch (IllegalStateException declined) {
+            reject(id, customer, declined.getMessage());
             return;
         }
         placeOrder(id, customer, item, quantity, cents, payment);
@@ -63,6 +65,18 @@ public final class OrderService {
     @Tracepoint
     void applyDiscount(int orderId, double rate, boolean loyal) {
         revenueCents -= Math.round(revenueCents * rate / 100);
+    }
+
+    /**
+     * Also traced on exit: {@code payment_charged_exit} carries the returned authorization code as
+     * {@code ret}, the time taken as {@code duration_ns}, and the exception class in {@code thrown}.
+     */
+    @Tracepoint(name = "payment_charged", exit = true)
+    long charge(int orderId, long cents) {
+        if (orderId % 7 == 0) {
+            throw new IllegalStateException("card declined");
+        }
+        return 100_000L + orderId * 7L + cents;
     }
 
     @Tracepoint(name = "order_rejected")

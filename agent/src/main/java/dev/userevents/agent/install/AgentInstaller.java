@@ -10,7 +10,10 @@ import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.weave.ProbeDefinitions;
 import dev.userevents.agent.weave.TracepointTransformer;
 import dev.userevents.shim.UserEventsUnavailableException;
+import dev.userevents.agent.weave.ProbesFile;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Paths;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
@@ -54,7 +57,10 @@ public final class AgentInstaller {
                     System.setProperty(BYTE_BUDDY_SAFE, safe);
                 }
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(backend::close, "userevents-unregister"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                registrar.logCounts();
+                backend.close();
+            }, "userevents-unregister"));
             AgentLog.info((attached ? "attached: " : "started: ") + backend.describe() + "; "
                 + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {
@@ -64,14 +70,19 @@ public final class AgentInstaller {
     }
 
     private static void installTransformer(Instrumentation instrumentation, AgentOptions options, ProbeRegistrar registrar) {
+        ProbesFile probes = options.probesFile() == null ? ProbesFile.EMPTY : ProbesFile.read(Paths.get(options.probesFile()));
+        ElementMatcher.Junction<TypeDescription> traced = ElementMatchers.declaresMethod(ElementMatchers.isAnnotatedWith(
+            ElementMatchers.named(ProbeDefinitions.TRACEPOINT)));
+        if (!probes.isEmpty()) {
+            traced = traced.or(ElementMatchers.namedOneOf(probes.classNames().toArray(new String[0])));
+        }
         new AgentBuilder.Default()
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new FailureListener())
                 .ignore(ElementMatchers.not(new ClassFilter(options.includes(), options.excludes())))
-                .type(ElementMatchers.declaresMethod(ElementMatchers.isAnnotatedWith(
-                    ElementMatchers.named(ProbeDefinitions.TRACEPOINT))))
-                .transform(new TracepointTransformer(registrar, options.prefix()))
+                .type(traced)
+                .transform(new TracepointTransformer(registrar, options.prefix(), probes))
                 .installOn(instrumentation);
     }
 

@@ -76,6 +76,17 @@ public final class ProbeRegistrar {
         return definition;
     }
 
+    /** One debug line per probe: events written, and writes that raced a detaching tracer. */
+    public synchronized void logCounts() {
+        if (!AgentLog.enabled(AgentLog.DEBUG)) {
+            return;
+        }
+        for (Probe probe : probesByMethodAndLoader.values()) {
+            AgentLog.debug("probe " + probe.eventName() + ": " + probe.written() + " written, " + probe.raced()
+                + " found no tracer" + (probe.isOff() ? ", switched off" : ""));
+        }
+    }
+
     public synchronized int probeCount() {
         return probesByMethodAndLoader.size();
     }

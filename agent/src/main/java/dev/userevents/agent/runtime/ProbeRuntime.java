@@ -200,6 +200,56 @@ public final class ProbeRuntime {
         return putString(record, text);
     }
 
+    // Exit events: [ret][s64 duration_ns][__rel_loc thrown]. A record's fixed part is the return value's
+    // size plus 12, which is how exitInt tells an s8, s16/u16 or s32 return field apart.
+    private static final int EXIT_TRAILER_BYTES = 12;
+
+    public static void exitVoid(int probeId, long start, Throwable thrown) {
+        finishExit(begin(probeId), start, thrown);
+    }
+
+    public static void exitBoolean(int probeId, long start, boolean value, Throwable thrown) {
+        finishExit(putBoolean(begin(probeId), value), start, thrown);
+    }
+
+    /** byte, short, char and int returns, widened to int by the advice. */
+    public static void exitInt(int probeId, long start, int value, Throwable thrown) {
+        EventRecord record = begin(probeId);
+        Probe probe = record.probe;
+        int size = probe == null ? 4 : probe.fixedSize() - EXIT_TRAILER_BYTES;
+        if (size == 1) {
+            putByte(record, (byte) value);
+        } else if (size == 2) {
+            putShort(record, (short) value);
+        } else {
+            putInt(record, value);
+        }
+        finishExit(record, start, thrown);
+    }
+
+    public static void exitLong(int probeId, long start, long value, Throwable thrown) {
+        finishExit(putLong(begin(probeId), value), start, thrown);
+    }
+
+    public static void exitFloat(int probeId, long start, float value, Throwable thrown) {
+        finishExit(putFloat(begin(probeId), value), start, thrown);
+    }
+
+    public static void exitDouble(int probeId, long start, double value, Throwable thrown) {
+        finishExit(putDouble(begin(probeId), value), start, thrown);
+    }
+
+    public static void exitObject(int probeId, long start, Object value, Throwable thrown) {
+        finishExit(putObject(begin(probeId), value), start, thrown);
+    }
+
+    private static void finishExit(EventRecord record, long start, Throwable thrown) {
+        putLong(record, System.nanoTime() - start);
+        // Class.getName() caches its result: no allocation after the first time a class is thrown.
+        putString(record, thrown == null ? "" : thrown.getClass().getName());
+        commit(record);
+    }
+
     /** Writes the event (one system call) and gives the buffer back. */
     public static void commit(EventRecord record) {
         Probe probe = record.probe;

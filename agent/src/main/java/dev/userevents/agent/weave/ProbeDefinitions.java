@@ -25,26 +25,40 @@ import net.bytebuddy.description.type.TypeDescription;
  */
 public final class ProbeDefinitions {
     public static final String TRACEPOINT = "dev.userevents.Tracepoint";
+    /** The exit event of {@code name} is {@code name_exit}. */
+    public static final String EXIT_SUFFIX = "_exit";
+    public static final String RETURN_FIELD = "ret";
+    public static final String DURATION_FIELD = "duration_ns";
+    public static final String THROWN_FIELD = "thrown";
 
     private ProbeDefinitions() {
     }
 
     /** One entry per wovable annotated method; methods that cannot be traced are logged and left out. */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix) {
+        return of(type, prefix, ProbesFile.EMPTY);
+    }
+
+    /** The same for {@code @Tracepoint} methods and the methods {@code probes} names. */
+    public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
         Map<String, List<MethodDescription>> byName = new LinkedHashMap<>();
+        Map<MethodDescription, TracepointSpec> specs = new LinkedHashMap<>();
         for (MethodDescription method : type.getDeclaredMethods()) {
-            AnnotationDescription tracepoint = tracepointOf(method);
-            if (tracepoint == null) {
+            TracepointSpec spec = specOf(type, method, probes);
+            if (spec == null) {
                 continue;
             }
             if (method.isAbstract() || method.isNative() || !method.isMethod()) {
-                AgentLog.warn("@Tracepoint on " + type.getName() + "." + method.getName()
+                AgentLog.warn(spec.origin() + " on " + type.getName() + "." + method.getName()
                     + " ignored: only methods with a body can be traced (not abstract, native or constructors)");
                 continue;
             }
-            String explicit = tracepoint.getValue("name").resolve(String.class);
-            String name = prefix + (explicit.isEmpty() ? defaultName(type, method) : explicit);
+            String name = prefix + (spec.name().isEmpty() ? defaultName(type, method) : spec.name());
             byName.computeIfAbsent(name, key -> new ArrayList<>()).add(method);
+            specs.put(method, spec);
+        }
+        for (String unmatched : probes.unmatched(type.getName(), type.getDeclaredMethods())) {
+            AgentLog.warn("probes file line " + unmatched + " matches no method of that class");
         }
         Map<MethodDescription, ProbeDefinition> definitions = new LinkedHashMap<>();
         for (Map.Entry<String, List<MethodDescription>> entry : byName.entrySet()) {
@@ -58,12 +72,25 @@ public final class ProbeDefinitions {
                         + " becomes " + name);
                 }
                 ProbeDefinition definition = define(type, methods.get(i), name);
+                if (definition != null && specs.get(methods.get(i)).exit()) {
+                    ProbeDefinition exit = defineExit(type, methods.get(i), name + EXIT_SUFFIX);
+                    definition = exit == null ? definition : definition.withExit(exit);
+                }
                 if (definition != null) {
                     definitions.put(methods.get(i), definition);
                 }
             }
         }
         return definitions;
+    }
+
+    private static TracepointSpec specOf(TypeDescription type, MethodDescription method, ProbesFile probes) {
+        AnnotationDescription tracepoint = tracepointOf(method);
+        if (tracepoint != null) {
+            return new TracepointSpec(tracepoint.getValue("name").resolve(String.class),
+                tracepoint.getValue("exit").resolve(Boolean.class), "@Tracepoint");
+        }
+        return probes.specFor(type.getName(), method);
     }
 
     static AnnotationDescription tracepointOf(MethodDescription method) {
@@ -98,6 +125,23 @@ public final class ProbeDefinitions {
             return new ProbeDefinition(type.getName(), method.getName(), method.getDescriptor(), format, kinds);
         } catch (IllegalArgumentException e) {
             AgentLog.error("probe " + eventName + " on " + where + " left off: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static ProbeDefinition defineExit(TypeDescription type, MethodDescription method, String eventName) {
+        try {
+            EventFormat format = EventFormat.named(eventName);
+            ParameterKind returnKind = null;
+            if (!method.getReturnType().represents(void.class)) {
+                returnKind = ParameterKind.of(method.getReturnType().asErasure());
+                format = format.with(returnKind.fieldType(), RETURN_FIELD);
+            }
+            format = format.s64(DURATION_FIELD).string(THROWN_FIELD);
+            return ProbeDefinition.exitOf(type.getName(), method.getName(), method.getDescriptor(), format, returnKind);
+        } catch (IllegalArgumentException e) {
+            AgentLog.error("exit probe " + eventName + " on " + type.getName() + "." + method.getName()
+                + " left off: " + e.getMessage());
             return null;
         }
     }

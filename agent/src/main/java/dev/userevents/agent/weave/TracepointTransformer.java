@@ -4,9 +4,12 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -14,6 +17,7 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
@@ -25,16 +29,22 @@ import net.bytebuddy.utility.JavaModule;
 public final class TracepointTransformer implements AgentBuilder.Transformer {
     private final ProbeRegistrar registrar;
     private final String prefix;
+    private final ProbesFile probes;
 
     public TracepointTransformer(ProbeRegistrar registrar, String prefix) {
+        this(registrar, prefix, ProbesFile.EMPTY);
+    }
+
+    public TracepointTransformer(ProbeRegistrar registrar, String prefix, ProbesFile probes) {
         this.registrar = registrar;
         this.prefix = prefix;
+        this.probes = probes;
     }
 
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                             JavaModule module, ProtectionDomain protectionDomain) {
-        return weave(builder, type, ProbeDefinitions.of(type, prefix), loader);
+        return weave(builder, type, ProbeDefinitions.of(type, prefix, probes), loader);
     }
 
     /** Weaves the given definitions (from annotations or a probes file) into {@code builder}. */
@@ -43,23 +53,37 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
         AsmVisitorWrapper.ForDeclaredMethods visitor = new AsmVisitorWrapper.ForDeclaredMethods()
             .readerFlags(ClassReader.EXPAND_FRAMES);
         int woven = 0;
+        List<AsmVisitorWrapper> exits = new ArrayList<>();
         for (Map.Entry<MethodDescription, ProbeDefinition> entry : definitions.entrySet()) {
             ProbeDefinition definition = entry.getValue();
+            ElementMatcher<MethodDescription> method = ElementMatchers.named(definition.methodName())
+                .and(ElementMatchers.hasDescriptor(definition.descriptor()));
             Probe probe = registrar.register(definition, loader);
-            if (probe == null) {
-                continue;
+            if (probe != null) {
+                visitor = visitor.method(method, new EntryWrapper(probe, definition, entry.getKey().isStatic()));
+                woven++;
             }
-            boolean isStatic = entry.getKey().isStatic();
-            visitor = visitor.method(ElementMatchers.named(definition.methodName())
-                    .and(ElementMatchers.hasDescriptor(definition.descriptor())),
-                new EntryWrapper(probe, definition, isStatic));
-            woven++;
+            ProbeDefinition exit = definition.exit();
+            Probe exitProbe = exit == null ? null : registrar.register(exit, loader);
+            if (exitProbe != null) {
+                ParameterKind returnKind = exit.parameters().isEmpty() ? null : exit.parameters().get(0);
+                exits.add(Advice.withCustomMapping()
+                    .bind(ExitAdvice.ProbeId.class, exitProbe.id())
+                    .bind(ExitAdvice.EnableWord.class, exitProbe.enableWordAddress())
+                    .to(ExitAdvice.Timing.class, ExitAdvice.exitTemplateFor(returnKind))
+                    .on(method));
+                woven++;
+            }
         }
         if (woven == 0) {
             return builder;
         }
         AgentLog.debug("weaving " + woven + " probe(s) into " + type.getName());
-        return builder.visit(visitor);
+        builder = builder.visit(visitor);
+        for (AsmVisitorWrapper exit : exits) {
+            builder = builder.visit(exit);
+        }
+        return builder;
     }
 
     private static final class EntryWrapper implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {

@@ -1,0 +1,178 @@
+package dev.userevents.agent.weave;
+
+import dev.userevents.agent.runtime.AgentLog;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+
+/**
+ * Probes on code you cannot annotate (agent option {@code probes=path}). One method per line:
+ * <pre>
+ *   # class#method[(parameter types)]        [name=event_name] [exit]
+ *   com.acme.Checkout#total
+ *   com.acme.Checkout#applyCoupon(java.lang.String, int)   name=coupon_applied  exit
+ * </pre>
+ * Without parameter types every overload is traced. Types are written as in Java source, fully qualified or
+ * simple ({@code String}, {@code int[]}). A line applies exactly as {@code @Tracepoint(name=..., exit=...)}
+ * would on that method. A malformed line is reported with its number and skipped.
+ */
+public final class ProbesFile {
+    public static final ProbesFile EMPTY = new ProbesFile(Collections.emptyMap());
+
+    private final Map<String, List<Line>> linesByClass;
+
+    private ProbesFile(Map<String, List<Line>> linesByClass) {
+        this.linesByClass = linesByClass;
+    }
+
+    private static final class Line {
+        final String method;
+        final List<String> parameterTypes; // null: any overload
+        final TracepointSpec spec;
+
+        Line(String method, List<String> parameterTypes, TracepointSpec spec) {
+            this.method = method;
+            this.parameterTypes = parameterTypes;
+            this.spec = spec;
+        }
+    }
+
+    /** Reads the file; problems are logged line by line, an unreadable file gives {@link #EMPTY} and one log line. */
+    public static ProbesFile read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            AgentLog.error("probes file " + file + " cannot be read (" + e + "); only @Tracepoint methods are traced");
+            return EMPTY;
+        }
+        return parse(lines, file.getFileName().toString());
+    }
+
+    static ProbesFile parse(List<String> lines, String fileName) {
+        Map<String, List<Line>> byClass = new HashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String where = fileName + ":" + (i + 1);
+            String text = lines.get(i).replaceAll("#\\s.*$", "").trim();
+            if (text.isEmpty() || text.startsWith("#")) {
+                continue;
+            }
+            try {
+                parseLine(text, where, byClass);
+            } catch (IllegalArgumentException e) {
+                AgentLog.error("probes file line " + where + " skipped: " + e.getMessage());
+            }
+        }
+        return new ProbesFile(byClass);
+    }
+
+    private static void parseLine(String text, String where, Map<String, List<Line>> byClass) {
+        int open = text.indexOf('(');
+        int close = text.indexOf(')');
+        String target;
+        String options;
+        List<String> types = null;
+        if (open >= 0) {
+            if (close < open) {
+                throw new IllegalArgumentException("'(' without ')' in '" + text + "'");
+            }
+            target = text.substring(0, open).trim();
+            types = new ArrayList<>();
+            for (String type : text.substring(open + 1, close).split(",")) {
+                if (!type.trim().isEmpty()) {
+                    types.add(type.trim());
+                }
+            }
+            options = text.substring(close + 1).trim();
+        } else {
+            String[] parts = text.split("\\s+", 2);
+            target = parts[0];
+            options = parts.length > 1 ? parts[1] : "";
+        }
+        int hash = target.indexOf('#');
+        if (hash <= 0 || hash == target.length() - 1) {
+            throw new IllegalArgumentException("expected class#method, got '" + target + "'");
+        }
+        String name = "";
+        boolean exit = false;
+        for (String option : options.isEmpty() ? new String[0] : options.split("\\s+")) {
+            if (option.equals("exit")) {
+                exit = true;
+            } else if (option.startsWith("name=")) {
+                name = option.substring("name=".length());
+            } else {
+                throw new IllegalArgumentException("unknown option '" + option + "' (use name=EVENT and/or exit)");
+            }
+        }
+        byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>())
+            .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, where)));
+    }
+
+    /** The classes this file names, for the type matcher. */
+    public Set<String> classNames() {
+        return linesByClass.keySet();
+    }
+
+    public boolean isEmpty() {
+        return linesByClass.isEmpty();
+    }
+
+    /** The spec for {@code method} of class {@code className}, or null. */
+    TracepointSpec specFor(String className, MethodDescription method) {
+        List<Line> lines = linesByClass.get(className);
+        if (lines == null) {
+            return null;
+        }
+        for (Line line : lines) {
+            if (line.method.equals(method.getName()) && parametersMatch(line.parameterTypes, method)) {
+                return line.spec;
+            }
+        }
+        return null;
+    }
+
+    /** Lines of this class that matched no method: worth a log line when the class loads. */
+    List<String> unmatched(String className, Iterable<? extends MethodDescription> methods) {
+        List<String> unmatched = new ArrayList<>();
+        for (Line line : linesByClass.getOrDefault(className, Collections.emptyList())) {
+            boolean found = false;
+            for (MethodDescription method : methods) {
+                found |= line.method.equals(method.getName()) && parametersMatch(line.parameterTypes, method);
+            }
+            if (!found) {
+                unmatched.add(line.spec.origin() + " " + className + "#" + line.method
+                    + (line.parameterTypes == null ? "" : "(" + String.join(", ", line.parameterTypes) + ")"));
+            }
+        }
+        return unmatched;
+    }
+
+    private static boolean parametersMatch(List<String> expected, MethodDescription method) {
+        if (expected == null) {
+            return true;
+        }
+        List<? extends TypeDefinition> actual = method.getParameters().asTypeList();
+        if (actual.size() != expected.size()) {
+            return false;
+        }
+        for (int i = 0; i < expected.size(); i++) {
+            String name = actual.get(i).asErasure().getName();
+            String source = actual.get(i).asErasure().getActualName(); // int[] and a.B rather than [I and a$B
+            String simple = source.substring(source.lastIndexOf('.') + 1);
+            String want = expected.get(i).replace(" ", "");
+            if (!want.equals(name) && !want.equals(source) && !want.equals(simple)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
