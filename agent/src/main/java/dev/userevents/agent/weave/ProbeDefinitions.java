@@ -44,6 +44,11 @@ public final class ProbeDefinitions {
         Map<String, List<MethodDescription>> byName = new LinkedHashMap<>();
         Map<MethodDescription, TracepointSpec> specs = new LinkedHashMap<>();
         for (MethodDescription method : type.getDeclaredMethods()) {
+            // javac copies a method's annotations onto the bridge it generates for a generic override; the
+            // bridge only calls the real method, so it must not become a second event (nor take its name).
+            if (method.isBridge()) {
+                continue;
+            }
             TracepointSpec spec = specOf(type, method, probes);
             if (spec == null) {
                 continue;

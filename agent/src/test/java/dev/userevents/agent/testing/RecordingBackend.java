@@ -1,0 +1,86 @@
+package dev.userevents.agent.testing;
+
+import dev.userevents.agent.registry.EventBackend;
+import dev.userevents.shim.EventFormat;
+import dev.userevents.shim.RegistrationException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A backend without a kernel: each registered event gets its own enable word (reading 0 until a test
+ * enables it), a distinct write index, and events go to one {@link CapturingSink}. Names a test lists as
+ * refused fail registration, as the kernel refuses a conflicting format.
+ */
+public final class RecordingBackend implements EventBackend {
+    private final CapturingSink sink = new CapturingSink();
+    private final Map<String, EventFormat> formats = new ConcurrentHashMap<>();
+    private final Map<String, Long> words = new ConcurrentHashMap<>();
+    private final Map<String, Integer> writeIndexes = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private int nextWriteIndex = 1;
+
+    /** Registering {@code eventName} will fail from now on. */
+    public void refuse(String eventName) {
+        refused.add(eventName);
+    }
+
+    @Override
+    public synchronized Registered register(EventFormat format) throws RegistrationException {
+        if (refused.contains(format.name())) {
+            throw new RegistrationException(format.name(), 17, "event " + format.name() + " refused by the test");
+        }
+        long word = EnableWords.allocate();
+        int writeIndex = nextWriteIndex++;
+        formats.put(format.name(), format);
+        words.put(format.name(), word);
+        writeIndexes.put(format.name(), writeIndex);
+        return new Registered(word, writeIndex, "test");
+    }
+
+    @Override
+    public CapturingSink sink() {
+        return sink;
+    }
+
+    @Override
+    public String describe() {
+        return "recording backend";
+    }
+
+    @Override
+    public void close() {
+    }
+
+    /** Sets every enable word back to 0. */
+    public void disableAll() {
+        for (long word : words.values()) {
+            EnableWords.disable(word);
+        }
+    }
+
+    /** The format registered as {@code eventName}, or null. */
+    public EventFormat format(String eventName) {
+        return formats.get(eventName);
+    }
+
+    public boolean isRegistered(String eventName) {
+        return formats.containsKey(eventName);
+    }
+
+    public long enableWord(String eventName) {
+        return require(words, eventName);
+    }
+
+    public int writeIndex(String eventName) {
+        return require(writeIndexes, eventName);
+    }
+
+    private static <T> T require(Map<String, T> map, String eventName) {
+        T value = map.get(eventName);
+        if (value == null) {
+            throw new AssertionError("no event " + eventName + " was registered; registered: " + map.keySet());
+        }
+        return value;
+    }
+}

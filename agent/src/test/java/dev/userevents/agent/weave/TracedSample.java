@@ -1,0 +1,93 @@
+package dev.userevents.agent.weave;
+
+import dev.userevents.Tracepoint;
+import java.util.List;
+
+/** Methods for the weaver: every kind of method and every parameter type. Compiled with -parameters. */
+public class TracedSample {
+    public enum Color { RED, GREEN }
+
+    private int greetings;
+
+    @Tracepoint
+    public static int add(int a, int b) {
+        return a + b;
+    }
+
+    @Tracepoint
+    public String greet(String name) {
+        greetings++;
+        return "hello " + name + " #" + greetings;
+    }
+
+    @Tracepoint
+    private long twice(long value) {
+        return value * 2;
+    }
+
+    public long callTwice(long value) {
+        return twice(value);
+    }
+
+    @Tracepoint
+    public static String everyType(boolean flag, byte small, short medium, char letter, int count, long total,
+                                   float ratio, double amount, String text, Color color, Object other) {
+        return flag + "|" + small + "|" + medium + "|" + letter + "|" + count + "|" + total + "|" + ratio + "|"
+            + amount + "|" + text + "|" + color + "|" + other;
+    }
+
+    @Tracepoint
+    public double wide(long first, double second, int third) {
+        return first + second + third;
+    }
+
+    /** javac puts the loop test first, so the method's first instruction is a jump target with a frame. */
+    @Tracepoint
+    public static int countDown(int n) {
+        while (n > 0) {
+            n--;
+        }
+        return n;
+    }
+
+    @Tracepoint
+    public static void rethrow(RuntimeException exception) {
+        throw exception;
+    }
+
+    @Tracepoint
+    public static String overloaded(int x) {
+        return "int " + x;
+    }
+
+    @Tracepoint
+    public static String overloaded(String x) {
+        return "String " + x;
+    }
+
+    @Tracepoint
+    public static String overloaded(long x, long y) {
+        return "long " + (x + y);
+    }
+
+    @Tracepoint(name = "custom_name")
+    public static int named(int id) {
+        return -id;
+    }
+
+    @Tracepoint
+    public static String noArguments() {
+        return "done";
+    }
+
+    public static List<Integer> untraced(int x) {
+        return List.of(x);
+    }
+
+    public static class Nested {
+        @Tracepoint
+        public int run(int x) {
+            return x + 1;
+        }
+    }
+}
