@@ -127,12 +127,14 @@ public final class AgentOptions {
         return list("exclude");
     }
 
+    /** At least 8: ProbeRuntime.setMaxStringBytes refuses less. */
     public int stringBytes() {
-        return positiveInt("stringBytes", 1024);
+        return wholeNumber("stringBytes", 1024, 8);
     }
 
+    /** At least 64 (ProbeRuntime.setMaxEventBytes refuses less); more than a page is cut to a page. */
     public int eventBytes() {
-        return positiveInt("eventBytes", 4000);
+        return wholeNumber("eventBytes", 4000, 64);
     }
 
     public boolean multiFormat() {
@@ -172,20 +174,21 @@ public final class AgentOptions {
         return items;
     }
 
-    private int positiveInt(String key, int fallback) {
+    private int wholeNumber(String key, int fallback, int minimum) {
         String value = values.get(key);
         if (value == null) {
             return fallback;
         }
         try {
             int parsed = Integer.parseInt(value);
-            if (parsed > 0) {
+            if (parsed >= minimum) {
                 return parsed;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("agent option " + key + "='" + value + "': use a positive whole number");
+        throw new IllegalArgumentException("agent option " + key + "='" + value + "': use a whole number of at least "
+            + minimum);
     }
 
     private boolean bool(String key) {

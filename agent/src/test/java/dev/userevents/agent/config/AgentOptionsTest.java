@@ -1,0 +1,215 @@
+package dev.userevents.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code -javaagent:userevents-agent.jar=key=value,...} over {@code -Duserevents.key=value}: parsed at once,
+ * and anything unknown or malformed refused with the key named.
+ */
+class AgentOptionsTest {
+
+    private final Properties properties = new Properties();
+
+    @Test
+    void withoutArgumentOrPropertiesEveryOptionHasItsDefault() {
+        AgentOptions options = AgentOptions.parse(null, properties);
+
+        assertEquals("info", options.logLevel());
+        assertEquals("", options.prefix());
+        assertEquals(List.of(), options.includes());
+        assertEquals(List.of(), options.excludes());
+        assertEquals(1024, options.stringBytes());
+        assertEquals(4000, options.eventBytes());
+        assertFalse(options.multiFormat());
+        assertFalse(options.simulateNoMultiFormat());
+        assertEquals(AgentOptions.Mode.KERNEL, options.mode());
+        assertEquals(AgentOptions.Sink.CHANNEL, options.sink());
+        assertNull(options.probesFile());
+        assertNull(options.tracefs());
+    }
+
+    @Test
+    void defaultsMatchAnEmptyParse() {
+        AgentOptions defaults = AgentOptions.defaults();
+
+        assertEquals(AgentOptions.Mode.KERNEL, defaults.mode());
+        assertEquals(1024, defaults.stringBytes());
+        assertEquals("info", defaults.logLevel());
+    }
+
+    @Test
+    void agentArgumentSetsOptions() {
+        AgentOptions options = AgentOptions.parse("mode=dry,prefix=app_,stringBytes=64,eventBytes=2048,log=debug,"
+            + "sink=jna,tracefs=/sys/kernel/tracing,probes=/etc/probes.txt", properties);
+
+        assertEquals(AgentOptions.Mode.DRY, options.mode());
+        assertEquals("app_", options.prefix());
+        assertEquals(64, options.stringBytes());
+        assertEquals(2048, options.eventBytes());
+        assertEquals("debug", options.logLevel());
+        assertEquals(AgentOptions.Sink.JNA, options.sink());
+        assertEquals("/sys/kernel/tracing", options.tracefs());
+        assertEquals("/etc/probes.txt", options.probesFile());
+    }
+
+    @Test
+    void systemPropertiesSetOptions() {
+        properties.setProperty("userevents.mode", "devnull");
+        properties.setProperty("userevents.multiFormat", "true");
+
+        AgentOptions options = AgentOptions.parse(null, properties);
+
+        assertEquals(AgentOptions.Mode.DEVNULL, options.mode());
+        assertTrue(options.multiFormat());
+    }
+
+    @Test
+    void agentArgumentWinsOverSystemProperty() {
+        properties.setProperty("userevents.mode", "devnull");
+        properties.setProperty("userevents.prefix", "fromProperty");
+
+        AgentOptions options = AgentOptions.parse("mode=dry", properties);
+
+        assertEquals(AgentOptions.Mode.DRY, options.mode());
+        assertEquals("fromProperty", options.prefix(), "options the argument leaves out still come from properties");
+    }
+
+    @Test
+    void unrelatedSystemPropertiesAreIgnored() {
+        properties.setProperty("userevents.buffers", "32");
+        properties.setProperty("mode", "fast");
+
+        assertEquals(AgentOptions.Mode.KERNEL, AgentOptions.parse("", properties).mode());
+    }
+
+    @Test
+    void unknownKeyIsRefusedWithTheListOfKnownKeys() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("mdoe=dry", properties));
+
+        assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
+            + "multiFormat, mode, sink, probes, tracefs, simulateNoMultiFormat", refused.getMessage());
+    }
+
+    @Test
+    void keyWithoutValueMeansTrue() {
+        AgentOptions options = AgentOptions.parse("multiFormat,simulateNoMultiFormat", properties);
+
+        assertTrue(options.multiFormat());
+        assertTrue(options.simulateNoMultiFormat());
+    }
+
+    @Test
+    void spacesAroundKeysAndValuesAndEmptyPairsAreIgnored() {
+        AgentOptions options = AgentOptions.parse(" mode = dry ,, prefix=p_ ,", properties);
+
+        assertEquals(AgentOptions.Mode.DRY, options.mode());
+        assertEquals("p_", options.prefix());
+    }
+
+    @Test
+    void modeAndSinkIgnoreCase() {
+        AgentOptions options = AgentOptions.parse("mode=DevNull,sink=JNA", properties);
+
+        assertEquals(AgentOptions.Mode.DEVNULL, options.mode());
+        assertEquals(AgentOptions.Sink.JNA, options.sink());
+    }
+
+    @Test
+    void listsSplitOnSemicolonsAndBars() {
+        AgentOptions options = AgentOptions.parse("include=com.acme.*; org.shop.Cart |net.x.*,exclude=com.acme.internal.*;;",
+            properties);
+
+        assertEquals(List.of("com.acme.*", "org.shop.Cart", "net.x.*"), options.includes());
+        assertEquals(List.of("com.acme.internal.*"), options.excludes());
+    }
+
+    @Test
+    void valueMayContainAnEqualsSign() {
+        assertEquals("/opt/a=b/probes", AgentOptions.parse("probes=/opt/a=b/probes", properties).probesFile());
+    }
+
+    @Test
+    void unknownModeIsRefusedWithTheChoices() {
+        assertRefused("mode=fast", "agent option mode='fast': use one of [kernel, dry, devnull]");
+    }
+
+    @Test
+    void unknownSinkIsRefusedWithTheChoices() {
+        assertRefused("sink=mmap", "agent option sink='mmap': use one of [jna, channel]");
+    }
+
+    @Test
+    void nonNumericSizeIsRefusedNamingTheKey() {
+        assertRefused("stringBytes=lots", "agent option stringBytes='lots': use a whole number of at least 8");
+        assertRefused("eventBytes=4k", "agent option eventBytes='4k': use a whole number of at least 64");
+    }
+
+    @Test
+    void sizesTheRuntimeWouldRefuseAreRefusedHereNamingTheKey() {
+        assertRefused("stringBytes=7", "agent option stringBytes='7': use a whole number of at least 8");
+        assertRefused("stringBytes=0", "agent option stringBytes='0': use a whole number of at least 8");
+        assertRefused("eventBytes=63", "agent option eventBytes='63': use a whole number of at least 64");
+        assertRefused("eventBytes=-1", "agent option eventBytes='-1': use a whole number of at least 64");
+    }
+
+    @Test
+    void smallestSizesTheRuntimeTakesAreAccepted() {
+        AgentOptions options = AgentOptions.parse("stringBytes=8,eventBytes=64", properties);
+
+        assertEquals(8, options.stringBytes());
+        assertEquals(64, options.eventBytes());
+    }
+
+    @Test
+    void booleanOtherThanTrueOrFalseIsRefused() {
+        assertRefused("multiFormat=yes", "agent option multiFormat='yes': use true or false");
+    }
+
+    @Test
+    void booleanIgnoresCase() {
+        assertTrue(AgentOptions.parse("multiFormat=TRUE", properties).multiFormat());
+    }
+
+    @Test
+    void unknownLogLevelIsRefusedWithTheLevels() {
+        assertRefused("log=verbose", "log level 'verbose': use off, error, warn, info or debug");
+    }
+
+    @Test
+    void prefixMustBeUsableInAnEventName() {
+        assertRefused("prefix=my-app", "agent option prefix='my-app': use letters, digits and '_'");
+    }
+
+    @Test
+    void badSystemPropertyIsRefusedNamingTheKey() {
+        properties.setProperty("userevents.eventBytes", "big");
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse(null, properties));
+
+        assertTrue(refused.getMessage().startsWith("agent option eventBytes='big'"), refused.getMessage());
+    }
+
+    @Test
+    void everyKeyHasADescription() {
+        assertEquals(AgentOptions.KEYS.keySet(), AgentOptions.descriptions().keySet());
+        for (String description : AgentOptions.descriptions().values()) {
+            assertFalse(description.isBlank());
+        }
+    }
+
+    private void assertRefused(String argument, String message) {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse(argument, properties));
+        assertEquals(message, refused.getMessage());
+    }
+}
