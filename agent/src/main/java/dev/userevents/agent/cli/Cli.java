@@ -57,11 +57,12 @@ public final class Cli {
         out.println("Commands:     java -jar userevents-agent.jar <command>");
         out.println("  status                     is user_events there, where is tracefs, can this user register,");
         out.println("                             which events exist and who listens to them");
-        out.println("  record [options] [EVENT..] enable the events (default: every user_event) in a private trace");
-        out.println("                             instance and print them live until Ctrl-C; the global tracing");
-        out.println("                             state is left untouched. Events that do not exist yet are waited for.");
+        out.println("  record [options] [EVENT..] enable the events in a private trace instance and print them live");
+        out.println("                             until Ctrl-C; the global tracing state is left untouched. Named");
+        out.println("                             events that do not exist yet are waited for; with no names, every");
+        out.println("                             user_event existing once the first one appears.");
         out.println("      --filter EXPR          ftrace filter for every recorded event, e.g. 'orderId < 10'");
-        out.println("      --duration SECONDS     stop after this long");
+        out.println("      --duration SECONDS     stop this long after the first event was enabled");
         out.println("      --count N              stop after N events");
         out.println("      --raw                  print lines exactly as the kernel formats them");
         out.println("  attach PID [k=v,...]       load the agent into a running JVM (Attach API) and weave its");

@@ -126,23 +126,31 @@ final class RecordCommand {
         }
     }
 
+    /**
+     * Polls until the wanted events exist (an application registers them when its classes load), enables
+     * each as it appears, and runs until Ctrl-C, the count, or the duration counted from the first enabled
+     * event.
+     */
     private int record(Tracefs tracefs, Path instance, AtomicBoolean done) throws Cli.CommandFailedException {
-        long deadline = durationMillis > 0 ? System.currentTimeMillis() + durationMillis : Long.MAX_VALUE;
+        long deadline = Long.MAX_VALUE;
         Set<String> enabled = new LinkedHashSet<>();
-        if (events.isEmpty()) {
-            enableAll(instance);
-            err.println("recording every user_event (new ones included); Ctrl-C to stop");
-        } else {
-            err.println("recording " + String.join(", ", events) + "; Ctrl-C to stop");
-        }
+        boolean all = events.isEmpty();
+        err.println("recording " + (all ? "every user_event" : String.join(", ", events))
+            + "; waiting for them to be registered; Ctrl-C to stop");
         AtomicLong printed = new AtomicLong();
         Thread reader = startReader(instance, printed, done);
         this.reader = reader;
         while (!done.get() && System.currentTimeMillis() < deadline && (maxEvents == 0 || printed.get() < maxEvents)) {
+            if (all && enabled.isEmpty() && enableAll(instance)) {
+                enabled.add("*");
+            }
             for (String event : events) {
                 if (!enabled.contains(event) && enable(instance, event)) {
                     enabled.add(event);
                 }
+            }
+            if (!enabled.isEmpty() && deadline == Long.MAX_VALUE && durationMillis > 0) {
+                deadline = System.currentTimeMillis() + durationMillis;
             }
             sleep(POLL_MILLIS);
             if (!reader.isAlive()) {
@@ -159,17 +167,25 @@ final class RecordCommand {
         return 0;
     }
 
-    /** Enables every event of the user_events system, present and future (the system-wide switch). */
-    private void enableAll(Path instance) throws Cli.CommandFailedException {
+    /**
+     * Enables every event of the user_events system (the system-wide switch); false while no user_event
+     * exists yet (the system's folder appears with the first one). Events registered later are not covered:
+     * name them to wait for them.
+     */
+    private boolean enableAll(Path instance) throws Cli.CommandFailedException {
         Path system = instance.resolve("events").resolve(UserEventsAbi.SYSTEM);
+        if (!Files.isDirectory(system)) {
+            return false;
+        }
         try {
             if (filter != null) {
                 Files.writeString(system.resolve("filter"), filter);
             }
             Files.writeString(system.resolve("enable"), "1");
+            err.println("enabled every event of " + UserEventsAbi.SYSTEM);
+            return true;
         } catch (IOException e) {
-            throw new Cli.CommandFailedException("record: cannot enable " + system + ": " + e
-                + (Files.isDirectory(system) ? "" : " (no user_event is registered yet: start the application first)"));
+            throw new Cli.CommandFailedException("record: cannot enable " + system + ": " + e);
         }
     }
 
