@@ -80,6 +80,26 @@ public class TracedSample {
         return "done";
     }
 
+    /** An empty body needs no stack of its own: the probe's loads must fit the declared maximum. */
+    @Tracepoint
+    public static void emptyWide(long first, double second) {
+    }
+
+    /** The try block starts at the first original instruction. */
+    @Tracepoint
+    public static int parse(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Tracepoint
+    public static synchronized int locked(int x) {
+        return x + 100;
+    }
+
     public static List<Integer> untraced(int x) {
         return List.of(x);
     }

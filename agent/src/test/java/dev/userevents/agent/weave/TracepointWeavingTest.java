@@ -300,6 +300,53 @@ class TracepointWeavingTest {
     }
 
     @Test
+    void methodWithAnEmptyBodyAndWideParametersVerifiesAndWrites() throws Throwable {
+        enable("TracedSample_emptyWide");
+
+        call(woven, null, "emptyWide", new Class<?>[] {long.class, double.class}, -1L, 1e300);
+
+        EventPayload event = onlyEventOf("TracedSample_emptyWide");
+        assertEquals(-1L, event.s64());
+        assertEquals("1e+300", event.string());
+    }
+
+    @Test
+    void methodWhoseTryBlockStartsAtItsFirstInstructionKeepsItsHandler() throws Throwable {
+        enable("TracedSample_parse");
+
+        assertEquals(12, call(woven, null, "parse", new Class<?>[] {String.class}, "12"));
+        assertEquals(-1, call(woven, null, "parse", new Class<?>[] {String.class}, "twelve"));
+
+        List<EventPayload> events = eventsOf("TracedSample_parse");
+        assertEquals("12", events.get(0).string());
+        assertEquals("twelve", events.get(1).string());
+    }
+
+    @Test
+    void synchronizedMethodIsWoven() throws Throwable {
+        enable("TracedSample_locked");
+
+        assertEquals(101, call(woven, null, "locked", new Class<?>[] {int.class}, 1));
+
+        assertEquals(1, onlyEventOf("TracedSample_locked").s32());
+    }
+
+    @Test
+    void staticAndDefaultInterfaceMethodsAreWoven() throws Throwable {
+        Class<?> api = WovenClasses.of(InterfaceSample.class);
+        enable("InterfaceSample_twice");
+        enable("InterfaceSample_describe");
+        Object implementation = new net.bytebuddy.ByteBuddy().subclass(Object.class).implement(api).make()
+            .load(api.getClassLoader()).getLoaded().getDeclaredConstructor().newInstance();
+
+        assertEquals(6, call(api, null, "twice", new Class<?>[] {int.class}, 3));
+        assertEquals("[x]", call(api, implementation, "describe", new Class<?>[] {String.class}, "x"));
+
+        assertEquals(3, onlyEventOf("InterfaceSample_twice").s32());
+        assertEquals("x", onlyEventOf("InterfaceSample_describe").string());
+    }
+
+    @Test
     void methodsWithoutTracepointGetNoProbe() {
         WovenClasses.of(TracedSample.class);
 

@@ -1,0 +1,162 @@
+package dev.userevents.agent.weave;
+
+import static dev.userevents.agent.weave.WovenClasses.BACKEND;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.agent.testing.CapturedLog;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.EventPayload;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Probes on methods without annotations, listed one a line in a probes file. */
+class ProbesFileTest {
+    private static final String SAMPLE = "dev.userevents.agent.weave.ProbesFileSample";
+
+    @Test
+    void lineWithoutParameterTypesTracesEveryOverload() {
+        Map<String, ProbeDefinition> byMethod = definitions(SAMPLE + "#total");
+
+        assertEquals(Set.of("total(I)I", "total(II)I"), byMethod.keySet());
+        assertEquals("ProbesFileSample_total", byMethod.get("total(I)I").format().name());
+        assertEquals("ProbesFileSample_total_2", byMethod.get("total(II)I").format().name());
+    }
+
+    @Test
+    void parameterTypesSelectOneOverload() {
+        assertEquals(Set.of("total(II)I"), definitions(SAMPLE + "#total(int, int)").keySet());
+    }
+
+    @Test
+    void parameterTypesMayBeSimpleOrQualifiedNamesAndArrays() {
+        assertEquals(Set.of("apply(Ljava/lang/String;[I)V"), definitions(SAMPLE + "#apply(String, int[])").keySet());
+        assertEquals(Set.of("apply(Ljava/lang/String;[I)V"),
+            definitions(SAMPLE + "#apply(java.lang.String, int[])").keySet());
+    }
+
+    @Test
+    void nameAndExitOptionsActAsTheAnnotationWould() {
+        ProbeDefinition definition = definitions(SAMPLE + "#apply(String, int[])  name=coupon_applied  exit")
+            .get("apply(Ljava/lang/String;[I)V");
+
+        assertEquals("coupon_applied __rel_loc char[] code;__rel_loc char[] amounts", definition.format().command());
+        assertEquals("coupon_applied_exit s64 duration_ns;__rel_loc char[] thrown", definition.exit().format().command());
+    }
+
+    @Test
+    void commentsAndBlankLinesAreSkipped() {
+        ProbesFile probes = ProbesFile.parse(List.of("# probes for the sample", "", "   ",
+            SAMPLE + "#total(int)   # the one-argument total"), "probes.txt");
+
+        assertEquals(Set.of(SAMPLE), probes.classNames());
+        assertEquals(Set.of("total(I)I"), definitions(probes).keySet());
+    }
+
+    @Test
+    void malformedLinesAreLoggedWithTheirNumberAndSkipped() {
+        try (CapturedLog log = CapturedLog.start()) {
+            ProbesFile probes = ProbesFile.parse(List.of("NoHashHere", SAMPLE + "#total(int", SAMPLE + "#total fast",
+                SAMPLE + "#apply"), "probes.txt");
+
+            assertEquals(Set.of("apply(Ljava/lang/String;[I)V"), definitions(probes).keySet());
+            assertEquals(1, log.linesWith("probes.txt:1 skipped: expected class#method").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("probes.txt:2 skipped").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("probes.txt:3 skipped: unknown option 'fast'").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void lineMatchingNoMethodIsReportedWhenItsClassLoads() {
+        try (CapturedLog log = CapturedLog.start()) {
+            definitions(SAMPLE + "#missing", SAMPLE + "#total(long)");
+
+            assertEquals(1, log.linesWith("#missing matches no method").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("#total(long) matches no method").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void annotationWinsOverAProbesFileLine() {
+        ProbesFile probes = ProbesFile.parse(List.of(TracedSample.class.getName() + "#add name=from_file"), "p.txt");
+
+        Map<String, ProbeDefinition> byMethod = definitions(TracedSample.class, probes);
+
+        assertEquals("TracedSample_add", byMethod.get("add(II)I").format().name());
+    }
+
+    @Test
+    void unreadableFileIsEmptyAndLoggedOnce(@TempDir Path directory) {
+        try (CapturedLog log = CapturedLog.start()) {
+            ProbesFile probes = ProbesFile.read(directory.resolve("absent.txt"));
+
+            assertSame(ProbesFile.EMPTY, probes);
+            assertEquals(1, log.linesWith("absent.txt cannot be read").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void methodNamedInTheFileIsWovenLikeAnAnnotatedOne() throws Throwable {
+        ProbesFile probes = ProbesFile.parse(List.of(SAMPLE + "#total(int, int) name=file_total"), "probes.txt");
+        DynamicType.Builder<?> builder = new TracepointTransformer(WovenClasses.REGISTRAR, "", probes).transform(
+            new ByteBuddy().redefine(ProbesFileSample.class), TypeDescription.ForLoadedType.of(ProbesFileSample.class),
+            getClass().getClassLoader(), null, null);
+        Class<?> woven;
+        try (DynamicType.Unloaded<?> unloaded = builder.make()) {
+            woven = unloaded.load(getClass().getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST).getLoaded();
+        }
+        long word = BACKEND.enableWord("file_total");
+        EnableWords.enable(word);
+        try {
+            Method total = woven.getMethod("total", int.class, int.class);
+
+            assertEquals(7, total.invoke(null, 3, 4));
+
+            List<EventPayload> events = BACKEND.sink().eventsOf(BACKEND.writeIndex("file_total"));
+            assertEquals(1, events.size());
+            assertEquals(3, events.get(0).s32());
+            assertEquals(4, events.get(0).s32());
+        } finally {
+            EnableWords.disable(word);
+        }
+    }
+
+    @Test
+    void classNotNamedGetsNothing() {
+        ProbesFile probes = ProbesFile.parse(List.of(SAMPLE + "#total"), "probes.txt");
+
+        assertTrue(definitions(UntracedSample.class, probes).isEmpty());
+        assertNull(probes.specFor(UntracedSample.class.getName(),
+            TypeDescription.ForLoadedType.of(UntracedSample.class).getDeclaredMethods().get(0)));
+    }
+
+    private static Map<String, ProbeDefinition> definitions(String... lines) {
+        return definitions(ProbesFile.parse(List.of(lines), "probes.txt"));
+    }
+
+    private static Map<String, ProbeDefinition> definitions(ProbesFile probes) {
+        return definitions(ProbesFileSample.class, probes);
+    }
+
+    private static Map<String, ProbeDefinition> definitions(Class<?> type, ProbesFile probes) {
+        Map<String, ProbeDefinition> byMethod = new TreeMap<>();
+        for (Map.Entry<MethodDescription, ProbeDefinition> entry
+                : ProbeDefinitions.of(TypeDescription.ForLoadedType.of(type), "", probes).entrySet()) {
+            byMethod.put(entry.getKey().getName() + entry.getKey().getDescriptor(), entry.getValue());
+        }
+        return byMethod;
+    }
+}
