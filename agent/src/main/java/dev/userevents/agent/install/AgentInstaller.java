@@ -36,6 +36,11 @@ public final class AgentInstaller {
     public static void install(Instrumentation instrumentation, String agentArgument, boolean attached) {
         try {
             AgentOptions options = AgentOptions.parse(agentArgument, System.getProperties());
+            if (!ProbeRuntime.claimInstallation()) {
+                AgentLog.warn("the agent is already running in this JVM; this " + (attached ? "attach" : "load")
+                    + " changes nothing (its options are ignored)");
+                return;
+            }
             AgentLog.setLevel(options.logLevel());
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
             ProbeRuntime.setMaxEventBytes(Math.min(options.eventBytes(), dev.userevents.agent.runtime.EventRecord.CAPACITY));

@@ -21,6 +21,7 @@ public final class ProbeRuntime {
     private static final RecordPool POOL = new RecordPool(poolSize());
 
     private static volatile Probe[] probes = new Probe[64];
+    private static boolean installed;
     private static volatile int maxEventBytes = 4000;
     private static volatile int maxStringBytes = 1024;
 
@@ -30,6 +31,19 @@ public final class ProbeRuntime {
     private static int poolSize() {
         int cpus = Runtime.getRuntime().availableProcessors();
         return Integer.getInteger("userevents.buffers", Math.min(256, Math.max(16, cpus * 4)));
+    }
+
+    /**
+     * True for the first agent installation in this JVM, false afterwards: a second {@code -javaagent} or
+     * {@code attach} must not weave every probe a second time. Lives here because this class is the one
+     * copy all agent loads share (the bootstrap loader's).
+     */
+    public static synchronized boolean claimInstallation() {
+        if (installed) {
+            return false;
+        }
+        installed = true;
+        return true;
     }
 
     /** Publishes a probe so woven code can find it by id; called before the woven class is defined. */
