@@ -181,7 +181,7 @@ class ProbeRuntimeEncodingTest {
         assertEquals(9, location >>> 16, "length counts the NUL");
         assertEquals(0, location & 0xFFFF, "the only string starts right after its own field");
         assertEquals(4 + 4 + 9, event.length());
-        assertEquals("order-17", onlyEvent().string());
+        assertEquals("order-17", new EventPayload(sink.events().get(0)).string());
     }
 
     @Test
@@ -271,8 +271,15 @@ class ProbeRuntimeEncodingTest {
     }
 
     @Test
-    void nullObjectIsTheTextNullInParentheses() {
+    void nullObjectIsTheTextNullInParenthesesLikeANullString() {
         assertEquals(List.of("(null)"), objects((Object) null));
+    }
+
+    @Test
+    void nullEnumIsTheTextNullInParentheses() {
+        Status none = null;
+
+        assertEquals(List.of("(null)"), objects(none));
     }
 
     @Test
