@@ -34,6 +34,8 @@ import java.util.jar.JarFile;
 public final class AgentPremain {
     private static final String IMPL_JAR = "inst/userevents-impl.jar";
     private static final String IMPL_MODULE = "dev.userevents.impl";
+    /** When premain began, so the installer can report the agent's whole start-up time. */
+    static final String START_NANOS_PROPERTY = "userevents.internal.startNanos";
     private static final String INSTALLER = "dev.userevents.agent.install.AgentInstaller";
     private static final String CLI = "dev.userevents.agent.cli.Cli";
 
@@ -64,7 +66,9 @@ public final class AgentPremain {
     }
 
     private static void start(String agentArgument, Instrumentation instrumentation, boolean attached) {
+        long startNanos = System.nanoTime();
         try {
+            System.setProperty(START_NANOS_PROPERTY, Long.toString(startNanos));
             File jar = agentJar();
             if (jar != null && jar.isFile()) {
                 BootstrapRuntime.define(instrumentation, jar);

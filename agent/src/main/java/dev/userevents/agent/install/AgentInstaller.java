@@ -66,8 +66,8 @@ public final class AgentInstaller {
                 registrar.logCounts();
                 backend.close();
             }, "userevents-unregister"));
-            AgentLog.info((attached ? "attached: " : "started: ") + backend.describe() + "; "
-                + registrar.probeCount() + " probe(s) in classes loaded so far");
+            AgentLog.info((attached ? "attached" : "started") + " in " + millisSinceStart() + " ms: " + backend.describe()
+                + "; " + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {
             AgentLog.error("agent did not start: " + e.getMessage() + " (" + e.getClass().getName()
                 + "); the application runs untraced");
@@ -89,6 +89,16 @@ public final class AgentInstaller {
                 .type(traced)
                 .transform(new TracepointTransformer(registrar, options.prefix(), probes))
                 .installOn(instrumentation);
+    }
+
+    private static long millisSinceStart() {
+        String start = System.getProperty("userevents.internal.startNanos");
+        System.clearProperty("userevents.internal.startNanos");
+        try {
+            return start == null ? 0 : (System.nanoTime() - Long.parseLong(start)) / 1_000_000;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static EventBackend openBackend(AgentOptions options) {

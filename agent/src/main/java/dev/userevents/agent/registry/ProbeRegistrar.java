@@ -6,8 +6,11 @@ import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.weave.ProbeDefinition;
 import dev.userevents.shim.FormatConflictException;
 import dev.userevents.shim.RegistrationException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Turns probe definitions into live probes: one id, one enable word, one kernel event each.
@@ -18,9 +21,11 @@ import java.util.Map;
  */
 public final class ProbeRegistrar {
     private final EventBackend backend;
-    private final Map<String, Probe> probesByMethodAndLoader = new HashMap<>();
+    /** Per class loader (weakly held: an unloaded web application's loader can go), method key to probe. */
+    private final Map<ClassLoader, Map<String, Probe>> probesByLoader = new WeakHashMap<>();
+    private final Map<String, Probe> bootstrapProbes = new HashMap<>();
     private final Map<String, String> methodByEventName = new HashMap<>();
-    private int nextId;
+    private int probeCount;
 
     public ProbeRegistrar(EventBackend backend) {
         this.backend = backend;
@@ -32,19 +37,20 @@ public final class ProbeRegistrar {
 
     /** The live probe for this method in this class loader, or null when it must stay unwoven. */
     public synchronized Probe register(ProbeDefinition definition, ClassLoader loader) {
-        String probeKey = definition.methodKey() + "@" + System.identityHashCode(loader);
-        Probe existing = probesByMethodAndLoader.get(probeKey);
+        Map<String, Probe> probes = loader == null ? bootstrapProbes : probesByLoader.computeIfAbsent(loader, key -> new HashMap<>());
+        Probe existing = probes.get(definition.methodKey());
         if (existing != null) {
             return existing;
         }
         ProbeDefinition named = withUniqueName(definition);
         try {
             EventBackend.Registered registered = backend.register(named.format());
-            Probe probe = new Probe(nextId++, named.format().name(), definition.className() + "." + definition.methodName(),
+            Probe probe = new Probe(ProbeRuntime.nextProbeId(), named.format().name(), definition.className() + "." + definition.methodName(),
                 registered.writeIndex, registered.enableWordAddress, named.format().fixedSize(),
                 named.stringFields(), backend.sink());
             ProbeRuntime.install(probe);
-            probesByMethodAndLoader.put(probeKey, probe);
+            probes.put(definition.methodKey(), probe);
+            probeCount++;
             AgentLog.debug("probe " + registered.system + ":" + named.format().command() + " on " + definition.methodKey());
             return probe;
         } catch (FormatConflictException e) {
@@ -81,13 +87,17 @@ public final class ProbeRegistrar {
         if (!AgentLog.enabled(AgentLog.DEBUG)) {
             return;
         }
-        for (Probe probe : probesByMethodAndLoader.values()) {
+        List<Probe> all = new ArrayList<>(bootstrapProbes.values());
+        for (Map<String, Probe> probes : probesByLoader.values()) {
+            all.addAll(probes.values());
+        }
+        for (Probe probe : all) {
             AgentLog.debug("probe " + probe.eventName() + ": " + probe.written() + " written, " + probe.raced()
                 + " found no tracer" + (probe.isOff() ? ", switched off" : ""));
         }
     }
 
     public synchronized int probeCount() {
-        return probesByMethodAndLoader.size();
+        return probeCount;
     }
 }

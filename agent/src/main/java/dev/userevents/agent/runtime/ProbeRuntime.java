@@ -22,6 +22,7 @@ public final class ProbeRuntime {
 
     private static volatile Probe[] probes = new Probe[64];
     private static boolean installed;
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger();
     private static volatile int maxEventBytes = 4000;
     private static volatile int maxStringBytes = 1024;
 
@@ -44,6 +45,11 @@ public final class ProbeRuntime {
         }
         installed = true;
         return true;
+    }
+
+    /** A probe id no other probe in this JVM has. */
+    public static int nextProbeId() {
+        return NEXT_ID.getAndIncrement();
     }
 
     /** Publishes a probe so woven code can find it by id; called before the woven class is defined. */
