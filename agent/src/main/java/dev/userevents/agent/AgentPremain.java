@@ -32,8 +32,6 @@ import java.util.jar.JarFile;
  * user_events descriptor), and native access for the isolated loader (JNA without the JDK 24+ warning).
  */
 public final class AgentPremain {
-    private static final String IMPL_JAR = "inst/userevents-impl.jar";
-    private static final String IMPL_MODULE = "dev.userevents.impl";
     /** When premain began, so the installer can report the agent's whole start-up time. */
     static final String START_NANOS_PROPERTY = "userevents.internal.startNanos";
     private static final String INSTALLER = "dev.userevents.agent.install.AgentInstaller";
@@ -56,7 +54,7 @@ public final class AgentPremain {
         if (jar != null && jar.isFile()) {
             System.setProperty("userevents.agent.jar", jar.getAbsolutePath());
         }
-        ClassLoader loader = implementationLoader(AgentPremain.class.getClassLoader(), null);
+        ClassLoader loader = ImplementationJar.loader(AgentPremain.class.getClassLoader(), null);
         Method main = Class.forName(CLI, true, loader).getMethod("main", String[].class);
         try {
             main.invoke(null, (Object) args);
@@ -74,7 +72,7 @@ public final class AgentPremain {
                 BootstrapRuntime.define(instrumentation, jar);
             }
             grantJavaBaseAccess(instrumentation);
-            ClassLoader loader = implementationLoader(ClassLoader.getPlatformClassLoader(), instrumentation);
+            ClassLoader loader = ImplementationJar.loader(ClassLoader.getPlatformClassLoader(), instrumentation);
             Class.forName(INSTALLER, true, loader)
                 .getMethod("install", Instrumentation.class, String.class, boolean.class)
                 .invoke(null, instrumentation, agentArgument, attached);
@@ -87,78 +85,13 @@ public final class AgentPremain {
         }
     }
 
-    private static File agentJar() {
+    static File agentJar() {
         try {
             URL location = AgentPremain.class.getProtectionDomain().getCodeSource().getLocation();
             return new File(location.toURI());
         } catch (Exception e) {
             return null;
         }
-    }
-
-    /**
-     * The loader of weaving, registration, Byte Buddy and JNA: the nested jar, copied to a temporary file
-     * (deleted at exit). Run from a class folder (tests), there is no nested jar and the caller's loader
-     * is used as it is.
-     */
-    static ClassLoader implementationLoader(ClassLoader parent, Instrumentation instrumentation) throws Exception {
-        ClassLoader own = AgentPremain.class.getClassLoader();
-        URL nested = own == null ? null : own.getResource(IMPL_JAR);
-        if (nested == null) {
-            File jar = agentJar();
-            if (jar != null && jar.isFile()) {
-                try (JarFile file = new JarFile(jar)) {
-                    if (file.getEntry(IMPL_JAR) != null) {
-                        nested = new URL("jar:" + jar.toURI() + "!/" + IMPL_JAR);
-                    }
-                }
-            }
-        }
-        if (nested == null) {
-            return own;
-        }
-        Path copy = Files.createTempFile("userevents-impl-", ".jar");
-        copy.toFile().deleteOnExit();
-        try (InputStream in = nested.openStream()) {
-            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return moduleLayerLoader(copy, parent, instrumentation);
-    }
-
-    /**
-     * Loads the implementation jar as the automatic module {@value #IMPL_MODULE} in a layer of its own. A
-     * named module can be granted native access on its own (JDK 22+ {@code Controller.enableNativeAccess}),
-     * so JNA loads its library without the JDK 24+ warning and without enabling native access for the
-     * application's unnamed modules.
-     */
-    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation) {
-        java.lang.module.Configuration configuration = ModuleLayer.boot().configuration().resolve(
-            java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(),
-            Collections.singleton(IMPL_MODULE));
-        ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(configuration,
-            Collections.singletonList(ModuleLayer.boot()), parent);
-        Module module = controller.layer().findModule(IMPL_MODULE).orElseThrow();
-        try {
-            if (instrumentation != null) {
-                // Controller.enableNativeAccess is itself a restricted method, which would warn when called
-                // from this unnamed module; the JDK's own internal grant does not.
-                instrumentation.redefineModule(Object.class.getModule(), Collections.emptySet(), Collections.emptyMap(),
-                    Collections.singletonMap("java.lang", Collections.singleton(AgentPremain.class.getModule())),
-                    Collections.emptySet(), Collections.emptyMap());
-                Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
-                grant.setAccessible(true);
-                grant.invoke(module);
-            } else {
-                // The CLI: the jar's manifest (Enable-Native-Access: ALL-UNNAMED) lets this class grant it.
-                ModuleLayer.Controller.class.getMethod("enableNativeAccess", Module.class).invoke(controller, module);
-            }
-        } catch (NoSuchMethodException e) {
-            // JDK 17-21: no native-access checks
-        } catch (ReflectiveOperationException e) {
-            System.err.println("[userevents] WARN could not grant native access to " + IMPL_MODULE + " (" + e
-                + "); JDK 24+ may print a native-access warning for JNA");
-        }
-        return controller.layer().findLoader(IMPL_MODULE);
     }
 
     private static void grantJavaBaseAccess(Instrumentation instrumentation) throws ClassNotFoundException {

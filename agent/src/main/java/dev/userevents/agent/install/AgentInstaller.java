@@ -7,18 +7,11 @@ import dev.userevents.agent.registry.LocalBackend;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.weave.ProbeDefinitions;
 import dev.userevents.agent.weave.TracepointTransformer;
 import dev.userevents.shim.UserEventsUnavailableException;
 import dev.userevents.agent.weave.ProbesFile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Starts the agent: reads the options, opens user_events (or the local backend of dry and devnull modes),
@@ -76,19 +69,11 @@ public final class AgentInstaller {
 
     private static void installTransformer(Instrumentation instrumentation, AgentOptions options, ProbeRegistrar registrar) {
         ProbesFile probes = options.probesFile() == null ? ProbesFile.EMPTY : ProbesFile.read(Paths.get(options.probesFile()));
-        ElementMatcher.Junction<TypeDescription> traced = ElementMatchers.declaresMethod(ElementMatchers.isAnnotatedWith(
-            ElementMatchers.named(ProbeDefinitions.TRACEPOINT)));
-        if (!probes.isEmpty()) {
-            traced = traced.or(ElementMatchers.namedOneOf(probes.classNames().toArray(new String[0])));
-        }
-        new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(new FailureListener())
-                .ignore(ElementMatchers.not(new ClassFilter(options.includes(), options.excludes())))
-                .type(traced)
-                .transform(new TracepointTransformer(registrar, options.prefix(), probes))
-                .installOn(instrumentation);
+        ClassFilter filter = new ClassFilter(options.includes(), options.excludes());
+        TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes,
+            new TracepointTransformer(registrar, options.prefix(), probes), options.prefix());
+        instrumentation.addTransformer(transformer, true);
+        LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
     }
 
     private static long millisSinceStart() {
@@ -110,21 +95,6 @@ public final class AgentInstaller {
         } catch (UserEventsUnavailableException e) {
             AgentLog.warn("user_events unavailable, probes stay off and the application runs untraced: " + e.getMessage());
             return null;
-        }
-    }
-
-    /** Reports classes that could not be woven; the class then loads unchanged. */
-    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
-        @Override
-        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-            AgentLog.error("could not weave probes into " + typeName + ": " + throwable
-                + "; that class runs untraced");
-        }
-
-        @Override
-        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
-                                     DynamicType dynamicType) {
-            AgentLog.debug("woven " + type.getName() + (loaded ? " (retransformed)" : ""));
         }
     }
 }

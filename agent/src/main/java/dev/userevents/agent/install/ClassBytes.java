@@ -1,0 +1,38 @@
+package dev.userevents.agent.install;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A cheap look at raw class files, so the agent parses only the classes that can contain probes. An
+ * annotation's type appears in the constant pool as its descriptor ({@code Ldev/userevents/Tracepoint;})
+ * in modified UTF-8, which for ASCII is the plain bytes: a class that lacks those bytes has no
+ * {@code @Tracepoint} method.
+ */
+final class ClassBytes {
+    static final byte[] TRACEPOINT_DESCRIPTOR = "Ldev/userevents/Tracepoint;".getBytes(StandardCharsets.US_ASCII);
+
+    private ClassBytes() {
+    }
+
+    static boolean mentionsTracepoint(byte[] classFile) {
+        return indexOf(classFile, TRACEPOINT_DESCRIPTOR) >= 0;
+    }
+
+    static int indexOf(byte[] haystack, byte[] needle) {
+        byte first = needle[0];
+        int last = haystack.length - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (haystack[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.userevents.agent.install;
+
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.weave.ProbeDefinition;
+import dev.userevents.agent.weave.ProbeDefinitions;
+import dev.userevents.agent.weave.ProbesFile;
+import dev.userevents.agent.weave.TracepointTransformer;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Map;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * The agent's class-load hook. Most classes cost a name check and a byte scan: only a class whose bytes
+ * mention {@code @Tracepoint}, or that the probes file names, is parsed and woven with Byte Buddy. So an
+ * application without probes never even loads Byte Buddy, and start-up grows with the probes, not with
+ * the classes. The class format never changes (no added members), which retransformation requires.
+ * Never throws: a class that cannot be woven loads unchanged, with one log line.
+ */
+final class TracepointClassTransformer implements ClassFileTransformer {
+    private static final ThreadLocal<Boolean> INSIDE = new ThreadLocal<>();
+
+    private final ClassFilter filter;
+    private final ProbesFile probes;
+    private final TracepointTransformer weaver;
+    private final String prefix;
+
+    TracepointClassTransformer(ClassFilter filter, ProbesFile probes, TracepointTransformer weaver, String prefix) {
+        this.filter = filter;
+        this.probes = probes;
+        this.weaver = weaver;
+        this.prefix = prefix;
+    }
+
+    /** Whether the agent may weave this class at all (never the JDK's or its own; include/exclude). */
+    boolean accepts(String className) {
+        return filter.accepts(className);
+    }
+
+    /** Whether a class with these bytes may hold probes: the cheap test, before any parsing. */
+    boolean mayHoldProbes(String className, byte[] classFile) {
+        return filter.accepts(className)
+            && (ClassBytes.mentionsTracepoint(classFile) || probes.classNames().contains(className));
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        if (internalName == null || classFile == null || INSIDE.get() != null) {
+            return null;
+        }
+        String className = internalName.replace('/', '.');
+        if (!mayHoldProbes(className, classFile)) {
+            return null;
+        }
+        INSIDE.set(Boolean.TRUE); // weaving may load classes; they must not come back here
+        try {
+            return weave(className, classFile, loader);
+        } catch (Throwable e) {
+            AgentLog.error("could not weave probes into " + className + ": " + e + "; that class runs untraced");
+            return null;
+        } finally {
+            INSIDE.remove();
+        }
+    }
+
+    private byte[] weave(String className, byte[] classFile, ClassLoader loader) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classFile),
+            loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+        TypeDescription type = TypePool.Default.of(locator).describe(className).resolve();
+        Map<MethodDescription, ProbeDefinition> definitions = ProbeDefinitions.of(type, prefix, probes);
+        if (definitions.isEmpty()) {
+            return null;
+        }
+        DynamicType.Builder<?> original = new ByteBuddy()
+            .with(TypeValidation.DISABLED)
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE)
+            .redefine(type, locator);
+        DynamicType.Builder<?> woven = weaver.weave(original, type, definitions, loader);
+        if (woven == original) {
+            return null; // every probe of this class was refused: leave it exactly as it was
+        }
+        return woven.make().getBytes();
+    }
+}
