@@ -2,15 +2,14 @@ package dev.userevents.agent.testing;
 
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Probes published in {@link ProbeRuntime}'s table as the registrar would, each with its own enable word.
- * Ids start far above the ones a {@link dev.userevents.agent.registry.ProbeRegistrar} hands out (from 0),
- * so hand-made probes never replace a woven method's probe in the shared table.
+ * Ids come from the same JVM-wide counter the registrar uses, so hand-made probes never replace a woven
+ * method's probe in the shared table.
  */
 public final class InstalledProbes {
-    private static final AtomicInteger NEXT_ID = new AtomicInteger(1000);
+
 
     private InstalledProbes() {
     }
@@ -21,7 +20,7 @@ public final class InstalledProbes {
     }
 
     public static Probe install(long enableWord, int fixedSize, int stringFields, CapturingSink sink) {
-        int id = NEXT_ID.getAndIncrement();
+        int id = ProbeRuntime.nextProbeId();
         // The write index is what the kernel hands back at registration; any distinct number will do here.
         Probe probe = new Probe(id, "test_event_" + id, "TestClass.method" + id, 70_000 + id, enableWord,
             fixedSize, stringFields, sink);

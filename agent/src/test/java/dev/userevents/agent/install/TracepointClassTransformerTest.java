@@ -1,0 +1,98 @@
+package dev.userevents.agent.install;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.EventPayload;
+import dev.userevents.agent.testing.RecordingBackend;
+import dev.userevents.agent.weave.ProbesFile;
+import dev.userevents.agent.weave.TracepointTransformer;
+import dev.userevents.samples.Adder;
+import dev.userevents.samples.Plain;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The production class-load hook, fed raw class files as the JVM would. */
+class TracepointClassTransformerTest {
+    private static final String PREFIX = "cft_";
+
+    private final RecordingBackend backend = new RecordingBackend();
+    private final TracepointClassTransformer transformer = new TracepointClassTransformer(
+        new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
+        new TracepointTransformer(new ProbeRegistrar(backend), PREFIX), PREFIX);
+
+    @Test
+    void classWithTracepointIsWovenAndEmitsOnlyWhenItsWordIsSet() throws Exception {
+        byte[] original = classFile(Adder.class);
+        byte[] woven = transformer.transform(getClass().getClassLoader(), internalName(Adder.class), null, null, original);
+        assertNotNull(woven);
+
+        Method add = define(Adder.class, woven).getDeclaredMethod("add", int.class, int.class);
+        assertEquals(5, add.invoke(null, 2, 3));
+        assertEquals(0, backend.sink().events().size(), "word 0: nothing written");
+
+        EnableWords.enable(backend.enableWord(PREFIX + "Adder_add"));
+        assertEquals(9, add.invoke(null, 4, 5));
+        List<byte[]> events = backend.sink().events();
+        assertEquals(1, events.size());
+        EventPayload payload = new EventPayload(events.get(0));
+        assertEquals(backend.writeIndex(PREFIX + "Adder_add"), payload.writeIndex());
+        assertEquals(4, payload.s32());
+        assertEquals(5, payload.s32());
+    }
+
+    @Test
+    void classWithoutTracepointIsNotParsedAtAll() throws Exception {
+        byte[] original = classFile(Plain.class);
+        assertTrue(!transformer.mayHoldProbes(Plain.class.getName(), original));
+        assertNull(transformer.transform(getClass().getClassLoader(), internalName(Plain.class), null, null, original));
+    }
+
+    @Test
+    void jdkAndAgentClassesAreNeverWovenEvenIfTheirBytesMentionTracepoint() throws Exception {
+        byte[] mentioning = classFile(Adder.class);
+        assertNull(transformer.transform(null, "java/lang/Fake", null, null, mentioning));
+        assertNull(transformer.transform(null, "dev/userevents/agent/runtime/Fake", null, null, mentioning));
+    }
+
+    @Test
+    void malformedClassFileLoadsUnchangedInsteadOfThrowing() {
+        byte[] garbage = ("CAFEBABE junk " + new String(ClassBytes.TRACEPOINT_DESCRIPTOR)).getBytes();
+        assertNull(transformer.transform(getClass().getClassLoader(), "com/acme/Broken", null, null, garbage));
+    }
+
+    private static String internalName(Class<?> type) {
+        return type.getName().replace('.', '/');
+    }
+
+    private static byte[] classFile(Class<?> type) throws IOException {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(internalName(type) + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Defines {@code bytes} as {@code type} in a fresh loader that asks its parent for everything else. */
+    private static Class<?> define(Class<?> type, byte[] bytes) throws ClassNotFoundException {
+        ClassLoader loader = new ClassLoader(type.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.equals(type.getName())) {
+                    synchronized (getClassLoadingLock(name)) {
+                        Class<?> loaded = findLoadedClass(name);
+                        return loaded != null ? loaded : defineClass(name, bytes, 0, bytes.length);
+                    }
+                }
+                return super.loadClass(name, resolve);
+            }
+        };
+        return Class.forName(type.getName(), true, loader);
+    }
+}
