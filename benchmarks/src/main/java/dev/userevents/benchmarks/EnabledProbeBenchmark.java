@@ -1,0 +1,67 @@
+package dev.userevents.benchmarks;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+
+/**
+ * "An enabled probe costs the system call and little more": every call of {@link Orders#place} encodes
+ * its int, long and 16-character string and writes one event. The floor is {@code write_floor} (C), run
+ * by {@code benchmarks/run.sh} beside these: the same payload, the same write() per call.
+ *
+ * <ul>
+ *   <li>Host, any kernel: {@code devnull*} write to /dev/null, which isolates our own overhead.</li>
+ *   <li>Guest kernel with user_events ({@code vm/run.sh}), as root: {@code kernel*} enable
+ *       {@code bench_order} through tracefs, so ftrace records each event.</li>
+ * </ul>
+ * Run with {@code -prof gc}: an enabled probe should allocate nothing.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class EnabledProbeBenchmark {
+
+    /** The method itself, untraced: what every row below adds to. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.NO_AGENT)
+    public long noAgent(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /** Host: encode and write to /dev/null with libc write() through JNA. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_JNA)
+    public long devnullJna(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /** Host: encode and write to /dev/null through the JDK's FileChannel. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_CHANNEL)
+    public long devnullChannel(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /** Guest: the event enabled in the kernel, written to user_events_data through JNA. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.KERNEL_JNA)
+    public long kernelJna(TracefsEnabled tracing, Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /** Guest: the event enabled in the kernel, written to user_events_data through FileChannel. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.KERNEL_CHANNEL)
+    public long kernelChannel(TracefsEnabled tracing, Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /** The JFR counterpart: the same three fields committed to a running in-memory recording. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.NO_AGENT)
+    public long jfrEnabled(JfrRecordings.OrderEventOn recording, Order order) {
+        return Orders.placeJfr(order.id, order.cents, order.customer);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.userevents.benchmarks;
+
+/**
+ * JVM arguments of the forks, for {@code @Fork(jvmArgsAppend = ...)}. Paths are relative to the repository
+ * root, where {@code benchmarks/run.sh} starts JMH (forks inherit its working directory).
+ */
+final class Forks {
+    static final String AGENT = "-javaagent:agent/target/userevents-agent.jar";
+
+    /**
+     * Without the agent. The export lets {@code NativeWords} (the floor) read with
+     * {@code jdk.internal.misc.Unsafe}'s opaque load, exactly as it does under the agent, which grants the
+     * same export itself.
+     */
+    static final String NO_AGENT = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
+
+    /** Probes woven against enable words nothing ever sets. */
+    static final String DRY = AGENT + "=mode=dry";
+
+    /** The default mode. On a host without user_events the agent logs why and transforms nothing. */
+    static final String KERNEL = AGENT + "=mode=kernel";
+
+    /** Every probe enabled, every event written to /dev/null. */
+    static final String DEVNULL_JNA = AGENT + "=mode=devnull,sink=jna";
+    static final String DEVNULL_CHANNEL = AGENT + "=mode=devnull,sink=channel";
+
+    /** Real user_events (in the guest): events written to user_events_data. */
+    static final String KERNEL_JNA = AGENT + "=mode=kernel,sink=jna";
+    static final String KERNEL_CHANNEL = AGENT + "=mode=kernel,sink=channel";
+
+    private Forks() {
+    }
+}

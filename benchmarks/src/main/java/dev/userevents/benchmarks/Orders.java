@@ -1,0 +1,77 @@
+package dev.userevents.benchmarks;
+
+import dev.userevents.Tracepoint;
+import dev.userevents.shim.hotpath.NativeWords;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.openjdk.jmh.annotations.CompilerControl;
+
+/**
+ * The application code every benchmark calls: one small method, {@code id * 31 + cents + customer.length()},
+ * traced in each of the ways the benchmarks compare. Each variant has the same three arguments and the same
+ * body; only the tracing guard differs. The benchmarks call them as an application would, so the JIT
+ * inlines them as it would in an application.
+ */
+public final class Orders {
+    /** The event name of {@link #place}: benchmarks enable {@code events/user_events/bench_order}. */
+    public static final String EVENT = "bench_order";
+
+    private static final Logger LOG = Logger.getLogger(Orders.class.getName());
+
+    /** The floor's enable word: native memory nothing ever sets, read like the woven check reads its own. */
+    private static final ByteBuffer FLOOR_WORD_MEMORY = ByteBuffer.allocateDirect(8);
+    private static final long FLOOR_WORD = NativeWords.addressOf(FLOOR_WORD_MEMORY);
+
+    private static volatile long floorSink;
+
+    private Orders() {
+    }
+
+    /**
+     * The traced method. Without the agent (or with the agent but without user_events) this is the plain
+     * method; under the agent its entry checks the probe's enable word (see the agent's EntryProbeWeaver).
+     */
+    @Tracepoint(name = EVENT)
+    public static long place(int id, long cents, String customer) {
+        return id * 31L + cents + customer.length();
+    }
+
+    /** {@link #place} when the JIT does not inline it: the enable check then runs inside a real call. */
+    @Tracepoint(name = EVENT + "_out_of_line")
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    public static long placeOutOfLine(int id, long cents, String customer) {
+        return id * 31L + cents + customer.length();
+    }
+
+    /** The floor: what the woven check is, written by hand. A load of a zero native word and a branch. */
+    public static long placeFloor(int id, long cents, String customer) {
+        if (NativeWords.loInt(FLOOR_WORD) != 0) {
+            emitFloor(id, cents, customer);
+        }
+        return id * 31L + cents + customer.length();
+    }
+
+    /** A JFR event guarded the way the JFR documentation shows. */
+    public static long placeJfr(int id, long cents, String customer) {
+        OrderEvent event = new OrderEvent();
+        if (event.shouldCommit()) {
+            event.id = id;
+            event.cents = cents;
+            event.customer = customer;
+            event.commit();
+        }
+        return id * 31L + cents + customer.length();
+    }
+
+    /** A java.util.logging call at a level the logger does not log (FINE under the default INFO). */
+    public static long placeLogged(int id, long cents, String customer) {
+        LOG.log(Level.FINE, "order {0} {1} {2}", new Object[] {id, cents, customer});
+        return id * 31L + cents + customer.length();
+    }
+
+    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
+    private static void emitFloor(int id, long cents, String customer) {
+        floorSink = id + cents + customer.length();
+    }
+}

@@ -1,0 +1,577 @@
+package dev.userevents.benchmarks.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns one run's raw results (a directory written by {@code benchmarks/run.sh}) into a Markdown section of
+ * {@code RESULTS.md}: ns/op, differences and ratios against each baseline, and whether each target was met.
+ *
+ * <pre>java -cp benchmarks.jar dev.userevents.benchmarks.report.ResultsReport RESULTS_DIR &gt; section.md</pre>
+ *
+ * The directory holds {@code env.txt} (key=value), JMH CSV files ({@code host-disabled.csv},
+ * {@code host-enabled.csv}, {@code host-scaling.csv}, {@code guest-enabled.csv}), the C floor's output lines
+ * ({@code floor-*.txt}) and start-up timings ({@code startup-*.txt}). Missing files leave their table out.
+ */
+public final class ResultsReport {
+    /** Most the enabled probe may cost relative to the C floor. */
+    static final double ENABLED_RATIO_TARGET = 1.15;
+    /** Least throughput of two threads relative to one. */
+    static final double SCALING_TARGET = 1.8;
+    /** Most the agent with 1,000 probes may add to a bare JVM's start-up, in ms. */
+    static final double STARTUP_TARGET_MS = 300;
+
+    /** Differences within this fraction of the baseline count as equal when JMH's error bars are narrower. */
+    static final double NOISE = 0.02;
+    /** Fewer bytes per call than this is no allocation on the path (a real one is 16 bytes or more). */
+    static final double NO_ALLOCATION = 1.0;
+
+    private static final String DISABLED = "dev.userevents.benchmarks.DisabledProbeBenchmark.";
+    private static final String ENABLED = "dev.userevents.benchmarks.EnabledProbeBenchmark.";
+    private static final String SCALING = "dev.userevents.benchmarks.ScalingBenchmark.";
+
+    private final Path dir;
+    private final Map<String, String> env;
+    private final StringBuilder out = new StringBuilder();
+    private final List<String> verdicts = new ArrayList<>();
+
+    private ResultsReport(Path dir) throws IOException {
+        this.dir = dir;
+        this.env = keyValues(dir.resolve("env.txt"));
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: ResultsReport RESULTS_DIR");
+            System.exit(2);
+        }
+        System.out.print(new ResultsReport(Paths.get(args[0])).render());
+    }
+
+    String render() throws IOException {
+        line("## " + env.getOrDefault("title", "Results"));
+        line("");
+        environment();
+        StringBuilder tables = new StringBuilder();
+        StringBuilder saved = new StringBuilder(out);
+        out.setLength(0);
+        disabled();
+        enabledHost();
+        enabledGuest();
+        scaling();
+        startup();
+        tables.append(out);
+        out.setLength(0);
+        out.append(saved);
+        line("### Targets");
+        line("");
+        if (verdicts.isEmpty()) {
+            line("No results to judge.");
+        }
+        for (String verdict : verdicts) {
+            line("- " + verdict);
+        }
+        line("");
+        out.append(tables);
+        return out.toString();
+    }
+
+    private void environment() {
+        line("| | |");
+        line("|---|---|");
+        row("command", code(env.get("command")));
+        row("date", env.get("date"));
+        row("source", env.get("git"));
+        row("JDK", env.get("jdk"));
+        row("host kernel", env.get("host_kernel"));
+        row("guest kernel", env.get("guest_kernel"));
+        row("CPU", env.get("cpu"));
+        row("JMH, host", code(env.get("jmh_host")));
+        row("JMH, guest", code(env.get("jmh_guest")));
+        row("load before the run", env.get("load_before"));
+        for (Map.Entry<String, String> entry : env.entrySet()) {
+            if (entry.getKey().startsWith("other_cpu.")) {
+                row("other processes' CPU, " + entry.getKey().substring("other_cpu.".length()), entry.getValue());
+            }
+        }
+        line("");
+        line("\"Other processes' CPU\" is the machine's busy time minus this run's own (from /proc), in cores:"
+            + " what else ran beside the benchmark. 0 is a quiet machine; the host has "
+            + env.getOrDefault("cores", "?") + " cores.");
+        line("");
+    }
+
+    private void row(String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            line("| " + name + " | " + value + " |");
+        }
+    }
+
+    // ---------------------------------------------------------------- disabled path
+
+    private void disabled() throws IOException {
+        Map<String, Score> s = jmh("host-disabled.csv");
+        if (s.isEmpty()) {
+            return;
+        }
+        Score base = s.get(DISABLED + "noAgent");
+        Score baseOutOfLine = s.get(DISABLED + "noAgentNotInlined");
+        line("### Disabled probes (host)");
+        line("");
+        line("The same method, `Orders.place(int, long, String)`, called as an application calls it (inlined by"
+            + " the JIT), with tracing off in each way. Δ is the difference from (a); ± is JMH's 99.9% error.");
+        line("");
+        line("| | what | ns/op | Δ vs (a), ns | B/op |");
+        line("|---|---|---:|---:|---:|");
+        disabledRow("(a)", "no agent (baseline)", s.get(DISABLED + "noAgent"), base);
+        disabledRow("(b)", "`@Tracepoint`, agent mode=dry (enable word reads 0)", s.get(DISABLED + "agentDry"), base);
+        disabledRow("(e)", "floor: hand-written `NativeWords.loInt(word) != 0` guard", s.get(DISABLED + "nativeWordFloor"), base);
+        disabledRow("(f)", "agent mode=kernel, host without user_events (nothing woven)",
+            s.get(DISABLED + "agentKernelWithoutUserEvents"), base);
+        disabledRow("(c)", "JFR event, `shouldCommit()` guard, no recording", s.get(DISABLED + "jfrNoRecording"), base);
+        disabledRow("(c')", "JFR event off, recording with JFR's default settings running",
+            s.get(DISABLED + "jfrRecordingEventOff"), base);
+        disabledRow("(d)", "java.util.logging `log(FINE, msg, {id, cents, customer})`, FINE off",
+            s.get(DISABLED + "julFineNotLogged"), base);
+        disabledRow("(a')", "no agent, method not inlined (`DONT_INLINE`)", baseOutOfLine, baseOutOfLine);
+        disabledRow("(b')", "agent mode=dry, method not inlined", s.get(DISABLED + "agentDryNotInlined"), baseOutOfLine);
+        line("");
+
+        Score dry = s.get(DISABLED + "agentDry");
+        Score floor = s.get(DISABLED + "nativeWordFloor");
+        Score kernel = s.get(DISABLED + "agentKernelWithoutUserEvents");
+        if (base != null && dry != null && floor != null) {
+            double margin = Math.max(errorOf(dry) + errorOf(floor), NOISE * base.score);
+            boolean met = dry.score <= floor.score + margin;
+            verdicts.add(String.format(Locale.ROOT, "Disabled probe no dearer than its hand-written floor: (b) %s ns/op vs"
+                    + " (e) %s ns/op, %s ns over (a) -> **%s**%s", f(dry.score), f(floor.score),
+                signed(dry.score - base.score), met ? "met" : "missed",
+                met ? "" : String.format(Locale.ROOT, " by %s ns beyond the error bars", f(dry.score - floor.score - margin))));
+        }
+        if (base != null && kernel != null) {
+            double margin = Math.max(errorOf(kernel) + errorOf(base), NOISE * base.score);
+            boolean met = Math.abs(kernel.score - base.score) <= margin;
+            verdicts.add(String.format(Locale.ROOT, "Agent without user_events costs exactly nothing: (f) %s ns/op vs"
+                    + " (a) %s ns/op (Δ %s, error bars ±%s) -> **%s**", f(kernel.score), f(base.score),
+                signed(kernel.score - base.score), f(margin), met ? "met" : "missed"));
+        }
+    }
+
+    private void disabledRow(String label, String what, Score score, Score base) {
+        if (score == null) {
+            return;
+        }
+        String delta = base == null || score == base ? "" : signed(score.score - base.score);
+        line("| " + label + " | " + what + " | " + score.withError() + " | " + delta + " | " + bytes(score) + " |");
+    }
+
+    // ---------------------------------------------------------------- enabled path
+
+    private void enabledHost() throws IOException {
+        Map<String, Score> s = jmh("host-enabled.csv");
+        Floor floor = floor("floor-host-devnull-1.txt");
+        if (s.isEmpty() && floor == null) {
+            return;
+        }
+        line("### Enabled probes, /dev/null (host)");
+        line("");
+        line("Agent mode=devnull: every call encodes `(int, long, 16-char String)` into a 37-byte payload and writes it"
+            + " to /dev/null with one write(). The floor is `write_floor devnull` (C): the same check, encoding and"
+            + " write() in a loop, median of " + (floor == null ? "?" : floor.runs) + " runs of "
+            + (floor == null ? "?" : floor.iterations) + " writes.");
+        line("");
+        enabledTable(s, floor, new String[][] {
+            {"devnullJna", "`@Tracepoint`, sink=jna (libc write through JNA)"},
+            {"devnullChannel", "`@Tracepoint`, sink=channel (FileChannel)"},
+            {"jfrEnabled", "JFR event on, in-memory recording (reference)"},
+            {"noAgent", "the method, untraced"},
+        }, "C floor: write() to /dev/null", "host /dev/null");
+    }
+
+    private void enabledGuest() throws IOException {
+        Map<String, Score> s = jmh("guest-enabled.csv");
+        Floor floor = floor("floor-guest-user_events-1.txt");
+        if (s.isEmpty() && floor == null) {
+            return;
+        }
+        line("### Enabled probes, real user_events (guest kernel, emulated)");
+        line("");
+        line("Agent mode=kernel in the QEMU guest (TCG, single-threaded emulation): `bench_order` enabled through"
+            + " tracefs, so ftrace records every event. The floor is `write_floor user_events` (C): the same format"
+            + " registered, enabled the same way, the same payload written to user_events_data.");
+        line("");
+        enabledTable(s, floor, new String[][] {
+            {"kernelJna", "`@Tracepoint`, sink=jna"},
+            {"kernelChannel", "`@Tracepoint`, sink=channel"},
+            {"jfrEnabled", "JFR event on, in-memory recording"},
+            {"noAgent", "the method, untraced"},
+        }, "C floor: write() to user_events_data", "guest user_events");
+        emulationCheck(s);
+    }
+
+    /**
+     * Emulation does not slow user code and kernel code alike, so guest ratios are not the host's. The same
+     * /dev/null comparison on both shows by how much; the host's own overhead (probe minus floor, in ns) over
+     * a user_events floor scaled from the guest then estimates the ratio on real hardware.
+     */
+    private void emulationCheck(Map<String, Score> guest) throws IOException {
+        Map<String, Score> host = jmh("host-enabled.csv");
+        Floor hostNull = floor("floor-host-devnull-1.txt");
+        Floor guestNull = floor("floor-guest-devnull-1.txt");
+        Floor guestEvents = floor("floor-guest-user_events-1.txt");
+        if (hostNull == null || guestNull == null) {
+            return;
+        }
+        line("How emulation distorts these ratios: the same /dev/null comparison on the host and in the guest.");
+        line("");
+        line("| what | host ns/op | host × floor | guest ns/op | guest × floor | guest / host time |");
+        line("|---|---:|---:|---:|---:|---:|");
+        line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %s | 1.00 | %s | 1.00 | %.1f |",
+            f(hostNull.nsPerOp), f(guestNull.nsPerOp), guestNull.nsPerOp / hostNull.nsPerOp));
+        String[][] rows = {
+            {"devnullJna", "`@Tracepoint`, devnull, sink=jna"},
+            {"devnullChannel", "`@Tracepoint`, devnull, sink=channel"},
+            {"noAgent", "the method, untraced"},
+        };
+        for (String[] r : rows) {
+            Score h = host.get(ENABLED + r[0]);
+            Score g = guest.get(ENABLED + r[0]);
+            if (h == null || g == null) {
+                continue;
+            }
+            line(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %.2f | %.0f |", r[1], f(h.score),
+                h.score / hostNull.nsPerOp, f(g.score), g.score / guestNull.nsPerOp, g.score / h.score));
+        }
+        line("");
+        if (guestEvents == null) {
+            return;
+        }
+        double estimatedFloor = hostNull.nsPerOp * guestEvents.nsPerOp / guestNull.nsPerOp;
+        line(String.format(Locale.ROOT, "Estimate for real hardware: the C floor on user_events_data ≈ host /dev/null floor ×"
+            + " (guest user_events floor / guest /dev/null floor) = %s × %s / %s ≈ %s ns, assuming emulation slows"
+            + " both kernel paths alike; our own cost is what the probe adds over the floor on the host.",
+            f(hostNull.nsPerOp), f(guestEvents.nsPerOp), f(guestNull.nsPerOp), f(estimatedFloor)));
+        line("");
+        line("| sink | host: probe − floor, ns | estimated user_events floor, ns | estimated × C floor |");
+        line("|---|---:|---:|---:|");
+        for (String sink : new String[] {"Jna", "Channel"}) {
+            Score h = host.get(ENABLED + "devnull" + sink);
+            if (h == null) {
+                continue;
+            }
+            double own = h.score - hostNull.nsPerOp;
+            double ratio = (estimatedFloor + own) / estimatedFloor;
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f |", sink.toLowerCase(Locale.ROOT), signed(own),
+                f(estimatedFloor), ratio));
+            verdicts.add(String.format(Locale.ROOT, "Enabled probe / C floor ≤ %.2fx, user_events on real hardware"
+                    + " (estimate from host and guest, see the guest table), sink=%s: %.2fx -> **%s**",
+                ENABLED_RATIO_TARGET, sink.toLowerCase(Locale.ROOT), ratio,
+                ratio <= ENABLED_RATIO_TARGET ? "met (estimated)" : "missed (estimated)"));
+        }
+        line("");
+    }
+
+    private void enabledTable(Map<String, Score> s, Floor floor, String[][] rows, String floorName, String where) {
+        line("| what | ns/op | × C floor | B/op |");
+        line("|---|---:|---:|---:|");
+        if (floor != null) {
+            line("| " + floorName + " | " + f(floor.nsPerOp) + " | 1.00 | 0 |");
+        }
+        for (String[] r : rows) {
+            Score score = s.get(ENABLED + r[0]);
+            if (score == null) {
+                continue;
+            }
+            String ratio = floor == null ? "" : String.format(Locale.ROOT, "%.2f", score.score / floor.nsPerOp);
+            line("| " + r[1] + " | " + score.withError() + " | " + ratio + " | " + bytes(score) + " |");
+        }
+        line("");
+        for (String sink : new String[] {"Jna", "Channel"}) {
+            String name = where.startsWith("host") ? "devnull" + sink : "kernel" + sink;
+            Score score = s.get(ENABLED + name);
+            if (score == null || floor == null) {
+                continue;
+            }
+            double ratio = score.score / floor.nsPerOp;
+            boolean met = ratio <= ENABLED_RATIO_TARGET;
+            verdicts.add(String.format(Locale.ROOT, "Enabled probe / C floor ≤ %.2fx, %s, sink=%s: %s / %s ns = %.2fx -> **%s**%s",
+                ENABLED_RATIO_TARGET, where, sink.toLowerCase(Locale.ROOT), f(score.score), f(floor.nsPerOp), ratio,
+                met ? "met" : "missed", met ? "" : String.format(Locale.ROOT, " by %.2fx (%s ns over the target)",
+                    ratio - ENABLED_RATIO_TARGET, f(score.score - ENABLED_RATIO_TARGET * floor.nsPerOp))));
+            Double allocated = score.bytesPerOp;
+            if (allocated != null) {
+                boolean zero = allocated < NO_ALLOCATION;
+                verdicts.add(String.format(Locale.ROOT, "Enabled probe allocates nothing, %s, sink=%s: %s B/op -> **%s**",
+                    where, sink.toLowerCase(Locale.ROOT), bytes(score), zero ? "met" : "missed"));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- scaling
+
+    private void scaling() throws IOException {
+        Map<String, Score> s = jmh("host-scaling.csv");
+        Floor one = floor("floor-host-devnull-1.txt");
+        Floor two = floor("floor-host-devnull-2.txt");
+        if (s.isEmpty() && two == null) {
+            return;
+        }
+        line("### Two threads emitting at once (host, mode=devnull)");
+        line("");
+        line("Throughput of all threads together. The C floor's two threads show what the machine itself allows"
+            + " (two cores, shared with whatever else ran).");
+        line("");
+        line("| what | 1 thread, ops/µs | 2 threads, ops/µs | 2 threads / 1 thread |");
+        line("|---|---:|---:|---:|");
+        if (one != null && two != null) {
+            line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %.3f | %.3f | %.2f |",
+                one.opsPerMicro, two.opsPerMicro, two.opsPerMicro / one.opsPerMicro));
+        }
+        for (String sink : new String[] {"jna", "channel"}) {
+            Score single = s.get(SCALING + sink + "OneThread");
+            Score dual = s.get(SCALING + sink + "TwoThreads");
+            if (single == null || dual == null) {
+                continue;
+            }
+            double ratio = dual.score / single.score;
+            line(String.format(Locale.ROOT, "| `@Tracepoint`, sink=%s | %s | %s | %.2f |", sink, single.withError(3),
+                dual.withError(3), ratio));
+            boolean met = ratio >= SCALING_TARGET;
+            String machine = one != null && two != null ? String.format(Locale.ROOT, "; the C floor scaled %.2fx",
+                two.opsPerMicro / one.opsPerMicro) : "";
+            verdicts.add(String.format(Locale.ROOT, "Two threads ≥ %.1fx one thread, sink=%s: %.2fx -> **%s**%s%s",
+                SCALING_TARGET, sink, ratio, met ? "met" : "missed",
+                met ? "" : String.format(Locale.ROOT, " by %.2fx", SCALING_TARGET - ratio), machine));
+        }
+        line("");
+    }
+
+    // ---------------------------------------------------------------- start-up
+
+    private void startup() throws IOException {
+        startupTable("startup-host.txt", "host, agent mode=dry", "host");
+        startupTable("startup-guest.txt", "guest kernel, agent mode=kernel: real registrations (emulated)", "guest");
+    }
+
+    private void startupTable(String file, String title, String where) throws IOException {
+        Path path = dir.resolve(file);
+        if (!Files.exists(path)) {
+            return;
+        }
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        Map<String, String> facts = new LinkedHashMap<>();
+        for (String text : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            Map<String, String> fields = fields(text);
+            if (fields.containsKey("variant")) {
+                variants.put(fields.get("variant"), fields);
+            } else {
+                facts.putAll(fields);
+            }
+        }
+        Map<String, String> bare = variants.get("bare");
+        double bareMs = bare == null ? Double.NaN : Double.parseDouble(bare.get("median_ms"));
+        line("### Start-up, " + title);
+        line("");
+        line("Wall time of whole `java` processes running a trivial main, median of " + facts.getOrDefault("runs", "?")
+            + " runs (variants interleaved). The probe class has 1,000 generated `@Tracepoint` methods; "
+            + facts.getOrDefault("probes_woven", "?") + " were woven in the checking run.");
+        line("");
+        line("| variant | median, ms | Δ vs bare JVM, ms | all runs, ms |");
+        line("|---|---:|---:|---|");
+        for (Map<String, String> v : variants.values()) {
+            double median = Double.parseDouble(v.get("median_ms"));
+            line("| " + v.getOrDefault("label", v.get("variant")) + " | " + f1(median) + " | "
+                + (v == bare ? "" : signed1(median - bareMs)) + " | " + v.getOrDefault("runs_ms", "").replace(",", ", ") + " |");
+        }
+        line("");
+        Map<String, String> probes = variants.get("agent_1000_probes");
+        if (probes != null && bare != null) {
+            double added = Double.parseDouble(probes.get("median_ms")) - bareMs;
+            boolean met = added <= STARTUP_TARGET_MS;
+            String verdict = String.format(Locale.ROOT, "Agent with 1,000 probes adds ≤ %.0f ms to a bare JVM, %s: +%s ms -> **%s**%s",
+                STARTUP_TARGET_MS, where, f1(added), met ? "met" : "missed",
+                met ? "" : String.format(Locale.ROOT, " by %s ms", f1(added - STARTUP_TARGET_MS)));
+            if (where.equals("guest")) {
+                verdict += " (emulated time: a bare JVM takes " + f1(bareMs) + " ms here vs "
+                    + env.getOrDefault("host_bare_ms", "?") + " ms on the host; informational)";
+            }
+            verdicts.add(verdict);
+        }
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** A JMH primary result and the secondary results that matter here. */
+    static final class Score {
+        double score;
+        double error;
+        String unit;
+        Double bytesPerOp;
+
+        String withError() {
+            return withError(2);
+        }
+
+        String withError(int decimals) {
+            String format = "%." + decimals + "f";
+            String text = String.format(Locale.ROOT, format, score);
+            return Double.isNaN(error) ? text : text + " ± " + String.format(Locale.ROOT, format, error);
+        }
+    }
+
+    /** {@code write_floor}'s output line. */
+    static final class Floor {
+        double nsPerOp;
+        double opsPerMicro;
+        String runs;
+        String iterations;
+    }
+
+    private Map<String, Score> jmh(String file) throws IOException {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        Path path = dir.resolve(file);
+        if (!Files.exists(path)) {
+            return scores;
+        }
+        List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+        for (String text : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            List<String> cells = csv(text);
+            if (cells.size() < 7) {
+                continue;
+            }
+            String name = cells.get(0);
+            int colon = name.indexOf(':');
+            double value = number(cells.get(4));
+            if (colon < 0) {
+                Score score = scores.computeIfAbsent(name, key -> new Score());
+                score.score = value;
+                score.error = number(cells.get(5));
+                score.unit = cells.get(6);
+            } else if (name.endsWith("gc.alloc.rate.norm")) {
+                scores.computeIfAbsent(name.substring(0, colon), key -> new Score()).bytesPerOp = value;
+            }
+        }
+        return scores;
+    }
+
+    private Floor floor(String file) throws IOException {
+        Path path = dir.resolve(file);
+        if (!Files.exists(path)) {
+            return null;
+        }
+        for (String text : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            if (text.startsWith("floor ")) {
+                Map<String, String> fields = fields(text);
+                Floor floor = new Floor();
+                floor.nsPerOp = Double.parseDouble(fields.get("ns_per_op"));
+                floor.opsPerMicro = Double.parseDouble(fields.get("ops_per_us"));
+                floor.runs = fields.get("runs");
+                floor.iterations = fields.get("iterations");
+                return floor;
+            }
+        }
+        return null;
+    }
+
+    /** {@code key=value} words of one line; a value runs to the next space. */
+    private static Map<String, String> fields(String text) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String word : text.trim().split("\\s+")) {
+            int equals = word.indexOf('=');
+            if (equals > 0) {
+                fields.put(word.substring(0, equals), word.substring(equals + 1));
+            }
+        }
+        if (fields.containsKey("label")) {
+            fields.put("label", fields.get("label").replace('+', ' '));
+        }
+        return fields;
+    }
+
+    private static Map<String, String> keyValues(Path file) throws IOException {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int equals = text.indexOf('=');
+                if (equals > 0) {
+                    values.put(text.substring(0, equals), text.substring(equals + 1));
+                }
+            }
+        }
+        return values;
+    }
+
+    private static List<String> csv(String text) {
+        List<String> cells = new ArrayList<>();
+        StringBuilder cell = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                cells.add(cell.toString());
+                cell.setLength(0);
+            } else {
+                cell.append(c);
+            }
+        }
+        cells.add(cell.toString());
+        return cells;
+    }
+
+    private static double number(String text) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    // ---------------------------------------------------------------- formatting
+
+    /** JMH's 99.9% error, 0 when it could not compute one (a single measurement). */
+    private static double errorOf(Score score) {
+        return Double.isNaN(score.error) ? 0 : score.error;
+    }
+
+    private static String bytes(Score score) {
+        if (score.bytesPerOp == null) {
+            return "";
+        }
+        double b = score.bytesPerOp;
+        return b < 0.01 ? "0" : String.format(Locale.ROOT, b < 10 ? "%.2f" : "%.0f", b);
+    }
+
+    private static String f(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String f1(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String signed(double value) {
+        return String.format(Locale.ROOT, "%+.2f", value);
+    }
+
+    private static String signed1(double value) {
+        return String.format(Locale.ROOT, "%+.1f", value);
+    }
+
+    private static String code(String text) {
+        return text == null ? null : "`" + text + "`";
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+}
