@@ -218,7 +218,9 @@ fi
   echo "title=JDK $feature"
   echo "command=$command_line"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "git=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- api native-shim agent benchmarks/src || echo ', with uncommitted changes')"
+  dirty=$(git status --porcelain -- api native-shim agent benchmarks/src benchmarks/pom.xml | awk '{print $2}' | paste -sd' ' -)
+  echo "git=commit $(git rev-parse --short HEAD)${dirty:+; built with uncommitted changes to $dirty}"
+  echo "agent=userevents-agent.jar sha256 $(sha256sum "$work/agent/target/userevents-agent.jar" | cut -c1-16)"
   echo "jdk=$("$java" -version 2>&1 | sed -n 2p) ($jdk)"
   echo "host_kernel=$(uname -r)"
   echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $cores cores"

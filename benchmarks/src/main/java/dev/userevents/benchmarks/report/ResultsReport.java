@@ -90,6 +90,7 @@ public final class ResultsReport {
         row("command", code(env.get("command")));
         row("date", env.get("date"));
         row("source", env.get("git"));
+        row("agent", env.get("agent"));
         row("JDK", env.get("jdk"));
         row("host kernel", env.get("host_kernel"));
         row("guest kernel", env.get("guest_kernel"));
