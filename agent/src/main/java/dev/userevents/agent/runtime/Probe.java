@@ -4,12 +4,21 @@ import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One woven method's event: its kernel write index, its enable word, the size of its fixed fields and
  * where its writes go. Immutable but for the failure state and counters.
  */
 public final class Probe {
+    /**
+     * How long a write that failed for an unknown reason is retried while the enable bit reads set. Paid once
+     * per probe when writes really fail (the probe is then switched off); a disable racing a write ends the
+     * wait as soon as the kernel clears the bit, within milliseconds even under emulation.
+     */
+    private static final long UNEXPLAINED_FAILURE_GRACE_NANOS = 1_000_000_000L;
+    private static final long RETRY_PAUSE_NANOS = 100_000L;
+
     private final int id;
     private final String eventName;
     private final String methodName;
@@ -95,13 +104,53 @@ public final class Probe {
             written.increment();
             return;
         }
+        writeFailed(record, result);
+    }
+
+    /** Off the per-call path: tells a write that raced a detaching tracer from one that really failed. */
+    private void writeFailed(EventRecord record, long result) {
         // EBADF is the kernel saying nobody traces this event any more: the tracer detached after our
         // bit check. Any failure while our bit reads clear is that same race, whatever the sink reports.
         if (result == -9 || NativeWords.loInt(enableWordAddress) == 0) {
             raced.increment();
             return;
         }
+        if (result == EventSink.UNKNOWN_ERROR) {
+            result = retryWhileBitReadsSet(record);
+            if (result >= 0) {
+                written.increment();
+                return;
+            }
+            if (result == -9) {
+                raced.increment();
+                return;
+            }
+        }
         fail("write() to user_events_data failed with " + (result == EventSink.UNKNOWN_ERROR ? "an I/O error"
             : "errno " + (-result)) + " through the " + sink.name() + " sink", null);
+    }
+
+    /**
+     * A failure of unknown errno (the JDK channel sink cannot tell EBADF apart) while our bit still reads set
+     * is not yet an error: on a disable the kernel turns the tracepoint off before it clears the enable bits
+     * (kernel/trace/trace_events_user.c, user_event_reg(): tracepoint_probe_unregister(), then
+     * update_enable_bit_for()), so writes fail for a moment while the bit reads set. Retries for up to a
+     * second until the bit clears (-9: the race after all) or a write goes through (enabled again); a failure
+     * that outlasts that is real. Returns the last write's result.
+     */
+    private long retryWhileBitReadsSet(EventRecord record) {
+        long deadline = System.nanoTime() + UNEXPLAINED_FAILURE_GRACE_NANOS;
+        long result = EventSink.UNKNOWN_ERROR;
+        while (System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(RETRY_PAUSE_NANOS);
+            if (NativeWords.loInt(enableWordAddress) == 0) {
+                return -9;
+            }
+            result = sink.write(record.buffer(), record.address(), record.length());
+            if (result >= 0 || result == -9) {
+                return result;
+            }
+        }
+        return result;
     }
 }
