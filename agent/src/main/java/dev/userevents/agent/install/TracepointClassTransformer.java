@@ -63,7 +63,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         }
         INSIDE.set(Boolean.TRUE); // weaving may load classes; they must not come back here
         try {
-            return weave(className, classFile, loader);
+            return weave(className, classFile, loader, classBeingRedefined != null);
         } catch (Throwable e) {
             AgentLog.error("could not weave probes into " + className + ": " + e + "; that class runs untraced");
             return null;
@@ -72,11 +72,13 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         }
     }
 
-    private byte[] weave(String className, byte[] classFile, ClassLoader loader) {
-        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classFile),
-            loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+    private byte[] weave(String className, byte[] classFile, ClassLoader loader, boolean retransforming) {
+        ClassFileLocator classPath = loader == null
+            ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader);
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classFile), classPath);
         TypeDescription type = TypePool.Default.of(locator).describe(className).resolve();
-        Map<MethodDescription, ProbeDefinition> definitions = ProbeDefinitions.of(type, prefix, probes);
+        Map<MethodDescription, ProbeDefinition> definitions =
+            ProbeDefinitions.of(retransforming ? asCompiled(type, className, classPath) : type, prefix, probes);
         if (definitions.isEmpty()) {
             return null;
         }
@@ -90,5 +92,24 @@ final class TracepointClassTransformer implements ClassFileTransformer {
             return null; // every probe of this class was refused: leave it exactly as it was
         }
         return woven.make().getBytes();
+    }
+
+    /**
+     * The class as compiled, for its parameter names. On retransformation HotSpot hands over class bytes
+     * it rebuilt from its own structures, and JDK 17 leaves the MethodParameters attribute out of them
+     * ({@code jvmtiClassFileReconstituter.cpp}): fields would be named arg0, arg1... The class file on the
+     * class path still has the names; the weaving itself is applied to the bytes the JVM handed over.
+     */
+    private static TypeDescription asCompiled(TypeDescription reconstituted, String className, ClassFileLocator classPath) {
+        try {
+            ClassFileLocator.Resolution compiled = classPath.locate(className);
+            if (compiled.isResolved()) {
+                return TypePool.Default.of(new ClassFileLocator.Compound(
+                    ClassFileLocator.Simple.of(className, compiled.resolve()), classPath)).describe(className).resolve();
+            }
+        } catch (Exception e) {
+            // no class file to read: fall back to the names the JVM kept
+        }
+        return reconstituted;
     }
 }

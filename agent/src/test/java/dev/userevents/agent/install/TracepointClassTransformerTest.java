@@ -50,6 +50,45 @@ class TracepointClassTransformerTest {
     }
 
     @Test
+    void retransformedClassKeepsParameterNamesTheJvmLeftOut() throws Exception {
+        // JDK 17 rebuilds retransformed class bytes without the MethodParameters attribute.
+        byte[] reconstituted = withoutParameterNames(classFile(Adder.class));
+        RecordingBackend ownBackend = new RecordingBackend();
+        TracepointClassTransformer retransformer = new TracepointClassTransformer(
+            new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
+            new TracepointTransformer(new ProbeRegistrar(ownBackend), "re_"), "re_");
+
+        assertNotNull(retransformer.transform(getClass().getClassLoader(), internalName(Adder.class), Adder.class, null,
+            reconstituted));
+        assertEquals("re_Adder_add s32 a;s32 b", ownBackend.format("re_Adder_add").command());
+    }
+
+    private static byte[] withoutParameterNames(byte[] classFile) {
+        net.bytebuddy.jar.asm.ClassWriter writer = new net.bytebuddy.jar.asm.ClassWriter(0);
+        new net.bytebuddy.jar.asm.ClassReader(classFile).accept(new net.bytebuddy.jar.asm.ClassVisitor(
+                net.bytebuddy.jar.asm.Opcodes.ASM9, writer) {
+            @Override
+            public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String descriptor,
+                                                                  String signature, String[] exceptions) {
+                return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.jar.asm.Opcodes.ASM9,
+                        super.visitMethod(access, name, descriptor, signature, exceptions)) {
+                    @Override
+                    public void visitParameter(String parameterName, int parameterAccess) {
+                        // dropped, as HotSpot's reconstituter does
+                    }
+
+                    @Override
+                    public void visitLocalVariable(String variableName, String variableDescriptor, String variableSignature,
+                                                   net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end, int index) {
+                        // dropped too: debug names must not be where the names come from
+                    }
+                };
+            }
+        }, 0);
+        return writer.toByteArray();
+    }
+
+    @Test
     void classWithoutTracepointIsNotParsedAtAll() throws Exception {
         byte[] original = classFile(Plain.class);
         assertTrue(!transformer.mayHoldProbes(Plain.class.getName(), original));

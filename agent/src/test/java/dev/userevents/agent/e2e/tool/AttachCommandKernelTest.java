@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +42,6 @@ class AttachCommandKernelTest {
      * class file (LoadedClasses reads it) and in reflection.
      */
     @Test
-    @Disabled("agent bug: on JDK 17 an attached agent names fields arg0, arg1, ..."
-        + " (no MethodParameters in retransformed class files)")
     void attachingToAJdk17ApplicationNamesFieldsAfterTheParameters() throws Exception {
         attachAndTrace(Jdks.JDK_17, List.of(), "att17n_", 1, 600, FieldNames.EXACT);
     }
