@@ -35,11 +35,10 @@ class AttachCommandKernelTest {
     }
 
     /**
-     * Agent bug, JDK 17 only: a class woven by retransformation (attach) gets fields arg0, arg1, ... instead of
-     * the parameter names. The class file HotSpot reconstitutes for retransformation has no MethodParameters
-     * attribute before JDK 22 (jvmtiClassFileReconstituter.cpp, write_method_info()), and the agent describes
-     * the class from those bytes (TracepointClassTransformer.weave()); the names are still in the original
-     * class file (LoadedClasses reads it) and in reflection.
+     * JDK 17 only: a class woven by retransformation (attach) must still get fields named after the parameters.
+     * The class file HotSpot reconstitutes for retransformation has no MethodParameters attribute before JDK 22
+     * (jvmtiClassFileReconstituter.cpp, write_method_info()); the agent reads the names from the compiled class
+     * file instead (TracepointClassTransformer.asCompiled()).
      */
     @Test
     void attachingToAJdk17ApplicationNamesFieldsAfterTheParameters() throws Exception {
