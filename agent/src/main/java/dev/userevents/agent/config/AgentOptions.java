@@ -43,7 +43,7 @@ public final class AgentOptions {
         KEYS.put("include", "class name patterns to weave, ';'-separated, '*' wildcard (default all)");
         KEYS.put("exclude", "class name patterns never to weave, ';'-separated");
         KEYS.put("stringBytes", "most bytes of one string field (default 1024)");
-        KEYS.put("eventBytes", "most bytes of one event, write index included (default 4000)");
+        KEYS.put("eventBytes", "most bytes of one event, write index included (default 4000, at most 4068)");
         KEYS.put("multiFormat", "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi); default false");
         KEYS.put("mode", "kernel (default), dry (weave against words nothing sets), devnull (always write to /dev/null)");
         KEYS.put("sink", "jna or channel: the write() path (default channel, jna when the JDK refuses)");
@@ -134,7 +134,12 @@ public final class AgentOptions {
 
     /** At least 64 (ProbeRuntime.setMaxEventBytes refuses less); more than a page is cut to a page. */
     public int eventBytes() {
-        return wholeNumber("eventBytes", 4000, 64);
+        int bytes = wholeNumber("eventBytes", 4000, 64);
+        if (bytes > dev.userevents.agent.runtime.EventRecord.MAX_RECORDED_EVENT) {
+            throw new IllegalArgumentException("agent option eventBytes='" + bytes + "': at most "
+                + dev.userevents.agent.runtime.EventRecord.MAX_RECORDED_EVENT + " (the kernel drops larger events)");
+        }
+        return bytes;
     }
 
     public boolean multiFormat() {

@@ -36,7 +36,7 @@ public final class AgentInstaller {
             }
             AgentLog.setLevel(options.logLevel());
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
-            ProbeRuntime.setMaxEventBytes(Math.min(options.eventBytes(), dev.userevents.agent.runtime.EventRecord.CAPACITY));
+            ProbeRuntime.setMaxEventBytes(options.eventBytes());
             EventBackend backend = openBackend(options);
             if (backend == null) {
                 return;

@@ -40,7 +40,7 @@ public final class KernelBackend implements EventBackend {
 
     /** Opens user_events, or throws with the reason and the fix. */
     public static KernelBackend open(AgentOptions options) throws UserEventsUnavailableException {
-        Tracefs tracefs = options.tracefs() != null ? Tracefs.at(Paths.get(options.tracefs())) : Tracefs.locate();
+        Tracefs tracefs = options.tracefs() != null ? configuredTracefs(options.tracefs()) : Tracefs.locate();
         UserEventsDataFile file = UserEventsDataFile.open(tracefs);
         EventSink sink = null;
         if (options.sink() == AgentOptions.Sink.CHANNEL) {
@@ -53,6 +53,15 @@ public final class KernelBackend implements EventBackend {
             sink = new DataFileEventSink(file);
         }
         return new KernelBackend(file, sink, options.multiFormat(), options.simulateNoMultiFormat());
+    }
+
+    private static Tracefs configuredTracefs(String path) throws UserEventsUnavailableException {
+        if (!java.nio.file.Files.isDirectory(Paths.get(path))) {
+            throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.TRACEFS_NOT_MOUNTED,
+                "agent option tracefs=" + path + " is not a folder: point it at the tracefs mount point "
+                    + "(usually /sys/kernel/tracing), or leave it out to find tracefs automatically");
+        }
+        return Tracefs.at(Paths.get(path));
     }
 
     @Override

@@ -21,6 +21,13 @@ import java.nio.ByteOrder;
 public final class EventRecord {
     /** Bytes of each buffer: one page, the most an event can carry. */
     public static final int CAPACITY = 4096;
+    /**
+     * The largest write the kernel records, write index included: ftrace's ring buffer takes records of at
+     * most 4,072 bytes (a 4 KiB sub-buffer less its headers), which hold the 8-byte trace_entry header and the
+     * payload, while the 4-byte write index is not stored. A larger write succeeds and is silently dropped.
+     * Measured in the guest (KernelAcceptsEncodedEventsKernelTest).
+     */
+    public static final int MAX_RECORDED_EVENT = 4068;
 
     private static final byte[] NULL_TEXT = {'(', 'n', 'u', 'l', 'l', ')'};
     private static final byte[] TRUNCATION_MARK = {'.', '.', '.'};

@@ -4,7 +4,6 @@ import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One woven method's event: its kernel write index, its enable word, the size of its fixed fields and
@@ -12,12 +11,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Probe {
     /**
-     * How long a write that failed for an unknown reason is retried while the enable bit reads set. Paid once
-     * per probe when writes really fail (the probe is then switched off); a disable racing a write ends the
-     * wait as soon as the kernel clears the bit, within milliseconds even under emulation.
+     * How long writes may keep failing for an unknown reason, while the enable bit reads set and no write
+     * succeeds, before the probe counts them as a real failure. A disable racing writes ends within
+     * milliseconds, even under emulation, when the kernel clears the bit.
      */
     private static final long UNEXPLAINED_FAILURE_GRACE_NANOS = 1_000_000_000L;
-    private static final long RETRY_PAUSE_NANOS = 100_000L;
 
     private final int id;
     private final String eventName;
@@ -31,6 +29,9 @@ public final class Probe {
     private final LongAdder raced = new LongAdder();
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile boolean off;
+    /** Racy on purpose: a best-effort clock for unexplained failures, touched only when writes fail. */
+    private long firstUnexplainedFailureNanos;
+    private long writtenAtFirstUnexplainedFailure;
 
     public Probe(int id, String eventName, String methodName, int writeIndex, long enableWordAddress,
                  int fixedSize, int stringFields, EventSink sink) {
@@ -115,16 +116,9 @@ public final class Probe {
             raced.increment();
             return;
         }
-        if (result == EventSink.UNKNOWN_ERROR) {
-            result = retryWhileBitReadsSet(record);
-            if (result >= 0) {
-                written.increment();
-                return;
-            }
-            if (result == -9) {
-                raced.increment();
-                return;
-            }
+        if (result == EventSink.UNKNOWN_ERROR && !unexplainedFailuresOutlastedGrace()) {
+            raced.increment();
+            return;
         }
         fail("write() to user_events_data failed with " + (result == EventSink.UNKNOWN_ERROR ? "an I/O error"
             : "errno " + (-result)) + " through the " + sink.name() + " sink", null);
@@ -134,23 +128,19 @@ public final class Probe {
      * A failure of unknown errno (the JDK channel sink cannot tell EBADF apart) while our bit still reads set
      * is not yet an error: on a disable the kernel turns the tracepoint off before it clears the enable bits
      * (kernel/trace/trace_events_user.c, user_event_reg(): tracepoint_probe_unregister(), then
-     * update_enable_bit_for()), so writes fail for a moment while the bit reads set. Retries for up to a
-     * second until the bit clears (-9: the race after all) or a write goes through (enabled again); a failure
-     * that outlasts that is real. Returns the last write's result.
+     * update_enable_bit_for()), so writes fail for a moment while the bit reads set. Such failures count as
+     * that race until they have gone on, with no write succeeding in between, for longer than
+     * {@link #UNEXPLAINED_FAILURE_GRACE_NANOS}: then the failure is real. Nothing waits: each failed write
+     * returns at once (its event was headed for a tracer that is leaving).
      */
-    private long retryWhileBitReadsSet(EventRecord record) {
-        long deadline = System.nanoTime() + UNEXPLAINED_FAILURE_GRACE_NANOS;
-        long result = EventSink.UNKNOWN_ERROR;
-        while (System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(RETRY_PAUSE_NANOS);
-            if (NativeWords.loInt(enableWordAddress) == 0) {
-                return -9;
-            }
-            result = sink.write(record.buffer(), record.address(), record.length());
-            if (result >= 0 || result == -9) {
-                return result;
-            }
+    private boolean unexplainedFailuresOutlastedGrace() {
+        long now = System.nanoTime();
+        long first = firstUnexplainedFailureNanos;
+        if (first == 0 || written.sum() != writtenAtFirstUnexplainedFailure) {
+            firstUnexplainedFailureNanos = now == 0 ? 1 : now;
+            writtenAtFirstUnexplainedFailure = written.sum();
+            return false;
         }
-        return result;
+        return now - first > UNEXPLAINED_FAILURE_GRACE_NANOS;
     }
 }

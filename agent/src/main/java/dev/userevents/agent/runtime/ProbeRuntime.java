@@ -75,8 +75,9 @@ public final class ProbeRuntime {
     }
 
     public static void setMaxEventBytes(int bytes) {
-        if (bytes < 64 || bytes > EventRecord.CAPACITY) {
-            throw new IllegalArgumentException("maximum event size " + bytes + ": use 64.." + EventRecord.CAPACITY);
+        if (bytes < 64 || bytes > EventRecord.MAX_RECORDED_EVENT) {
+            throw new IllegalArgumentException("maximum event size " + bytes + ": use 64.." + EventRecord.MAX_RECORDED_EVENT
+                + " (larger events are dropped by the kernel's ring buffer)");
         }
         maxEventBytes = bytes;
     }

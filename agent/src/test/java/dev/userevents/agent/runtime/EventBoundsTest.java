@@ -185,7 +185,7 @@ class EventBoundsTest {
 
     @Test
     void fullPageEventKeepsEveryStringInsideIt() {
-        ProbeRuntime.setMaxEventBytes(EventRecord.CAPACITY);
+        ProbeRuntime.setMaxEventBytes(EventRecord.MAX_RECORDED_EVENT);
         int fields = 20;
         Probe probe = InstalledProbes.enabled(4 * fields + 8, fields, sink);
 
@@ -197,7 +197,7 @@ class EventBoundsTest {
         ProbeRuntime.commit(record);
 
         EventPayload event = onlyEvent();
-        assertTrue(event.length() <= EventRecord.CAPACITY, "event of " + event.length() + " bytes");
+        assertTrue(event.length() <= EventRecord.MAX_RECORDED_EVENT, "event of " + event.length() + " bytes");
         assertEquals(7, event.s64());
         for (int i = 0; i < fields; i++) {
             event.string();
@@ -233,9 +233,10 @@ class EventBoundsTest {
     void eventBoundOutsideSixtyFourToOnePageIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ProbeRuntime.setMaxEventBytes(63));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-            () -> ProbeRuntime.setMaxEventBytes(EventRecord.CAPACITY + 1));
+            () -> ProbeRuntime.setMaxEventBytes(EventRecord.MAX_RECORDED_EVENT + 1));
 
-        assertEquals("maximum event size 4097: use 64..4096", refused.getMessage());
+        assertEquals("maximum event size 4069: use 64..4068 (larger events are dropped by the kernel's ring buffer)",
+            refused.getMessage());
         assertEquals(maxEventBytes, ProbeRuntime.maxEventBytes());
     }
 
@@ -243,8 +244,8 @@ class EventBoundsTest {
     void eventBoundsAtTheLimitsAreAccepted() {
         ProbeRuntime.setMaxEventBytes(64);
         assertEquals(64, ProbeRuntime.maxEventBytes());
-        ProbeRuntime.setMaxEventBytes(EventRecord.CAPACITY);
-        assertEquals(EventRecord.CAPACITY, ProbeRuntime.maxEventBytes());
+        ProbeRuntime.setMaxEventBytes(EventRecord.MAX_RECORDED_EVENT);
+        assertEquals(EventRecord.MAX_RECORDED_EVENT, ProbeRuntime.maxEventBytes());
         ProbeRuntime.setMaxStringBytes(8);
         assertEquals(8, ProbeRuntime.maxStringBytes());
     }

@@ -59,16 +59,47 @@ class ProbeFailureTest {
     }
 
     @Test
-    void failedWriteWithUnknownErrnoIsReportedAsAnIoError() {
+    void unknownErrnoWhileEnabledCountsAsTheDisableRaceAtFirst() {
+        // The kernel turns the tracepoint off a moment before it clears the enable bit.
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EventSink.UNKNOWN_ERROR);
+
+        writeInt(probe, 1);
+        writeInt(probe, 2);
+
+        assertFalse(probe.isOff());
+        assertEquals(2, probe.raced());
+    }
+
+    @Test
+    void unknownErrnoLastingLongerThanTheGraceIsReportedAsAnIoError() throws InterruptedException {
         Probe probe = InstalledProbes.enabled(4, 0, sink);
         sink.answerWith(EventSink.UNKNOWN_ERROR);
 
         try (CapturedLog log = CapturedLog.start()) {
             writeInt(probe, 1);
+            Thread.sleep(1_100);
+            writeInt(probe, 2);
 
             assertTrue(probe.isOff());
             assertTrue(log.linesWith(probe.eventName()).get(0).contains("failed with an I/O error"), log.lines().toString());
         }
+    }
+
+    @Test
+    void aSuccessfulWriteRestartsTheGraceForUnknownErrors() throws InterruptedException {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(EventSink.UNKNOWN_ERROR);
+        writeInt(probe, 1);
+        Thread.sleep(1_100);
+        sink.succeed();
+        writeInt(probe, 2);
+        sink.answerWith(EventSink.UNKNOWN_ERROR);
+
+        writeInt(probe, 3);
+
+        assertFalse(probe.isOff());
+        assertEquals(1, probe.written());
     }
 
     @Test

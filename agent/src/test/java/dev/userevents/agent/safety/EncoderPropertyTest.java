@@ -38,7 +38,7 @@ class EncoderPropertyTest {
         int longest = 0;
         int cut = 0;
         for (int i = 0; i < 4000; i++) {
-            int maxEventBytes = in.random().nextBoolean() ? 4000 : 64 + in.random().nextInt(EventRecord.CAPACITY - 63);
+            int maxEventBytes = in.random().nextBoolean() ? 4000 : 64 + in.random().nextInt(EventRecord.MAX_RECORDED_EVENT - 63);
             int maxStringBytes = in.random().nextBoolean() ? 1024 : 8 + in.random().nextInt(5000);
             ProbeRuntime.setMaxEventBytes(maxEventBytes);
             ProbeRuntime.setMaxStringBytes(maxStringBytes);
