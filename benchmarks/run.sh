@@ -5,7 +5,7 @@
 # little more", side by side, and writes the tables to benchmarks/RESULTS.md:
 #   host  (any kernel)   disabled probes vs no agent, JFR, java.util.logging and a hand-written floor;
 #                        enabled probes (mode=devnull) vs a C program writing the same payload to /dev/null;
-#                        one thread vs two; start-up with 1,000 probes (mode=dry)
+#                        one thread vs two; start-up with 100 and 1,000 probes (mode=dry)
 #   guest (vm/run.sh)    enabled probes on real user_events vs the C program on user_events_data and an
 #                        enabled JFR event; start-up with 1,000 real registrations
 #
@@ -14,8 +14,12 @@
 #                  instead of benchmarks/results/ and RESULTS.md
 #   --skip-build   use the jars already in agent/target and benchmarks/target
 #   --host-only    leave out the guest
-#   --no-wait      start at once instead of waiting (up to BENCH_WAIT_S, default 1200 s) for the machine to
-#                  be quiet (other processes using less than BENCH_QUIET_CORES, default 0.25, cores)
+#   --no-wait      never wait for other processes to finish (see below)
+#
+# Other work on the machine skews every number here, so before each benchmark (and each start-up round,
+# and the guest) the script waits until other processes have used less than BENCH_QUIET_CORES (default
+# 0.25) cores for a few seconds, at most BENCH_WAIT_S (default 1200) seconds each time. How busy the rest
+# of the machine was during each measurement is measured from /proc and reported beside it.
 #
 # Raw results (JMH CSV and logs, the C program's output, start-up timings, env.txt) are kept in
 # benchmarks/results/jdk<N>/; RESULTS.md is rebuilt from every jdk<N>/section.md there plus
@@ -37,7 +41,7 @@ while [ $# -gt 0 ]; do
     --skip-build) build=0; shift;;
     --host-only) guest=0; shift;;
     --no-wait) wait_quiet=0; shift;;
-    --in-guest) in_guest=${2:?}; guest_out=${3:?}; shift 3;;  # internal: the guest half, see run_in_guest
+    --in-guest) in_guest=${2:?}; guest_out=${3:?}; wait_quiet=0; shift 3;;  # internal: see run_in_guest
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2;;
   esac
@@ -49,8 +53,7 @@ java="$jdk/bin/java"
 [ -x "$java" ] || { echo "run.sh: no $java" >&2; exit 2; }
 
 app=dev.userevents.benchmarks.startup.StartupApp
-probe_class=dev.userevents.benchmarks.startup.Probes1000
-probe_count=1000
+probe_package=dev.userevents.benchmarks.startup
 
 if [ "$quick" = 1 ]; then
   jmh_host=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
@@ -69,41 +72,79 @@ fi
 
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 
+# --- CPU accounting: how much else runs beside us -----------------------------------------------------------
+cores=$(nproc)
+hz=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }   # user nice system irq softirq steal
+total_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+own_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$$/stat"; }               # ours + reaped children's
+# others_during COMMAND...: runs COMMAND; sets $others to the cores other processes kept busy meanwhile
+# (the machine's busy time minus ours, averaged over the wall time) and returns COMMAND's status.
+others_during() {
+  local b0 t0 o0 b1 t1 o1 rc=0
+  b0=$(busy_ticks) t0=$(total_ticks) o0=$(own_ticks)
+  "$@" || rc=$?
+  b1=$(busy_ticks) t1=$(total_ticks) o1=$(own_ticks)
+  others=$(awk -v b=$((b1 - b0)) -v o=$((o1 - o0)) -v t=$((t1 - t0)) -v n="$cores" \
+    'BEGIN {x = t ? (b - o) * n / t : 0; printf "%.2f", x < 0 ? 0 : x}')
+  seconds=$(( (t1 - t0) / cores / hz ))
+  return $rc
+}
+# wait_for_quiet WINDOW: returns once other processes used < BENCH_QUIET_CORES cores over WINDOW seconds
+# (or after BENCH_WAIT_S seconds of waiting, saying so).
+wait_for_quiet() {
+  [ "$wait_quiet" = 1 ] || return 0
+  local window=$1 quiet=${BENCH_QUIET_CORES:-0.25} deadline=$((SECONDS + ${BENCH_WAIT_S:-1200})) said=0
+  while :; do
+    others_during sleep "$window"
+    awk -v b="$others" -v q="$quiet" 'BEGIN {exit !(b < q)}' && break
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "run.sh: other processes still use $others cores; measuring anyway" >&2
+      break
+    fi
+    [ "$said" = 1 ] || echo "run.sh: waiting for a quiet machine: other processes use $others cores (want < $quiet)" >&2
+    said=1
+  done
+}
+
 # --- start-up: whole-process wall time of StartupApp, variants interleaved -------------------------------
-# startup WORK MODE RUNS: prints key=value lines for ResultsReport
+# startup WORK MODE RUNS VARIANT...: prints key=value lines for ResultsReport
 startup() {
-  local work=$1 mode=$2 runs=$3
+  local work=$1 mode=$2 runs=$3; shift 3
+  local variants=("$@")
   local cp="$work/startup/classes:$work/startup/api.jar"
   local agent="-javaagent:$work/agent/target/userevents-agent.jar=mode=$mode"
   local -A label=(
     [bare]="no+agent"
     [bare_1000_methods]="no+agent,+loads+the+1,000-method+class"
     [agent_no_probes]="agent+mode=$mode,+no+probes"
+    [agent_100_probes]="agent+mode=$mode,+100+probes"
     [agent_1000_probes]="agent+mode=$mode,+1,000+probes"
   )
-  local variants=(bare bare_1000_methods agent_no_probes agent_1000_probes)
   run_variant() {
     case "$1" in
       bare) "$java" -cp "$cp" "$app";;
-      bare_1000_methods) "$java" -cp "$cp" "$app" "$probe_class";;
+      bare_1000_methods) "$java" -cp "$cp" "$app" "$probe_package.Probes1000";;
       agent_no_probes) "$java" "$agent" -cp "$cp" "$app";;
-      agent_1000_probes) "$java" "$agent" -cp "$cp" "$app" "$probe_class";;
+      agent_100_probes) "$java" "$agent" -cp "$cp" "$app" "$probe_package.Probes100";;
+      agent_1000_probes) "$java" "$agent" -cp "$cp" "$app" "$probe_package.Probes1000";;
     esac
   }
   # The checking run: every probe must be registered and woven, or the timings mean nothing.
-  local log woven registered
-  log=$("$java" "$agent,log=debug" -cp "$cp" "$app" "$probe_class" 2>&1 || true)
-  woven=$(grep -o "weaving [0-9]* probe(s) into $probe_class" <<<"$log" | grep -o '[0-9]\+' | head -1 || true)
-  registered=$(grep -c "DEBUG probe .*Probes1000_p" <<<"$log" || true)
-  echo "runs=$runs probes_woven=${woven:-0} probes_registered=$registered"
-  if [ "${woven:-0}" != "$probe_count" ]; then
-    echo "run.sh: start-up check: expected $probe_count probes woven, agent said:" >&2
+  local log woven started
+  log=$("$java" "$agent,log=debug" -cp "$cp" "$app" "$probe_package.Probes1000" 2>&1 || true)
+  woven=$(grep -o "weaving [0-9]* probe(s) into $probe_package.Probes1000" <<<"$log" | grep -o '[0-9]\+' | head -1 || true)
+  started=$(grep -m1 'INFO started' <<<"$log" | sed 's/^\[userevents\] INFO //; s/ /+/g' || true)
+  echo "runs=$runs probes_woven=${woven:-0} agent_says=${started:-nothing}"
+  if [ "${woven:-0}" != 1000 ]; then
+    echo "run.sh: start-up check: expected 1000 probes woven, the agent said:" >&2
     grep '\[userevents\]' <<<"$log" | grep -v DEBUG | head -5 >&2
   fi
   local -A times=()
   local v r start end
   for v in "${variants[@]}"; do run_variant "$v" >/dev/null 2>&1; done  # page cache, CDS archive mapped
   for ((r = 0; r < runs; r++)); do
+    wait_for_quiet 3
     for v in "${variants[@]}"; do
       start=$(date +%s%N)
       run_variant "$v" >/dev/null 2>&1
@@ -128,40 +169,18 @@ run_in_guest() {
   # devnull here too: comparing its ratios with the host's shows how emulation distorts them.
   echo "guest: JMH enabled probes (user_events, /dev/null, JFR)" >&2
   "$java" -jar benchmarks.jar 'EnabledProbeBenchmark\.(noAgent|kernelJna|kernelChannel|devnullJna|devnullChannel|jfrEnabled)$' \
-    "${jmh_guest[@]}" -prof gc -rf csv -rff "$out/guest-enabled.csv" >"$out/guest-jmh.log" 2>&1 \
-    || { echo "guest JMH failed: see guest-jmh.log" >&2; tail -20 "$out/guest-jmh.log" >&2; }
+    "${jmh_guest[@]}" -prof gc -rf csv -rff "$out/guest-enabled.csv" >"$out/guest-enabled.log" 2>&1 \
+    || { echo "guest JMH failed: see guest-enabled.log" >&2; tail -20 "$out/guest-enabled.log" >&2; }
   echo "guest: start-up" >&2
-  startup "$work" kernel "$startup_runs_guest" >"$out/startup-guest.txt"
+  startup "$work" kernel "$startup_runs_guest" bare bare_1000_methods agent_no_probes agent_1000_probes \
+    >"$out/startup-guest.txt"
 }
 if [ -n "$in_guest" ]; then
   run_in_guest
   exit 0
 fi
 
-# --- CPU accounting: how much else ran beside us -----------------------------------------------------------
-cores=$(nproc)
-busy_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }   # user nice system irq softirq steal
-total_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
-own_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$$/stat"; }               # ours + reaped children's
-# Busy cores of other processes while this shell only sleeps: the quiet check.
-busy_cores_now() {
-  local b0 t0 b1 t1
-  b0=$(busy_ticks) t0=$(total_ticks); sleep "${1:-10}"; b1=$(busy_ticks) t1=$(total_ticks)
-  awk -v b=$((b1 - b0)) -v t=$((t1 - t0)) -v n="$cores" 'BEGIN {printf "%.2f", t ? b * n / t : 0}'
-}
-# phase NAME COMMAND...: runs COMMAND, then records in env.txt the other processes' average busy cores.
-# A failed phase is reported and recorded; the run goes on, and its table is left out of RESULTS.md.
-phase() {
-  local name=$1; shift
-  local b0 t0 o0 b1 t1 o1
-  echo "== $name ($(date +%T))" >&2
-  b0=$(busy_ticks) t0=$(total_ticks) o0=$(own_ticks)
-  "$@" || { echo "run.sh: phase $name failed" >&2; echo "failed.$name=yes" >>"$out/env.txt"; }
-  b1=$(busy_ticks) t1=$(total_ticks) o1=$(own_ticks)
-  echo "other_cpu.$name=$(awk -v b=$((b1 - b0)) -v o=$((o1 - o0)) -v t=$((t1 - t0)) -v n="$cores" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN {x = t ? (b - o) * n / t : 0; if (x < 0) x = 0; printf "%.2f cores (of %d) over %.0f s", x, n, t / n / hz}')" >>"$out/env.txt"
-}
-
+# --- the host half ---------------------------------------------------------------------------------------
 feature=$("$java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
 if [ "$quick" = 1 ]; then
   results_root="$repo/benchmarks/target/quick"
@@ -185,34 +204,21 @@ cp benchmarks/target/benchmarks.jar "$work/"
 cp api/target/userevents-api-*.jar "$work/startup/api.jar"
 gcc -O2 -Wall -Wextra -pthread -o "$work/write_floor" benchmarks/src/main/c/write_floor.c
 
-# The start-up app and a class with 1,000 @Tracepoint methods, compiled with the JDK under test.
-{
-  echo "package ${probe_class%.*};"
-  echo "import dev.userevents.Tracepoint;"
-  echo "/** Generated by benchmarks/run.sh: $probe_count probes for the start-up measurement. */"
-  echo "public final class ${probe_class##*.} {"
-  for ((i = 0; i < probe_count; i++)); do
-    printf '    @Tracepoint public static long p%04d(int id, long cents, String customer) { return id + cents + %d; }\n' "$i" "$i"
-  done
-  echo "}"
-} >"$work/startup/src/${probe_class##*.}.java"
-"$jdk/bin/javac" -q --release 17 -parameters -cp "$work/startup/api.jar" -d "$work/startup/classes" \
-  "$work/startup/src/${probe_class##*.}.java" benchmarks/src/main/java/dev/userevents/benchmarks/startup/StartupApp.java 2>/dev/null \
-  || "$jdk/bin/javac" --release 17 -parameters -cp "$work/startup/api.jar" -d "$work/startup/classes" \
-  "$work/startup/src/${probe_class##*.}.java" benchmarks/src/main/java/dev/userevents/benchmarks/startup/StartupApp.java
-
-if [ "$wait_quiet" = 1 ]; then
-  quiet=${BENCH_QUIET_CORES:-0.25} deadline=$((SECONDS + ${BENCH_WAIT_S:-1200}))
-  while :; do
-    busy=$(busy_cores_now 10)
-    awk -v b="$busy" -v q="$quiet" 'BEGIN {exit !(b < q)}' && break
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "run.sh: still $busy cores busy with other work; running anyway (see the load in RESULTS.md)" >&2
-      break
-    fi
-    echo "run.sh: waiting for a quiet machine: other processes use $busy cores (want < $quiet)" >&2
-  done
-fi
+# The start-up app and classes with 100 and 1,000 @Tracepoint methods, compiled with the JDK under test.
+for count in 100 1000; do
+  {
+    echo "package $probe_package;"
+    echo "import dev.userevents.Tracepoint;"
+    echo "/** Generated by benchmarks/run.sh: $count probes for the start-up measurement. */"
+    echo "public final class Probes$count {"
+    for ((i = 0; i < count; i++)); do
+      printf '    @Tracepoint public static long p%04d(int id, long cents, String customer) { return id + cents + %d; }\n' "$i" "$i"
+    done
+    echo "}"
+  } >"$work/startup/src/Probes$count.java"
+done
+"$jdk/bin/javac" --release 17 -parameters -cp "$work/startup/api.jar" -d "$work/startup/classes" \
+  "$work"/startup/src/Probes*.java benchmarks/src/main/java/dev/userevents/benchmarks/startup/StartupApp.java
 
 {
   echo "title=JDK $feature"
@@ -226,22 +232,50 @@ fi
   echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $cores cores"
   echo "cores=$cores"
   echo "jmh_host=${jmh_host[*]}"
-  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average); other processes busy: $(busy_cores_now 5) cores"
+  echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the start)"
 } >"$out/env.txt"
 
-cd "$work"
-jmh() { # jmh NAME REGEX ARGS...: one JMH run, results to NAME.csv and NAME.log
-  local name=$1 regex=$2; shift 2
-  "$java" -jar benchmarks.jar "$regex" "$@" -rf csv -rff "$out/$name.csv" >"$out/$name.log" 2>&1 \
-    || { echo "run.sh: JMH $name failed, see $out/$name.log" >&2; tail -5 "$out/$name.log" >&2; return 1; }
+# phase NAME COMMAND...: runs COMMAND; records in env.txt how busy other processes kept the machine.
+# A failed phase is reported and recorded; the run goes on, and its table is left out of RESULTS.md.
+phase() {
+  local name=$1; shift
+  echo "== $name ($(date +%T))" >&2
+  others_during "$@" || { echo "run.sh: phase $name failed" >&2; echo "failed.$name=yes" >>"$out/env.txt"; }
+  echo "other_cpu.$name=$others cores (of $cores) over $seconds s" >>"$out/env.txt"
 }
+# jmh NAME REGEX ARGS...: each matching benchmark in a JMH run of its own, started on a quiet machine.
+# Rows go to NAME.csv, output to NAME.log, and the other processes' cores during each to NAME.others.
+jmh() {
+  local name=$1 regex=$2; shift 2
+  local benchmark failed=0
+  : >"$out/$name.log"; : >"$out/$name.others"; rm -f "$out/$name.csv"
+  for benchmark in $("$java" -jar benchmarks.jar -l "$regex" | grep '^dev\.'); do
+    wait_for_quiet 5
+    others_during "$java" -jar benchmarks.jar "${benchmark//./\\.}\$" "$@" -rf csv -rff "$out/$name.part.csv" \
+      >>"$out/$name.log" 2>&1 || { echo "run.sh: JMH $benchmark failed, see $out/$name.log" >&2; failed=1; }
+    echo "$benchmark $others" >>"$out/$name.others"
+    if [ -f "$out/$name.part.csv" ]; then
+      if [ -f "$out/$name.csv" ]; then tail -n +2 "$out/$name.part.csv" >>"$out/$name.csv"; else cp "$out/$name.part.csv" "$out/$name.csv"; fi
+      rm "$out/$name.part.csv"
+    fi
+  done
+  return $failed
+}
+floors() {
+  wait_for_quiet 5
+  ./write_floor devnull "${floor_host[@]}" >"$out/floor-host-devnull-1.txt"
+  wait_for_quiet 5
+  ./write_floor devnull --threads 2 "${floor_host[@]}" >"$out/floor-host-devnull-2.txt"
+}
+
+cd "$work"
 phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_host[@]}" -prof gc
 phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullJna|devnullChannel|jfrEnabled)$' \
   "${jmh_host[@]}" -prof gc
-phase host-floor eval './write_floor devnull "${floor_host[@]}" >"$out/floor-host-devnull-1.txt" &&
-  ./write_floor devnull --threads 2 "${floor_host[@]}" >"$out/floor-host-devnull-2.txt"'
+phase host-floor floors
 phase host-scaling jmh host-scaling 'ScalingBenchmark' "${jmh_host[@]}"
-phase host-startup eval 'startup "$work" dry "$startup_runs_host" >"$out/startup-host.txt"'
+phase host-startup eval 'startup "$work" dry "$startup_runs_host" bare bare_1000_methods agent_no_probes agent_100_probes \
+  agent_1000_probes >"$out/startup-host.txt"'
 echo "host_bare_ms=$(awk '/variant=bare / {sub(/.*median_ms=/, ""); print $1}' "$out/startup-host.txt")" >>"$out/env.txt"
 cd "$repo"
 
@@ -251,6 +285,7 @@ if [ "$guest" = 1 ]; then
   guest_args=(--jdk "$jdk")
   [ "$quick" = 1 ] && guest_args+=(--quick)
   guest_run() {
+    wait_for_quiet 10
     VM_OUT_BASE="$out/vm" VM_TIMEOUT="${VM_TIMEOUT:-2400}" \
       bash vm/run.sh -- bash benchmarks/run.sh "${guest_args[@]}" --in-guest "$work" '$VM_OUT' >"$out/guest.log" 2>&1 \
       || { echo "run.sh: the guest run failed; see $out/guest.log" >&2; return 1; }

@@ -34,6 +34,9 @@ public final class ResultsReport {
     /** Fewer bytes per call than this is no allocation on the path (a real one is 16 bytes or more). */
     static final double NO_ALLOCATION = 1.0;
 
+    private static final String OTHERS = "*others*: cores that other processes kept busy during that benchmark"
+        + " (from /proc; 0 is a quiet machine). Each benchmark starts only once the machine is quiet.";
+
     private static final String DISABLED = "dev.userevents.benchmarks.DisabledProbeBenchmark.";
     private static final String ENABLED = "dev.userevents.benchmarks.EnabledProbeBenchmark.";
     private static final String SCALING = "dev.userevents.benchmarks.ScalingBenchmark.";
@@ -130,8 +133,8 @@ public final class ResultsReport {
         line("The same method, `Orders.place(int, long, String)`, called as an application calls it (inlined by"
             + " the JIT), with tracing off in each way. Δ is the difference from (a); ± is JMH's 99.9% error.");
         line("");
-        line("| | what | ns/op | Δ vs (a), ns | B/op |");
-        line("|---|---|---:|---:|---:|");
+        line("| | what | ns/op | Δ vs (a), ns | B/op | others |");
+        line("|---|---|---:|---:|---:|---:|");
         disabledRow("(a)", "no agent (baseline)", s.get(DISABLED + "noAgent"), base);
         disabledRow("(b)", "`@Tracepoint`, agent mode=dry (enable word reads 0)", s.get(DISABLED + "agentDry"), base);
         disabledRow("(e)", "floor: hand-written `NativeWords.loInt(word) != 0` guard", s.get(DISABLED + "nativeWordFloor"), base);
@@ -144,6 +147,8 @@ public final class ResultsReport {
             s.get(DISABLED + "julFineNotLogged"), base);
         disabledRow("(a')", "no agent, method not inlined (`DONT_INLINE`)", baseOutOfLine, baseOutOfLine);
         disabledRow("(b')", "agent mode=dry, method not inlined", s.get(DISABLED + "agentDryNotInlined"), baseOutOfLine);
+        line("");
+        line(OTHERS);
         line("");
 
         Score dry = s.get(DISABLED + "agentDry");
@@ -171,7 +176,8 @@ public final class ResultsReport {
             return;
         }
         String delta = base == null || score == base ? "" : signed(score.score - base.score);
-        line("| " + label + " | " + what + " | " + score.withError() + " | " + delta + " | " + bytes(score) + " |");
+        line("| " + label + " | " + what + " | " + score.withError() + " | " + delta + " | " + bytes(score) + " | "
+            + score.others + " |");
     }
 
     // ---------------------------------------------------------------- enabled path
@@ -281,10 +287,10 @@ public final class ResultsReport {
     }
 
     private void enabledTable(Map<String, Score> s, Floor floor, String[][] rows, String floorName, String where) {
-        line("| what | ns/op | × C floor | B/op |");
-        line("|---|---:|---:|---:|");
+        line("| what | ns/op | × C floor | B/op | others |");
+        line("|---|---:|---:|---:|---:|");
         if (floor != null) {
-            line("| " + floorName + " | " + f(floor.nsPerOp) + " | 1.00 | 0 |");
+            line("| " + floorName + " | " + f(floor.nsPerOp) + " | 1.00 | 0 | |");
         }
         for (String[] r : rows) {
             Score score = s.get(ENABLED + r[0]);
@@ -292,9 +298,13 @@ public final class ResultsReport {
                 continue;
             }
             String ratio = floor == null ? "" : String.format(Locale.ROOT, "%.2f", score.score / floor.nsPerOp);
-            line("| " + r[1] + " | " + score.withError() + " | " + ratio + " | " + bytes(score) + " |");
+            line("| " + r[1] + " | " + score.withError() + " | " + ratio + " | " + bytes(score) + " | " + score.others + " |");
         }
         line("");
+        if (where.startsWith("host")) {
+            line(OTHERS);
+            line("");
+        }
         for (String sink : new String[] {"Jna", "Channel"}) {
             String name = where.startsWith("host") ? "devnull" + sink : "kernel" + sink;
             Score score = s.get(ENABLED + name);
@@ -330,10 +340,10 @@ public final class ResultsReport {
         line("Throughput of all threads together. The C floor's two threads show what the machine itself allows"
             + " (two cores, shared with whatever else ran).");
         line("");
-        line("| what | 1 thread, ops/µs | 2 threads, ops/µs | 2 threads / 1 thread |");
-        line("|---|---:|---:|---:|");
+        line("| what | 1 thread, ops/µs | 2 threads, ops/µs | 2 threads / 1 thread | others (1 / 2 threads) |");
+        line("|---|---:|---:|---:|---:|");
         if (one != null && two != null) {
-            line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %.3f | %.3f | %.2f |",
+            line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %.3f | %.3f | %.2f | |",
                 one.opsPerMicro, two.opsPerMicro, two.opsPerMicro / one.opsPerMicro));
         }
         for (String sink : new String[] {"jna", "channel"}) {
@@ -343,8 +353,8 @@ public final class ResultsReport {
                 continue;
             }
             double ratio = dual.score / single.score;
-            line(String.format(Locale.ROOT, "| `@Tracepoint`, sink=%s | %s | %s | %.2f |", sink, single.withError(3),
-                dual.withError(3), ratio));
+            line(String.format(Locale.ROOT, "| `@Tracepoint`, sink=%s | %s | %s | %.2f | %s / %s |", sink,
+                single.withError(3), dual.withError(3), ratio, single.others, dual.others));
             boolean met = ratio >= SCALING_TARGET;
             String machine = one != null && two != null ? String.format(Locale.ROOT, "; the C floor scaled %.2fx",
                 two.opsPerMicro / one.opsPerMicro) : "";
@@ -383,7 +393,8 @@ public final class ResultsReport {
         line("");
         line("Wall time of whole `java` processes running a trivial main, median of " + facts.getOrDefault("runs", "?")
             + " runs (variants interleaved). The probe class has 1,000 generated `@Tracepoint` methods; "
-            + facts.getOrDefault("probes_woven", "?") + " were woven in the checking run.");
+            + facts.getOrDefault("probes_woven", "?") + " were woven in the checking run, whose agent log said: \""
+            + facts.getOrDefault("agent_says", "").replace('+', ' ') + "\".");
         line("");
         line("| variant | median, ms | Δ vs bare JVM, ms | all runs, ms |");
         line("|---|---:|---:|---|");
@@ -416,6 +427,8 @@ public final class ResultsReport {
         double error;
         String unit;
         Double bytesPerOp;
+        /** Cores other processes kept busy during this benchmark's run, if recorded. */
+        String others = "";
 
         String withError() {
             return withError(2);
@@ -442,6 +455,16 @@ public final class ResultsReport {
         if (!Files.exists(path)) {
             return scores;
         }
+        Map<String, String> others = new LinkedHashMap<>();
+        Path othersFile = dir.resolve(file.replace(".csv", ".others"));
+        if (Files.exists(othersFile)) {
+            for (String text : Files.readAllLines(othersFile, StandardCharsets.UTF_8)) {
+                String[] words = text.trim().split("\\s+");
+                if (words.length == 2) {
+                    others.put(words[0], words[1]);
+                }
+            }
+        }
         List<String> lines = Files.readAllLines(path, StandardCharsets.UTF_8);
         for (String text : lines.subList(Math.min(1, lines.size()), lines.size())) {
             List<String> cells = csv(text);
@@ -456,6 +479,7 @@ public final class ResultsReport {
                 score.score = value;
                 score.error = number(cells.get(5));
                 score.unit = cells.get(6);
+                score.others = others.getOrDefault(name, "");
             } else if (name.endsWith("gc.alloc.rate.norm")) {
                 scores.computeIfAbsent(name.substring(0, colon), key -> new Score()).bytesPerOp = value;
             }
