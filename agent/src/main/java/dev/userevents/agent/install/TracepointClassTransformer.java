@@ -62,8 +62,13 @@ final class TracepointClassTransformer implements ClassFileTransformer {
             return null;
         }
         INSIDE.set(Boolean.TRUE); // weaving may load classes; they must not come back here
+        long start = System.nanoTime();
         try {
-            return weave(className, classFile, loader, classBeingRedefined != null);
+            byte[] woven = weave(className, classFile, loader, classBeingRedefined != null);
+            if (woven != null && AgentLog.enabled(AgentLog.DEBUG)) {
+                AgentLog.debug("woven " + className + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            }
+            return woven;
         } catch (Throwable e) {
             AgentLog.error("could not weave probes into " + className + ": " + e + "; that class runs untraced");
             return null;

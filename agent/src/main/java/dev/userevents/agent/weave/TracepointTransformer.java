@@ -4,21 +4,26 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.annotation.Annotation;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+import net.bytebuddy.implementation.bytecode.constant.LongConstant;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
@@ -47,43 +52,114 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
         return weave(builder, type, ProbeDefinitions.of(type, prefix, probes), loader);
     }
 
-    /** Weaves the given definitions (from annotations or a probes file) into {@code builder}. */
+    /**
+     * Weaves the given definitions (from annotations or a probes file) into {@code builder}. Methods are
+     * found by name and descriptor in hash maps, so a class with a thousand probes costs a thousand look-ups,
+     * not a million matcher calls: one entry visitor for all methods, one exit advice per kind of return
+     * value, each reading its probe's constants from the map.
+     */
     public DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
                                        Map<MethodDescription, ProbeDefinition> definitions, ClassLoader loader) {
-        AsmVisitorWrapper.ForDeclaredMethods visitor = new AsmVisitorWrapper.ForDeclaredMethods()
-            .readerFlags(ClassReader.EXPAND_FRAMES);
-        int woven = 0;
-        List<AsmVisitorWrapper> exits = new ArrayList<>();
+        Map<String, EntryWrapper> entries = new HashMap<>();
+        Map<Class<?>, Map<String, Probe>> exitsByTemplate = new LinkedHashMap<>();
         for (Map.Entry<MethodDescription, ProbeDefinition> entry : definitions.entrySet()) {
             ProbeDefinition definition = entry.getValue();
-            ElementMatcher<MethodDescription> method = ElementMatchers.named(definition.methodName())
-                .and(ElementMatchers.hasDescriptor(definition.descriptor()));
+            String key = methodKey(definition.methodName(), definition.descriptor());
             Probe probe = registrar.register(definition, loader);
             if (probe != null) {
-                visitor = visitor.method(method, new EntryWrapper(probe, definition, entry.getKey().isStatic()));
-                woven++;
+                entries.put(key, new EntryWrapper(probe, definition, entry.getKey().isStatic()));
             }
             ProbeDefinition exit = definition.exit();
             Probe exitProbe = exit == null ? null : registrar.register(exit, loader);
             if (exitProbe != null) {
                 ParameterKind returnKind = exit.parameters().isEmpty() ? null : exit.parameters().get(0);
-                exits.add(Advice.withCustomMapping()
-                    .bind(ExitAdvice.ProbeId.class, exitProbe.id())
-                    .bind(ExitAdvice.EnableWord.class, exitProbe.enableWordAddress())
-                    .to(ExitAdvice.Timing.class, ExitAdvice.exitTemplateFor(returnKind))
-                    .on(method));
-                woven++;
+                exitsByTemplate.computeIfAbsent(ExitAdvice.exitTemplateFor(returnKind), template -> new HashMap<>())
+                    .put(key, exitProbe);
             }
         }
-        if (woven == 0) {
+        if (entries.isEmpty() && exitsByTemplate.isEmpty()) {
             return builder;
         }
-        AgentLog.debug("weaving " + woven + " probe(s) into " + type.getName());
-        builder = builder.visit(visitor);
-        for (AsmVisitorWrapper exit : exits) {
-            builder = builder.visit(exit);
+        AgentLog.debug("weaving " + entries.size() + " entry and "
+            + exitsByTemplate.values().stream().mapToInt(Map::size).sum() + " exit probe(s) into " + type.getName());
+        if (!entries.isEmpty()) {
+            builder = builder.visit(new AsmVisitorWrapper.ForDeclaredMethods()
+                .readerFlags(ClassReader.EXPAND_FRAMES)
+                .method(new MethodKeyIn(entries.keySet()), new EntryDispatcher(entries)));
+        }
+        for (Map.Entry<Class<?>, Map<String, Probe>> exits : exitsByTemplate.entrySet()) {
+            Map<String, Probe> probes = exits.getValue();
+            builder = builder.visit(Advice.withCustomMapping()
+                .bind(new ProbeConstant<>(ExitAdvice.ProbeId.class, probes, false))
+                .bind(new ProbeConstant<>(ExitAdvice.EnableWord.class, probes, true))
+                .to(ExitAdvice.Timing.class, exits.getKey())
+                .on(new MethodKeyIn(probes.keySet())));
         }
         return builder;
+    }
+
+    static String methodKey(String name, String descriptor) {
+        return name + descriptor;
+    }
+
+    /** Matches the methods whose name and descriptor are in a set. */
+    private static final class MethodKeyIn extends ElementMatcher.Junction.AbstractBase<MethodDescription> {
+        private final Set<String> keys;
+
+        MethodKeyIn(Set<String> keys) {
+            this.keys = keys;
+        }
+
+        @Override
+        public boolean matches(MethodDescription target) {
+            return keys.contains(methodKey(target.getInternalName(), target.getDescriptor()));
+        }
+    }
+
+    /** Hands each matched method to its own entry weaver. */
+    private static final class EntryDispatcher implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
+        private final Map<String, EntryWrapper> entries;
+
+        EntryDispatcher(Map<String, EntryWrapper> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public MethodVisitor wrap(TypeDescription instrumentedType, MethodDescription instrumentedMethod,
+                                  MethodVisitor methodVisitor, Implementation.Context context, TypePool typePool,
+                                  int writerFlags, int readerFlags) {
+            EntryWrapper entry = entries.get(methodKey(instrumentedMethod.getInternalName(), instrumentedMethod.getDescriptor()));
+            return entry == null ? methodVisitor
+                : entry.wrap(instrumentedType, instrumentedMethod, methodVisitor, context, typePool, writerFlags, readerFlags);
+        }
+    }
+
+    /** Binds an exit template's {@code @ProbeId} or {@code @EnableWord} parameter to the woven method's probe. */
+    private static final class ProbeConstant<T extends Annotation> implements Advice.OffsetMapping.Factory<T> {
+        private final Class<T> annotation;
+        private final Map<String, Probe> probes;
+        private final boolean enableWordAddress;
+
+        ProbeConstant(Class<T> annotation, Map<String, Probe> probes, boolean enableWordAddress) {
+            this.annotation = annotation;
+            this.probes = probes;
+            this.enableWordAddress = enableWordAddress;
+        }
+
+        @Override
+        public Class<T> getAnnotationType() {
+            return annotation;
+        }
+
+        @Override
+        public Advice.OffsetMapping make(ParameterDescription.InDefinedShape target, AnnotationDescription.Loadable<T> value,
+                                         AdviceType adviceType) {
+            return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
+                Probe probe = probes.get(methodKey(instrumentedMethod.getInternalName(), instrumentedMethod.getDescriptor()));
+                return new Advice.OffsetMapping.Target.ForStackManipulation(enableWordAddress
+                    ? LongConstant.forValue(probe.enableWordAddress()) : IntegerConstant.forValue(probe.id()));
+            };
+        }
     }
 
     private static final class EntryWrapper implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
