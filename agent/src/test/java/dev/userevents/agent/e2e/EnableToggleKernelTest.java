@@ -57,6 +57,7 @@ class EnableToggleKernelTest {
         }
         long togglingMillis = (System.nanoTime() - togglingStarted) / 1_000_000;
         assertTrue(app.isAlive(), () -> "the application finished before the toggling did, raise ORDERS; " + app);
+        assertEquals(List.of(), app.complaints(), () -> "standard error after the toggling; " + app);
         List<EventLine> traced = GuestTracefs.events();
         for (EventLine line : traced) {
             assertEquals(PLACED.traceText(Order.number(line.orderId())), line.text(), () -> "traced while toggling: " + line);
@@ -65,7 +66,9 @@ class EnableToggleKernelTest {
         reporter.publishEntry("toggling", TOGGLES + " enable/disable pairs in " + togglingMillis + " ms; " + traced.size()
             + " events in trace from " + windows + " windows" + (traced.isEmpty() ? "" : ", up to order "
             + traced.get(traced.size() - 1).orderId() + " of " + ORDERS));
-        assertTrue(windows >= TOGGLES / 10,
+        // Under emulation many windows pass before the application's CPU runs again: 70 to 210 of 300 left
+        // events in trace; ten are enough to show compiled code sees the bit set again after a disable.
+        assertTrue(windows >= TOGGLES / 30,
             "only " + windows + " of " + TOGGLES + " enable windows left events in trace (" + traced.size() + " events)");
 
         GuestTracefs.clearTrace();
