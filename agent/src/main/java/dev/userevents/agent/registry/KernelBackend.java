@@ -44,7 +44,7 @@ public final class KernelBackend implements EventBackend {
         UserEventsDataFile file = UserEventsDataFile.open(tracefs);
         EventSink sink = null;
         if (options.sink() == AgentOptions.Sink.CHANNEL) {
-            sink = ChannelEventSink.wrap(file.fd());
+            sink = ChannelEventSink.wrap(file.fd(), new DataFileEventSink(file));
             if (sink == null) {
                 AgentLog.debug("the JDK refused a FileChannel on user_events_data; writing through JNA instead");
             }

@@ -22,7 +22,7 @@ public final class LocalBackend implements EventBackend {
     public LocalBackend(AgentOptions options) {
         this.alwaysEnabled = options.mode() == AgentOptions.Mode.DEVNULL;
         DevNullEventSink devNull = DevNullEventSink.open();
-        EventSink channel = options.sink() == AgentOptions.Sink.CHANNEL ? ChannelEventSink.wrap(devNull.fd()) : null;
+        EventSink channel = options.sink() == AgentOptions.Sink.CHANNEL ? ChannelEventSink.wrap(devNull.fd(), devNull) : null;
         this.sink = channel != null ? channel : devNull;
     }
 

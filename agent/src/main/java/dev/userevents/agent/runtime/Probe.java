@@ -113,6 +113,7 @@ public final class Probe {
         // EBADF is the kernel saying nobody traces this event any more: the tracer detached after our
         // bit check. Any failure while our bit reads clear is that same race, whatever the sink reports.
         if (result == -9 || NativeWords.loInt(enableWordAddress) == 0) {
+            firstUnexplainedFailureNanos = 0; // explained: unexplained failures must be continuous to count
             raced.increment();
             return;
         }
@@ -125,7 +126,8 @@ public final class Probe {
     }
 
     /**
-     * A failure of unknown errno (the JDK channel sink cannot tell EBADF apart) while our bit still reads set
+     * A failure of unknown errno (a sink that cannot tell EBADF apart; the kernel backend's channel sink asks
+     * JNA for the errno instead) while our bit still reads set
      * is not yet an error: on a disable the kernel turns the tracepoint off before it clears the enable bits
      * (kernel/trace/trace_events_user.c, user_event_reg(): tracepoint_probe_unregister(), then
      * update_enable_bit_for()), so writes fail for a moment while the bit reads set. Such failures count as

@@ -21,13 +21,25 @@ import java.nio.channels.FileChannel;
  */
 public final class ChannelEventSink implements EventSink {
     private final FileChannel channel;
+    private final EventSink errnoSource;
 
-    private ChannelEventSink(FileChannel channel) {
+    private ChannelEventSink(FileChannel channel, EventSink errnoSource) {
         this.channel = channel;
+        this.errnoSource = errnoSource;
     }
 
     /** A sink over {@code fd} (not owned: closing it is the opener's job), or null when the JDK refuses. */
     public static ChannelEventSink wrap(int fd) {
+        return wrap(fd, null);
+    }
+
+    /**
+     * The same, with a sink that writes to the same descriptor and reports errno ({@code write()} through
+     * JNA). A channel's IOException carries no errno, and the probe must tell EBADF (the tracer left: the
+     * kernel turns the tracepoint off a moment before it clears the enable bit) from a real failure; the
+     * failed write is then repeated once through {@code errnoSource}, whose result, success or -errno, counts.
+     */
+    public static ChannelEventSink wrap(int fd, EventSink errnoSource) {
         try {
             FileDescriptor descriptor = new FileDescriptor();
             Field fdField = FileDescriptor.class.getDeclaredField("fd");
@@ -37,7 +49,7 @@ public final class ChannelEventSink implements EventSink {
             FileChannel channel = new FileOutputStream(descriptor).getChannel();
             Method uninterruptible = channel.getClass().getMethod("setUninterruptible");
             uninterruptible.invoke(channel);
-            return new ChannelEventSink(channel);
+            return new ChannelEventSink(channel, errnoSource);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -49,7 +61,7 @@ public final class ChannelEventSink implements EventSink {
             buffer.limit(length).position(0);
             return channel.write(buffer, 0);
         } catch (IOException | RuntimeException e) {
-            return UNKNOWN_ERROR;
+            return errnoSource == null ? UNKNOWN_ERROR : errnoSource.write(buffer, address, length);
         }
     }
 
