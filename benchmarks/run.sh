@@ -133,9 +133,11 @@ startup() {
   # The checking run: every probe must be registered and woven, or the timings mean nothing.
   local log woven started
   log=$("$java" "$agent,log=debug" -cp "$cp" "$app" "$probe_package.Probes1000" 2>&1 || true)
-  woven=$(grep -o "weaving [0-9]* probe(s) into $probe_package.Probes1000" <<<"$log" | grep -o '[0-9]\+' | head -1 || true)
+  woven=$(grep -oE "weaving [0-9]+ (entry and [0-9]+ exit )?probe\(s\) into $probe_package.Probes1000" <<<"$log" \
+    | grep -oE '[0-9]+' | head -1 || true)
   started=$(grep -m1 'INFO started' <<<"$log" | sed 's/^\[userevents\] INFO //; s/ /+/g' || true)
-  echo "runs=$runs probes_woven=${woven:-0} agent_says=${started:-nothing}"
+  weave_time=$(grep -m1 "woven $probe_package.Probes1000 in" <<<"$log" | grep -oE '[0-9]+ ms' | tr ' ' '+' || true)
+  echo "runs=$runs probes_woven=${woven:-0} agent_says=${started:-nothing} weave_1000=${weave_time:-?}"
   if [ "${woven:-0}" != 1000 ]; then
     echo "run.sh: start-up check: expected 1000 probes woven, the agent said:" >&2
     grep '\[userevents\]' <<<"$log" | grep -v DEBUG | head -5 >&2
@@ -243,16 +245,39 @@ phase() {
   others_during "$@" || { echo "run.sh: phase $name failed" >&2; echo "failed.$name=yes" >>"$out/env.txt"; }
   echo "other_cpu.$name=$others cores (of $cores) over $seconds s" >>"$out/env.txt"
 }
-# jmh NAME REGEX ARGS...: each matching benchmark in a JMH run of its own, started on a quiet machine.
-# Rows go to NAME.csv, output to NAME.log, and the other processes' cores during each to NAME.others.
+# quietest OUTPUT COMMAND...: runs COMMAND (which writes OUTPUT) on a quiet machine; when other processes
+# got busy meanwhile, runs it again (at most BENCH_ATTEMPTS times, default 3) and keeps the attempt they
+# disturbed least. Sets $others to that attempt's figure.
+quietest() {
+  local output=$1; shift
+  local attempt best='' best_others='' rc=1
+  for ((attempt = 1; attempt <= ${BENCH_ATTEMPTS:-3}; attempt++)); do
+    wait_for_quiet 5
+    rm -f "$output"
+    if others_during "$@" && [ -s "$output" ]; then
+      rc=0
+      if [ -z "$best" ] || awk -v a="$others" -v b="$best_others" 'BEGIN {exit !(a < b)}'; then
+        best=$attempt best_others=$others
+        mv "$output" "$output.best"
+      fi
+      [ "$wait_quiet" = 1 ] && awk -v b="$others" -v q="${BENCH_QUIET_CORES:-0.25}" 'BEGIN {exit !(b >= q)}' || break
+      echo "run.sh: other processes used $others cores during $(basename "$output"); again" >&2
+    fi
+  done
+  [ -n "$best" ] && mv "$output.best" "$output"
+  others=${best_others:-?}
+  return $rc
+}
+# jmh NAME REGEX ARGS...: each matching benchmark in a JMH run of its own (see quietest). Rows go to
+# NAME.csv, output to NAME.log, and the other processes' cores during each to NAME.others.
 jmh() {
   local name=$1 regex=$2; shift 2
-  local benchmark failed=0
+  local benchmark failed=0 jmh_args=("$@")
   : >"$out/$name.log"; : >"$out/$name.others"; rm -f "$out/$name.csv"
   for benchmark in $("$java" -jar benchmarks.jar -l "$regex" | grep '^dev\.'); do
-    wait_for_quiet 5
-    others_during "$java" -jar benchmarks.jar "${benchmark//./\\.}\$" "$@" -rf csv -rff "$out/$name.part.csv" \
-      >>"$out/$name.log" 2>&1 || { echo "run.sh: JMH $benchmark failed, see $out/$name.log" >&2; failed=1; }
+    quietest "$out/$name.part.csv" eval '"$java" -jar benchmarks.jar "${benchmark//./\\.}\$" "${jmh_args[@]}" -rf csv \
+      -rff "$out/$name.part.csv" >>"$out/$name.log" 2>&1' \
+      || { echo "run.sh: JMH $benchmark failed, see $out/$name.log" >&2; failed=1; }
     echo "$benchmark $others" >>"$out/$name.others"
     if [ -f "$out/$name.part.csv" ]; then
       if [ -f "$out/$name.csv" ]; then tail -n +2 "$out/$name.part.csv" >>"$out/$name.csv"; else cp "$out/$name.part.csv" "$out/$name.csv"; fi
@@ -262,16 +287,19 @@ jmh() {
   return $failed
 }
 floors() {
-  wait_for_quiet 5
-  ./write_floor devnull "${floor_host[@]}" >"$out/floor-host-devnull-1.txt"
-  wait_for_quiet 5
-  ./write_floor devnull --threads 2 "${floor_host[@]}" >"$out/floor-host-devnull-2.txt"
+  local threads file
+  for threads in 1 2; do
+    file="$out/floor-host-devnull-$threads.txt"
+    quietest "$file" eval './write_floor devnull --threads $threads "${floor_host[@]}" >"$file"'
+    echo "others=$others" >>"$file"
+  done
 }
 
 cd "$work"
 phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_host[@]}" -prof gc
 phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullJna|devnullChannel|jfrEnabled)$' \
   "${jmh_host[@]}" -prof gc
+phase host-sinks jmh host-sinks 'SinkBenchmark' "${jmh_host[@]}" -prof gc
 phase host-floor floors
 phase host-scaling jmh host-scaling 'ScalingBenchmark' "${jmh_host[@]}"
 phase host-startup eval 'startup "$work" dry "$startup_runs_host" bare bare_1000_methods agent_no_probes agent_100_probes \

@@ -14,6 +14,10 @@ final class Forks {
      */
     static final String NO_AGENT = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
 
+    /** What {@code ChannelEventSink} needs without the agent, which grants it to itself. */
+    static final String CHANNEL_ACCESS = "--add-opens=java.base/java.io=ALL-UNNAMED";
+    static final String CHANNEL_EXPORT = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
+
     /** Probes woven against enable words nothing ever sets. */
     static final String DRY = AGENT + "=mode=dry";
 

@@ -12,7 +12,8 @@ import org.openjdk.jmh.annotations.Threads;
  * Two threads emitting at once against one: enabled probes (mode=devnull, host) should scale with the
  * cores, since threads share nothing on the way but the buffer pool and the probe's counter. Throughput of
  * all threads together; the target is two threads at 1.8x one thread or better. {@code write_floor
- * --threads 2} shows what the machine itself allows.
+ * --threads 2} shows what the machine itself allows; the {@code *Sink*} benchmarks (no agent) show what the
+ * write path alone allows, with one descriptor shared by both threads as in the agent.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -44,5 +45,51 @@ public class ScalingBenchmark {
     @Fork(jvmArgsAppend = Forks.DEVNULL_CHANNEL)
     public long channelTwoThreads(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    @Benchmark
+    @Threads(1)
+    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+    public long jnaSinkOneThread(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
+        return devNull.jna.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
+    }
+
+    @Benchmark
+    @Threads(2)
+    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+    public long jnaSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
+        return devNull.jna.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
+    }
+
+    @Benchmark
+    @Threads(1)
+    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+    public long channelSinkOneThread(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
+        return devNull.channel.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
+    }
+
+    @Benchmark
+    @Threads(2)
+    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+    public long channelSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
+        return devNull.channel.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
+    }
+
+    @Benchmark
+    @Threads(1)
+    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+    public byte[] fileOutputStreamSinkOneThread(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event)
+            throws java.io.IOException {
+        devNull.stream.write(event.bytes, 0, SinkBenchmark.EVENT_BYTES);
+        return event.bytes;
+    }
+
+    @Benchmark
+    @Threads(2)
+    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+    public byte[] fileOutputStreamSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event)
+            throws java.io.IOException {
+        devNull.stream.write(event.bytes, 0, SinkBenchmark.EVENT_BYTES);
+        return event.bytes;
     }
 }

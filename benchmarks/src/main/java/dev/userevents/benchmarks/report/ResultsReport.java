@@ -40,6 +40,7 @@ public final class ResultsReport {
     private static final String DISABLED = "dev.userevents.benchmarks.DisabledProbeBenchmark.";
     private static final String ENABLED = "dev.userevents.benchmarks.EnabledProbeBenchmark.";
     private static final String SCALING = "dev.userevents.benchmarks.ScalingBenchmark.";
+    private static final String SINK = "dev.userevents.benchmarks.SinkBenchmark.";
 
     private final Path dir;
     private final Map<String, String> env;
@@ -68,6 +69,7 @@ public final class ResultsReport {
         out.setLength(0);
         disabled();
         enabledHost();
+        sinks();
         enabledGuest();
         scaling();
         startup();
@@ -203,6 +205,39 @@ public final class ResultsReport {
         }, "C floor: write() to /dev/null", "host /dev/null");
     }
 
+    /** The write path alone: where the enabled probe's cost over the C floor goes. */
+    private void sinks() throws IOException {
+        Map<String, Score> s = jmh("host-sinks.csv");
+        Map<String, Score> probes = jmh("host-enabled.csv");
+        Floor floor = floor("floor-host-devnull-1.txt");
+        if (s.isEmpty()) {
+            return;
+        }
+        line("Where it goes: the sinks alone (`SinkBenchmark`, no agent) write an already encoded 37-byte event to"
+            + " /dev/null; the probe's cost beyond its sink is encoding and the probe runtime (buffer pool, checks,"
+            + " counters).");
+        line("");
+        line("| write path | write alone, ns/op | × C floor | probe with it, ns/op | probe − write alone, ns | B/op | others |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        String[][] rows = {
+            {"jna", "devnullJna", "libc write() through JNA direct mapping (sink=jna)"},
+            {"channel", "devnullChannel", "FileChannel.write(buffer, 0), i.e. pwrite() (sink=channel)"},
+            {"fileOutputStream", null, "FileOutputStream.write(byte[]) (not an agent sink)"},
+        };
+        for (String[] r : rows) {
+            Score sink = s.get(SINK + r[0]);
+            if (sink == null) {
+                continue;
+            }
+            Score probe = r[1] == null ? null : probes.get(ENABLED + r[1]);
+            line("| " + r[2] + " | " + sink.withError() + " | "
+                + (floor == null ? "" : String.format(Locale.ROOT, "%.2f", sink.score / floor.nsPerOp)) + " | "
+                + (probe == null ? "" : f(probe.score)) + " | " + (probe == null ? "" : signed(probe.score - sink.score))
+                + " | " + bytes(sink) + " | " + sink.others + " |");
+        }
+        line("");
+    }
+
     private void enabledGuest() throws IOException {
         Map<String, Score> s = jmh("guest-enabled.csv");
         Floor floor = floor("floor-guest-user_events-1.txt");
@@ -290,7 +325,7 @@ public final class ResultsReport {
         line("| what | ns/op | × C floor | B/op | others |");
         line("|---|---:|---:|---:|---:|");
         if (floor != null) {
-            line("| " + floorName + " | " + f(floor.nsPerOp) + " | 1.00 | 0 | |");
+            line("| " + floorName + " | " + f(floor.nsPerOp) + " | 1.00 | 0 | " + floor.others + " |");
         }
         for (String[] r : rows) {
             Score score = s.get(ENABLED + r[0]);
@@ -343,8 +378,22 @@ public final class ResultsReport {
         line("| what | 1 thread, ops/µs | 2 threads, ops/µs | 2 threads / 1 thread | others (1 / 2 threads) |");
         line("|---|---:|---:|---:|---:|");
         if (one != null && two != null) {
-            line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %.3f | %.3f | %.2f | |",
-                one.opsPerMicro, two.opsPerMicro, two.opsPerMicro / one.opsPerMicro));
+            line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %.3f | %.3f | %.2f | %s / %s |",
+                one.opsPerMicro, two.opsPerMicro, two.opsPerMicro / one.opsPerMicro, one.others, two.others));
+        }
+        String[][] sinkRows = {
+            {"jnaSink", "write alone (no agent): JNA"},
+            {"channelSink", "write alone (no agent): FileChannel"},
+            {"fileOutputStreamSink", "write alone (no agent): FileOutputStream"},
+        };
+        StringBuilder sinkLines = new StringBuilder();
+        for (String[] r : sinkRows) {
+            Score single = s.get(SCALING + r[0] + "OneThread");
+            Score dual = s.get(SCALING + r[0] + "TwoThreads");
+            if (single != null && dual != null) {
+                sinkLines.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %s / %s |%n", r[1],
+                    single.withError(3), dual.withError(3), dual.score / single.score, single.others, dual.others));
+            }
         }
         for (String sink : new String[] {"jna", "channel"}) {
             Score single = s.get(SCALING + sink + "OneThread");
@@ -362,6 +411,7 @@ public final class ResultsReport {
                 SCALING_TARGET, sink, ratio, met ? "met" : "missed",
                 met ? "" : String.format(Locale.ROOT, " by %.2fx", SCALING_TARGET - ratio), machine));
         }
+        out.append(sinkLines);
         line("");
     }
 
@@ -394,7 +444,8 @@ public final class ResultsReport {
         line("Wall time of whole `java` processes running a trivial main, median of " + facts.getOrDefault("runs", "?")
             + " runs (variants interleaved). The probe class has 1,000 generated `@Tracepoint` methods; "
             + facts.getOrDefault("probes_woven", "?") + " were woven in the checking run, whose agent log said: \""
-            + facts.getOrDefault("agent_says", "").replace('+', ' ') + "\".");
+            + facts.getOrDefault("agent_says", "").replace('+', ' ') + "\"; weaving the 1,000-method class took "
+            + facts.getOrDefault("weave_1000", "?").replace('+', ' ') + " by the agent's own clock.");
         line("");
         line("| variant | median, ms | Δ vs bare JVM, ms | all runs, ms |");
         line("|---|---:|---:|---|");
@@ -447,6 +498,7 @@ public final class ResultsReport {
         double opsPerMicro;
         String runs;
         String iterations;
+        String others = "";
     }
 
     private Map<String, Score> jmh(String file) throws IOException {
@@ -492,18 +544,24 @@ public final class ResultsReport {
         if (!Files.exists(path)) {
             return null;
         }
+        Floor floor = null;
+        String others = "";
         for (String text : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+            Map<String, String> fields = fields(text);
             if (text.startsWith("floor ")) {
-                Map<String, String> fields = fields(text);
-                Floor floor = new Floor();
+                floor = new Floor();
                 floor.nsPerOp = Double.parseDouble(fields.get("ns_per_op"));
                 floor.opsPerMicro = Double.parseDouble(fields.get("ops_per_us"));
                 floor.runs = fields.get("runs");
                 floor.iterations = fields.get("iterations");
-                return floor;
+            } else if (fields.containsKey("others")) {
+                others = fields.get("others");
             }
         }
-        return null;
+        if (floor != null) {
+            floor.others = others;
+        }
+        return floor;
     }
 
     /** {@code key=value} words of one line; a value runs to the next space. */

@@ -1,0 +1,85 @@
+package dev.userevents.benchmarks;
+
+import dev.userevents.shim.DevNullEventSink;
+import dev.userevents.shim.hotpath.ChannelEventSink;
+import dev.userevents.shim.hotpath.NativeWords;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The write() alone, without the agent: the agent's own sinks, given an already encoded 37-byte event, and
+ * {@code FileOutputStream} for comparison. What an enabled probe costs beyond this is encoding; what this
+ * costs beyond the C floor is the Java-to-kernel path. {@link ScalingBenchmark} runs the same sinks from two
+ * threads.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+public class SinkBenchmark {
+    /** The size of the benchmarks' event: write index, s32, s64, rel_loc, 16 characters and a NUL. */
+    static final int EVENT_BYTES = 37;
+
+    /** One /dev/null descriptor shared by all threads, as the agent shares its one descriptor. */
+    @State(Scope.Benchmark)
+    public static class DevNull {
+        DevNullEventSink jna;
+        ChannelEventSink channel;
+        FileOutputStream stream;
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            jna = DevNullEventSink.open();
+            channel = ChannelEventSink.wrap(jna.fd());
+            if (channel == null) {
+                throw new IllegalStateException("ChannelEventSink.wrap refused: the fork needs "
+                    + Forks.CHANNEL_ACCESS + " " + Forks.CHANNEL_EXPORT);
+            }
+            stream = new FileOutputStream("/dev/null");
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            stream.close();
+        }
+    }
+
+    /** An encoded event in a direct buffer (as the agent's event records hold it) and in a byte array. */
+    @State(Scope.Thread)
+    public static class Event {
+        final ByteBuffer buffer = ByteBuffer.allocateDirect(4096).order(ByteOrder.nativeOrder());
+        final long address = NativeWords.addressOf(buffer);
+        final byte[] bytes = new byte[EVENT_BYTES];
+    }
+
+    /** libc write() through JNA direct mapping (the agent's sink=jna). */
+    @Benchmark
+    public long jna(DevNull devNull, Event event) {
+        return devNull.jna.write(event.buffer, event.address, EVENT_BYTES);
+    }
+
+    /** FileChannel.write(buffer, 0), i.e. pwrite() (the agent's sink=channel). */
+    @Benchmark
+    public long channel(DevNull devNull, Event event) {
+        return devNull.channel.write(event.buffer, event.address, EVENT_BYTES);
+    }
+
+    /** FileOutputStream.write(byte[]): JNI copies the bytes to the stack and calls write(). Not an agent sink. */
+    @Benchmark
+    public byte[] fileOutputStream(DevNull devNull, Event event) throws IOException {
+        devNull.stream.write(event.bytes, 0, EVENT_BYTES);
+        return event.bytes;
+    }
+}
