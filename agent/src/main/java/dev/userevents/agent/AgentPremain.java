@@ -102,6 +102,7 @@ public final class AgentPremain {
         exports.put("sun.nio.ch", Collections.singleton(runtime));
         Map<String, Set<Module>> opens = new HashMap<>();
         opens.put("java.io", Collections.singleton(runtime));
+        opens.put("sun.nio.ch", Collections.singleton(runtime)); // JdkPwriteEventSink looks up the JDK's pwrite stub
         instrumentation.redefineModule(javaBase, Collections.emptySet(), exports, opens,
             Collections.emptySet(), Collections.emptyMap());
     }

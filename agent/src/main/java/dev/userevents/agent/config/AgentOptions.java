@@ -29,10 +29,16 @@ public final class AgentOptions {
 
     /** Which system call path writes events. */
     public enum Sink {
-        /** libc write() through JNA direct mapping. */
-        JNA,
+        /** The fastest this JDK allows: DOWNCALL on JDK 22+, else PWRITE, else CHANNEL, else JNA. */
+        AUTO,
+        /** libc write() through a Foreign Function and Memory API downcall (JDK 22+). */
+        DOWNCALL,
+        /** The JDK's own JNI stub for pwrite(), as FileChannel calls it, without the channel around it. */
+        PWRITE,
         /** The JDK's FileChannel on the same file descriptor (needs module access the agent grants itself). */
-        CHANNEL
+        CHANNEL,
+        /** libc write() through JNA direct mapping. */
+        JNA
     }
 
     static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -46,7 +52,7 @@ public final class AgentOptions {
         KEYS.put("eventBytes", "most bytes of one event, write index included (default 4000, at most 4068)");
         KEYS.put("multiFormat", "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi); default false");
         KEYS.put("mode", "kernel (default), dry (weave against words nothing sets), devnull (always write to /dev/null)");
-        KEYS.put("sink", "jna or channel: the write() path (default channel, jna when the JDK refuses)");
+        KEYS.put("sink", "the write() path: auto (default: the fastest available), downcall (JDK 22+), pwrite, channel, jna");
         KEYS.put("probes", "file listing methods to trace without annotations");
         KEYS.put("tracefs", "tracefs mount point (default: found automatically)");
         KEYS.put("simulateNoMultiFormat", "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
@@ -155,7 +161,7 @@ public final class AgentOptions {
     }
 
     public Sink sink() {
-        return enumValue("sink", Sink.class, Sink.CHANNEL);
+        return enumValue("sink", Sink.class, Sink.AUTO);
     }
 
     public String probesFile() {

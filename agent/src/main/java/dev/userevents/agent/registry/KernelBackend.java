@@ -12,7 +12,6 @@ import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsAbi;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.shim.UserEventsUnavailableException;
-import dev.userevents.shim.hotpath.ChannelEventSink;
 import dev.userevents.shim.hotpath.EventSink;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -42,16 +41,7 @@ public final class KernelBackend implements EventBackend {
     public static KernelBackend open(AgentOptions options) throws UserEventsUnavailableException {
         Tracefs tracefs = options.tracefs() != null ? configuredTracefs(options.tracefs()) : Tracefs.locate();
         UserEventsDataFile file = UserEventsDataFile.open(tracefs);
-        EventSink sink = null;
-        if (options.sink() == AgentOptions.Sink.CHANNEL) {
-            sink = ChannelEventSink.wrap(file.fd(), new DataFileEventSink(file));
-            if (sink == null) {
-                AgentLog.debug("the JDK refused a FileChannel on user_events_data; writing through JNA instead");
-            }
-        }
-        if (sink == null) {
-            sink = new DataFileEventSink(file);
-        }
+        EventSink sink = EventSinks.open(options.sink(), file.fd(), new DataFileEventSink(file));
         return new KernelBackend(file, sink, options.multiFormat(), options.simulateNoMultiFormat());
     }
 

@@ -5,7 +5,6 @@ import dev.userevents.shim.DevNullEventSink;
 import dev.userevents.shim.EnableWord;
 import dev.userevents.shim.EnableWordArena;
 import dev.userevents.shim.EventFormat;
-import dev.userevents.shim.hotpath.ChannelEventSink;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.NativeWords;
 
@@ -22,8 +21,7 @@ public final class LocalBackend implements EventBackend {
     public LocalBackend(AgentOptions options) {
         this.alwaysEnabled = options.mode() == AgentOptions.Mode.DEVNULL;
         DevNullEventSink devNull = DevNullEventSink.open();
-        EventSink channel = options.sink() == AgentOptions.Sink.CHANNEL ? ChannelEventSink.wrap(devNull.fd(), devNull) : null;
-        this.sink = channel != null ? channel : devNull;
+        this.sink = EventSinks.open(options.sink(), devNull.fd(), devNull);
     }
 
     @Override

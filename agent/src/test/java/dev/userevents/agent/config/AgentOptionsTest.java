@@ -31,7 +31,7 @@ class AgentOptionsTest {
         assertFalse(options.multiFormat());
         assertFalse(options.simulateNoMultiFormat());
         assertEquals(AgentOptions.Mode.KERNEL, options.mode());
-        assertEquals(AgentOptions.Sink.CHANNEL, options.sink());
+        assertEquals(AgentOptions.Sink.AUTO, options.sink());
         assertNull(options.probesFile());
         assertNull(options.tracefs());
     }
@@ -144,7 +144,7 @@ class AgentOptionsTest {
 
     @Test
     void unknownSinkIsRefusedWithTheChoices() {
-        assertRefused("sink=mmap", "agent option sink='mmap': use one of [jna, channel]");
+        assertRefused("sink=mmap", "agent option sink='mmap': use one of [auto, downcall, pwrite, channel, jna]");
     }
 
     @Test

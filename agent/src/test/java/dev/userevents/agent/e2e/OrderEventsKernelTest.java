@@ -80,6 +80,14 @@ class OrderEventsKernelTest {
             () -> "standard error holds more than the agent's INFO lines; " + app);
     }
 
+    /** The default sink is the fastest the JDK has: an FFM downcall on JDK 22+, the JDK's pwrite stub before. */
+    @Test
+    void writesThroughTheFastestSinkOfItsJdk() {
+        String expected = jdk == Jdk.JDK_25 ? "writes through downcall" : "writes through pwrite";
+        assertTrue(app.stderr().lines().anyMatch(line -> line.startsWith("[userevents] INFO ") && line.contains(expected)),
+            () -> "no start line saying '" + expected + "': " + app.stderr());
+    }
+
     /** (a) The enable check keeps disabled probes from calling write() at all, not just from being traced. */
     @Test
     void disabledEventsAreNeitherWrittenNorTraced() throws Exception {

@@ -3,28 +3,34 @@ package dev.userevents.shim.hotpath;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
  * Writes through the JDK's {@code FileChannel} on a file descriptor opened elsewhere (write indexes
- * belong to the open file that registered them, so the channel must share that descriptor).
+ * belong to the open file that registered them, so the channel must share that descriptor). The portable
+ * fallback when neither {@link DowncallEventSink} nor {@link DispatcherEventSink} can be made.
  *
  * <p>A positional write at offset 0 ({@code pwrite}) skips the channel's position lock;
- * {@code user_events_write()} accepts only position 0. The channel is made uninterruptible: an
- * interrupted application thread must not close the channel every probe shares.
+ * {@code user_events_write()} accepts only position 0. The channels are made uninterruptible: an
+ * interrupted application thread must not close a channel every probe shares.
+ *
+ * <p>Every write still enters the channel's thread set, a monitor, twice: with one channel two threads
+ * writing at once ran slower together than one alone. So there are several channels over the same
+ * descriptor, picked by thread id, and threads rarely meet on one.
  *
  * <p>Needs {@code java.io} opened and {@code sun.nio.ch} exported to this module (the agent grants both
  * with {@code Instrumentation.redefineModule}); {@link #wrap(int)} answers null when it cannot.
  */
 public final class ChannelEventSink implements EventSink {
-    private final FileChannel channel;
+    private final FileChannel[] channels;
+    private final int mask;
     private final EventSink errnoSource;
 
-    private ChannelEventSink(FileChannel channel, EventSink errnoSource) {
-        this.channel = channel;
+    private ChannelEventSink(FileChannel[] channels, EventSink errnoSource) {
+        this.channels = channels;
+        this.mask = channels.length - 1;
         this.errnoSource = errnoSource;
     }
 
@@ -41,25 +47,39 @@ public final class ChannelEventSink implements EventSink {
      */
     public static ChannelEventSink wrap(int fd, EventSink errnoSource) {
         try {
-            FileDescriptor descriptor = new FileDescriptor();
-            Field fdField = FileDescriptor.class.getDeclaredField("fd");
-            fdField.setAccessible(true);
-            fdField.setInt(descriptor, fd);
-            @SuppressWarnings("resource")
-            FileChannel channel = new FileOutputStream(descriptor).getChannel();
-            Method uninterruptible = channel.getClass().getMethod("setUninterruptible");
-            uninterruptible.invoke(channel);
-            return new ChannelEventSink(channel, errnoSource);
+            FileChannel[] channels = new FileChannel[stripes()];
+            for (int i = 0; i < channels.length; i++) {
+                channels[i] = uninterruptibleChannel(fd);
+            }
+            return new ChannelEventSink(channels, errnoSource);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
     }
 
+    /** A power of two, at least twice the processors, so threads on different CPUs seldom share one. */
+    private static int stripes() {
+        int wanted = Math.max(2, Math.min(64, 2 * Runtime.getRuntime().availableProcessors()));
+        return Integer.highestOneBit(wanted - 1) << 1;
+    }
+
+    private static FileChannel uninterruptibleChannel(int fd) throws ReflectiveOperationException {
+        // A FileOutputStream built on a FileDescriptor registers no cleaner, and the channel's parent is
+        // that stream, so neither ever closes the descriptor.
+        FileDescriptor descriptor = FileDescriptors.of(fd);
+        @SuppressWarnings("resource")
+        FileChannel channel = new FileOutputStream(descriptor).getChannel();
+        Method uninterruptible = channel.getClass().getMethod("setUninterruptible");
+        uninterruptible.invoke(channel);
+        return channel;
+    }
+
     @Override
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; both are the same value.
     public long write(ByteBuffer buffer, long address, int length) {
         try {
             buffer.limit(length).position(0);
-            return channel.write(buffer, 0);
+            return channels[(int) Thread.currentThread().getId() & mask].write(buffer, 0);
         } catch (IOException | RuntimeException e) {
             return errnoSource == null ? UNKNOWN_ERROR : errnoSource.write(buffer, address, length);
         }
