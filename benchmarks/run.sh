@@ -170,7 +170,7 @@ run_in_guest() {
   ./write_floor devnull "${floor_guest[@]}" >"$out/floor-guest-devnull-1.txt"
   # devnull here too: comparing its ratios with the host's shows how emulation distorts them.
   echo "guest: JMH enabled probes (user_events, /dev/null, JFR)" >&2
-  "$java" -jar benchmarks.jar 'EnabledProbeBenchmark\.(noAgent|kernelJna|kernelChannel|devnullJna|devnullChannel|jfrEnabled)$' \
+  "$java" -jar benchmarks.jar 'EnabledProbeBenchmark\.(noAgent|kernelDefault|kernelJna|kernelChannel|devnullDefault|jfrEnabled)$' \
     "${jmh_guest[@]}" -prof gc -rf csv -rff "$out/guest-enabled.csv" >"$out/guest-enabled.log" 2>&1 \
     || { echo "guest JMH failed: see guest-enabled.log" >&2; tail -20 "$out/guest-enabled.log" >&2; }
   echo "guest: start-up" >&2
@@ -295,11 +295,19 @@ floors() {
   done
 }
 
+# sink=auto writes through an FFM downcall from JDK 22 on, through the JDK's pwrite stub before that.
+if [ "$feature" -ge 22 ]; then
+  default_sink=downcall sink_benchmarks='SinkBenchmark'
+else
+  default_sink=pwrite sink_benchmarks='SinkBenchmark\.(jna|channel|pwrite|fileOutputStream)$'
+fi
+echo "default_sink=$default_sink" >>"$out/env.txt"
+
 cd "$work"
 phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_host[@]}" -prof gc
-phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullJna|devnullChannel|jfrEnabled)$' \
+phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullDefault|devnullJna|devnullChannel|jfrEnabled)$' \
   "${jmh_host[@]}" -prof gc
-phase host-sinks jmh host-sinks 'SinkBenchmark' "${jmh_host[@]}" -prof gc
+phase host-sinks jmh host-sinks "$sink_benchmarks" "${jmh_host[@]}" -prof gc
 phase host-floor floors
 phase host-scaling jmh host-scaling 'ScalingBenchmark' "${jmh_host[@]}"
 phase host-startup eval 'startup "$work" dry "$startup_runs_host" bare bare_1000_methods agent_no_probes agent_100_probes \

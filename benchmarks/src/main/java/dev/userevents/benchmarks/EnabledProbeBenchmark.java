@@ -30,6 +30,13 @@ public class EnabledProbeBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /** Host: encode and write to /dev/null through the default sink (downcall on JDK 22+, else pwrite). */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
+    public long devnullDefault(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
     /** Host: encode and write to /dev/null with libc write() through JNA. */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_JNA)
@@ -41,6 +48,13 @@ public class EnabledProbeBenchmark {
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_CHANNEL)
     public long devnullChannel(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /** Guest: the event enabled in the kernel, written to user_events_data through the default sink. */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.KERNEL_DEFAULT)
+    public long kernelDefault(TracefsEnabled tracing, Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 

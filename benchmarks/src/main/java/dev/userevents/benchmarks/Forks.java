@@ -16,7 +16,9 @@ final class Forks {
 
     /** What {@code ChannelEventSink} needs without the agent, which grants it to itself. */
     static final String CHANNEL_ACCESS = "--add-opens=java.base/java.io=ALL-UNNAMED";
-    static final String CHANNEL_EXPORT = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
+    static final String CHANNEL_EXPORT = "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED";
+    /** What a downcall needs without the agent (JDK 22+; JDK 17 accepts the option too). */
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     /** Probes woven against enable words nothing ever sets. */
     static final String DRY = AGENT + "=mode=dry";
@@ -24,11 +26,13 @@ final class Forks {
     /** The default mode. On a host without user_events the agent logs why and transforms nothing. */
     static final String KERNEL = AGENT + "=mode=kernel";
 
-    /** Every probe enabled, every event written to /dev/null. */
+    /** Every probe enabled, every event written to /dev/null; default sink: the fastest the JDK has. */
+    static final String DEVNULL_DEFAULT = AGENT + "=mode=devnull";
     static final String DEVNULL_JNA = AGENT + "=mode=devnull,sink=jna";
     static final String DEVNULL_CHANNEL = AGENT + "=mode=devnull,sink=channel";
 
     /** Real user_events (in the guest): events written to user_events_data. */
+    static final String KERNEL_DEFAULT = AGENT + "=mode=kernel,sink=auto";
     static final String KERNEL_JNA = AGENT + "=mode=kernel,sink=jna";
     static final String KERNEL_CHANNEL = AGENT + "=mode=kernel,sink=channel";
 

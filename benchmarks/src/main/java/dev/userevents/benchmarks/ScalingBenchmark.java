@@ -13,11 +13,26 @@ import org.openjdk.jmh.annotations.Threads;
  * cores, since threads share nothing on the way but the buffer pool and the probe's counter. Throughput of
  * all threads together; the target is two threads at 1.8x one thread or better. {@code write_floor
  * --threads 2} shows what the machine itself allows; the {@code *Sink*} benchmarks (no agent) show what the
- * write path alone allows, with one descriptor shared by both threads as in the agent.
+ * write path alone allows, with one descriptor shared by both threads as in the agent. The default sink is
+ * the fastest the JDK has (downcall on JDK 22+, pwrite before).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ScalingBenchmark {
+
+    @Benchmark
+    @Threads(1)
+    @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
+    public long defaultOneThread(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    @Benchmark
+    @Threads(2)
+    @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
+    public long defaultTwoThreads(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
 
     @Benchmark
     @Threads(1)
@@ -50,15 +65,15 @@ public class ScalingBenchmark {
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
-    public long jnaSinkOneThread(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
-        return devNull.jna.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
+    public long pwriteSinkOneThread(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
+        return devNull.pwrite.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
     }
 
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
-    public long jnaSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
-        return devNull.jna.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
+    public long pwriteSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
+        return devNull.pwrite.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
     }
 
     @Benchmark
@@ -73,23 +88,5 @@ public class ScalingBenchmark {
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
     public long channelSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event) {
         return devNull.channel.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
-    }
-
-    @Benchmark
-    @Threads(1)
-    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
-    public byte[] fileOutputStreamSinkOneThread(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event)
-            throws java.io.IOException {
-        devNull.stream.write(event.bytes, 0, SinkBenchmark.EVENT_BYTES);
-        return event.bytes;
-    }
-
-    @Benchmark
-    @Threads(2)
-    @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
-    public byte[] fileOutputStreamSinkTwoThreads(SinkBenchmark.DevNull devNull, SinkBenchmark.Event event)
-            throws java.io.IOException {
-        devNull.stream.write(event.bytes, 0, SinkBenchmark.EVENT_BYTES);
-        return event.bytes;
     }
 }

@@ -1,10 +1,14 @@
 package dev.userevents.benchmarks;
 
 import dev.userevents.shim.DevNullEventSink;
+import dev.userevents.shim.ForeignWrite;
 import dev.userevents.shim.hotpath.ChannelEventSink;
+import dev.userevents.shim.hotpath.DowncallEventSink;
+import dev.userevents.shim.hotpath.JdkPwriteEventSink;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +31,7 @@ import org.openjdk.jmh.annotations.TearDown;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
+@Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT, Forks.NATIVE_ACCESS})
 public class SinkBenchmark {
     /** The size of the benchmarks' event: write index, s32, s64, rel_loc, 16 characters and a NUL. */
     static final int EVENT_BYTES = 37;
@@ -37,6 +41,7 @@ public class SinkBenchmark {
     public static class DevNull {
         DevNullEventSink jna;
         ChannelEventSink channel;
+        JdkPwriteEventSink pwrite;
         FileOutputStream stream;
 
         @Setup(Level.Trial)
@@ -46,6 +51,11 @@ public class SinkBenchmark {
             if (channel == null) {
                 throw new IllegalStateException("ChannelEventSink.wrap refused: the fork needs "
                     + Forks.CHANNEL_ACCESS + " " + Forks.CHANNEL_EXPORT);
+            }
+            pwrite = JdkPwriteEventSink.wrap(jna.fd(), jna);
+            if (pwrite == null) {
+                throw new IllegalStateException("JdkPwriteEventSink.wrap refused: the fork needs " + Forks.CHANNEL_ACCESS
+                    + " " + Forks.CHANNEL_EXPORT);
             }
             stream = new FileOutputStream("/dev/null");
         }
@@ -74,6 +84,54 @@ public class SinkBenchmark {
     @Benchmark
     public long channel(DevNull devNull, Event event) {
         return devNull.channel.write(event.buffer, event.address, EVENT_BYTES);
+    }
+
+    /** The JDK's JNI stub for pwrite() without FileChannel around it (the agent's sink=pwrite, default before JDK 22). */
+    @Benchmark
+    public long pwrite(DevNull devNull, Event event) {
+        return devNull.pwrite.write(event.buffer, event.address, EVENT_BYTES);
+    }
+
+    /** JDK 22+ only. A critical FFM downcall to libc write() (the agent's sink=downcall, default on JDK 22+). */
+    @Benchmark
+    public long downcall(Downcall downcall, Event event) {
+        return downcall.sink.write(event.buffer, event.address, EVENT_BYTES);
+    }
+
+    /**
+     * JDK 22+ only. The same downcall without {@code Linker.Option.critical}: the thread changes to native state
+     * and back around the call, as JNI does. Shows what the critical option saves.
+     */
+    @Benchmark
+    public long downcallWithTransition(Downcall downcall, Event event) throws Throwable {
+        return (long) Transitioning.WRITE.invokeExact(downcall.fd, event.address, (long) EVENT_BYTES);
+    }
+
+    /** A downcall sink over its own /dev/null descriptor (JDK 22+; setup fails on older JDKs). */
+    @State(Scope.Benchmark)
+    public static class Downcall {
+        DowncallEventSink sink;
+        int fd;
+
+        @Setup(Level.Trial)
+        public void open() throws ReflectiveOperationException {
+            DevNullEventSink devNull = DevNullEventSink.open();
+            fd = devNull.fd();
+            sink = DowncallEventSink.wrap(ForeignWrite.linkWrite(true), fd, devNull);
+        }
+    }
+
+    /** A constant handle, as the agent's sink holds its critical one. */
+    static final class Transitioning {
+        static final MethodHandle WRITE;
+
+        static {
+            try {
+                WRITE = ForeignWrite.linkWrite(false);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
     }
 
     /** FileOutputStream.write(byte[]): JNI copies the bytes to the stack and calls write(). Not an agent sink. */

@@ -41,6 +41,8 @@ public final class ResultsReport {
     private static final String ENABLED = "dev.userevents.benchmarks.EnabledProbeBenchmark.";
     private static final String SCALING = "dev.userevents.benchmarks.ScalingBenchmark.";
     private static final String SINK = "dev.userevents.benchmarks.SinkBenchmark.";
+    /** The probe benchmarks' sink suffixes: devnull&lt;X&gt;, kernel&lt;X&gt;. */
+    private static final String[] PROBE_SINKS = {"Default", "Channel", "Jna"};
 
     private final Path dir;
     private final Map<String, String> env;
@@ -184,6 +186,17 @@ public final class ResultsReport {
 
     // ---------------------------------------------------------------- enabled path
 
+    /** What sink=auto chose on this run's JDK (run.sh records it): downcall on JDK 22+, pwrite before. */
+    private String defaultSink() {
+        return env.getOrDefault("default_sink", "auto");
+    }
+
+    /** "default (pwrite)" for the default sink, else the sink's option value. */
+    private String sinkLabel(String sink) {
+        String name = sink.toLowerCase(Locale.ROOT);
+        return name.equals("default") ? "default (" + defaultSink() + ")" : name;
+    }
+
     private void enabledHost() throws IOException {
         Map<String, Score> s = jmh("host-enabled.csv");
         Floor floor = floor("floor-host-devnull-1.txt");
@@ -198,6 +211,7 @@ public final class ResultsReport {
             + (floor == null ? "?" : floor.iterations) + " writes.");
         line("");
         enabledTable(s, floor, new String[][] {
+            {"devnullDefault", "`@Tracepoint`, default sink (" + defaultSink() + ")"},
             {"devnullJna", "`@Tracepoint`, sink=jna (libc write through JNA)"},
             {"devnullChannel", "`@Tracepoint`, sink=channel (FileChannel)"},
             {"jfrEnabled", "JFR event on, in-memory recording (reference)"},
@@ -220,6 +234,11 @@ public final class ResultsReport {
         line("| write path | write alone, ns/op | × C floor | probe with it, ns/op | probe − write alone, ns | B/op | others |");
         line("|---|---:|---:|---:|---:|---:|---:|");
         String[][] rows = {
+            {"downcall", defaultSink().equals("downcall") ? "devnullDefault" : null,
+                "critical FFM downcall to libc write() (sink=downcall, JDK 22+)"},
+            {"downcallWithTransition", null, "the same downcall, not critical (thread state changes, as in JNI)"},
+            {"pwrite", defaultSink().equals("pwrite") ? "devnullDefault" : null,
+                "the JDK's JNI stub for pwrite(), no FileChannel (sink=pwrite)"},
             {"jna", "devnullJna", "libc write() through JNA direct mapping (sink=jna)"},
             {"channel", "devnullChannel", "FileChannel.write(buffer, 0), i.e. pwrite() (sink=channel)"},
             {"fileOutputStream", null, "FileOutputStream.write(byte[]) (not an agent sink)"},
@@ -251,6 +270,7 @@ public final class ResultsReport {
             + " registered, enabled the same way, the same payload written to user_events_data.");
         line("");
         enabledTable(s, floor, new String[][] {
+            {"kernelDefault", "`@Tracepoint`, default sink (" + defaultSink() + ")"},
             {"kernelJna", "`@Tracepoint`, sink=jna"},
             {"kernelChannel", "`@Tracepoint`, sink=channel"},
             {"jfrEnabled", "JFR event on, in-memory recording"},
@@ -279,6 +299,7 @@ public final class ResultsReport {
         line(String.format(Locale.ROOT, "| C floor: write() to /dev/null | %s | 1.00 | %s | 1.00 | %.1f |",
             f(hostNull.nsPerOp), f(guestNull.nsPerOp), guestNull.nsPerOp / hostNull.nsPerOp));
         String[][] rows = {
+            {"devnullDefault", "`@Tracepoint`, devnull, default sink (" + defaultSink() + ")"},
             {"devnullJna", "`@Tracepoint`, devnull, sink=jna"},
             {"devnullChannel", "`@Tracepoint`, devnull, sink=channel"},
             {"noAgent", "the method, untraced"},
@@ -304,18 +325,18 @@ public final class ResultsReport {
         line("");
         line("| sink | host: probe − floor, ns | estimated user_events floor, ns | estimated × C floor |");
         line("|---|---:|---:|---:|");
-        for (String sink : new String[] {"Jna", "Channel"}) {
+        for (String sink : PROBE_SINKS) {
             Score h = host.get(ENABLED + "devnull" + sink);
             if (h == null) {
                 continue;
             }
             double own = h.score - hostNull.nsPerOp;
             double ratio = (estimatedFloor + own) / estimatedFloor;
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f |", sink.toLowerCase(Locale.ROOT), signed(own),
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f |", sinkLabel(sink), signed(own),
                 f(estimatedFloor), ratio));
             verdicts.add(String.format(Locale.ROOT, "Enabled probe / C floor ≤ %.2fx, user_events on real hardware"
                     + " (estimate from host and guest, see the guest table), sink=%s: %.2fx -> **%s**",
-                ENABLED_RATIO_TARGET, sink.toLowerCase(Locale.ROOT), ratio,
+                ENABLED_RATIO_TARGET, sinkLabel(sink), ratio,
                 ratio <= ENABLED_RATIO_TARGET ? "met (estimated)" : "missed (estimated)"));
         }
         line("");
@@ -340,7 +361,7 @@ public final class ResultsReport {
             line(OTHERS);
             line("");
         }
-        for (String sink : new String[] {"Jna", "Channel"}) {
+        for (String sink : PROBE_SINKS) {
             String name = where.startsWith("host") ? "devnull" + sink : "kernel" + sink;
             Score score = s.get(ENABLED + name);
             if (score == null || floor == null) {
@@ -349,14 +370,14 @@ public final class ResultsReport {
             double ratio = score.score / floor.nsPerOp;
             boolean met = ratio <= ENABLED_RATIO_TARGET;
             verdicts.add(String.format(Locale.ROOT, "Enabled probe / C floor ≤ %.2fx, %s, sink=%s: %s / %s ns = %.2fx -> **%s**%s",
-                ENABLED_RATIO_TARGET, where, sink.toLowerCase(Locale.ROOT), f(score.score), f(floor.nsPerOp), ratio,
+                ENABLED_RATIO_TARGET, where, sinkLabel(sink), f(score.score), f(floor.nsPerOp), ratio,
                 met ? "met" : "missed", met ? "" : String.format(Locale.ROOT, " by %.2fx (%s ns over the target)",
                     ratio - ENABLED_RATIO_TARGET, f(score.score - ENABLED_RATIO_TARGET * floor.nsPerOp))));
             Double allocated = score.bytesPerOp;
             if (allocated != null) {
                 boolean zero = allocated < NO_ALLOCATION;
                 verdicts.add(String.format(Locale.ROOT, "Enabled probe allocates nothing, %s, sink=%s: %s B/op -> **%s**",
-                    where, sink.toLowerCase(Locale.ROOT), bytes(score), zero ? "met" : "missed"));
+                    where, sinkLabel(sink), bytes(score), zero ? "met" : "missed"));
             }
         }
     }
@@ -382,9 +403,8 @@ public final class ResultsReport {
                 one.opsPerMicro, two.opsPerMicro, two.opsPerMicro / one.opsPerMicro, one.others, two.others));
         }
         String[][] sinkRows = {
-            {"jnaSink", "write alone (no agent): JNA"},
+            {"pwriteSink", "write alone (no agent): the JDK's pwrite stub"},
             {"channelSink", "write alone (no agent): FileChannel"},
-            {"fileOutputStreamSink", "write alone (no agent): FileOutputStream"},
         };
         StringBuilder sinkLines = new StringBuilder();
         for (String[] r : sinkRows) {
@@ -395,20 +415,20 @@ public final class ResultsReport {
                     single.withError(3), dual.withError(3), dual.score / single.score, single.others, dual.others));
             }
         }
-        for (String sink : new String[] {"jna", "channel"}) {
+        for (String sink : new String[] {"default", "jna", "channel"}) {
             Score single = s.get(SCALING + sink + "OneThread");
             Score dual = s.get(SCALING + sink + "TwoThreads");
             if (single == null || dual == null) {
                 continue;
             }
             double ratio = dual.score / single.score;
-            line(String.format(Locale.ROOT, "| `@Tracepoint`, sink=%s | %s | %s | %.2f | %s / %s |", sink,
+            line(String.format(Locale.ROOT, "| `@Tracepoint`, sink=%s | %s | %s | %.2f | %s / %s |", sinkLabel(sink),
                 single.withError(3), dual.withError(3), ratio, single.others, dual.others));
             boolean met = ratio >= SCALING_TARGET;
             String machine = one != null && two != null ? String.format(Locale.ROOT, "; the C floor scaled %.2fx",
                 two.opsPerMicro / one.opsPerMicro) : "";
             verdicts.add(String.format(Locale.ROOT, "Two threads ≥ %.1fx one thread, sink=%s: %.2fx -> **%s**%s%s",
-                SCALING_TARGET, sink, ratio, met ? "met" : "missed",
+                SCALING_TARGET, sinkLabel(sink), ratio, met ? "met" : "missed",
                 met ? "" : String.format(Locale.ROOT, " by %.2fx", SCALING_TARGET - ratio), machine));
         }
         out.append(sinkLines);
