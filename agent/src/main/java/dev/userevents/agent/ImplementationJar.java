@@ -34,6 +34,8 @@ import java.util.jar.JarFile;
 final class ImplementationJar {
     static final String ENTRY = "inst/userevents-impl.jar";
     static final String MODULE = "dev.userevents.impl";
+    /** Tells the implementation where the private cache folder is; read and cleared by it. */
+    static final String CACHE_FOLDER_PROPERTY = "userevents.internal.cacheFolder";
 
     private ImplementationJar() {
     }
@@ -61,6 +63,8 @@ final class ImplementationJar {
     private static Path extract(JarFile jar, JarEntry entry) throws IOException {
         Path cache = privateCacheFolder();
         if (cache != null) {
+            // The installer caches JNA's native library here too (install.JnaStartup).
+            System.setProperty(CACHE_FOLDER_PROPERTY, cache.toString());
             Path cached = cache.resolve("impl-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar");
             if (Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) && Files.size(cached) == entry.getSize()) {
                 return cached;
