@@ -108,9 +108,13 @@ final class ImplementationJar {
     }
 
     /** The jar as a named module in a layer of its own, granted native access (JDK 22+). */
-    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation) {
+    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation)
+            throws IOException {
+        boolean cached = jar.getParent() != null && jar.getParent().toString().equals(System.getProperty(CACHE_FOLDER_PROPERTY));
+        java.lang.module.ModuleFinder finder = ImplementationJarModule.finder(jar, cached);
         java.lang.module.Configuration configuration = ModuleLayer.boot().configuration().resolve(
-            java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(), Collections.singleton(MODULE));
+            finder != null ? finder : java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(),
+            Collections.singleton(MODULE));
         ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(configuration,
             Collections.singletonList(ModuleLayer.boot()), parent);
         Module module = controller.layer().findModule(MODULE).orElseThrow();
