@@ -50,10 +50,6 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
         return registrar;
     }
 
-    public String prefix() {
-        return prefix;
-    }
-
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                             JavaModule module, ProtectionDomain protectionDomain) {
