@@ -5,7 +5,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -86,15 +89,12 @@ final class BootstrapRuntime {
      * Defines each class in the bootstrap loader. A class whose supertype is not defined yet fails with
      * NoClassDefFoundError and is retried after the others.
      */
-    private static void defineWithUnsafe(Instrumentation instrumentation, Map<String, byte[]> classes) throws Exception {
+    private static void defineWithUnsafe(Instrumentation instrumentation, Map<String, byte[]> classes) throws Throwable {
         Module javaBase = Object.class.getModule();
         instrumentation.redefineModule(javaBase, Collections.emptySet(),
             Collections.singletonMap("jdk.internal.misc", Collections.singleton(BootstrapRuntime.class.getModule())),
             Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
-        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
-        Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-        Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-            ClassLoader.class, java.security.ProtectionDomain.class);
+        MethodHandle defineClass = unsafeDefineClass();
         List<String> pending = new ArrayList<>(classes.keySet());
         while (!pending.isEmpty()) {
             List<String> failed = new ArrayList<>();
@@ -102,12 +102,13 @@ final class BootstrapRuntime {
             for (String name : pending) {
                 byte[] bytes = classes.get(name);
                 try {
-                    defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    if (e.getCause() instanceof NoClassDefFoundError) {
-                        failed.add(name);
-                        lastFailure = e.getCause();
-                    } else if (!(e.getCause() instanceof LinkageError && isDefinedAlready(name))) {
+                    Class<?> unused = (Class<?>) defineClass.invokeExact(name, bytes, 0, bytes.length, (ClassLoader) null,
+                        (ProtectionDomain) null);
+                } catch (NoClassDefFoundError e) {
+                    failed.add(name);
+                    lastFailure = e;
+                } catch (LinkageError e) {
+                    if (!isDefinedAlready(name)) {
                         throw e;
                     }
                 }
@@ -117,6 +118,19 @@ final class BootstrapRuntime {
             }
             pending = failed;
         }
+    }
+
+    /**
+     * {@code Unsafe.getUnsafe()::defineClass} as a method handle called with its exact type. Not through
+     * reflection: since JDK 18 the first reflective call of each method spins method-handle classes for its
+     * argument shape, which cost about 80 ms here on a cold JDK 25.
+     */
+    private static MethodHandle unsafeDefineClass() throws Throwable {
+        Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        Object unsafe = lookup.findStatic(unsafeClass, "getUnsafe", MethodType.methodType(unsafeClass)).invoke();
+        return lookup.findVirtual(unsafeClass, "defineClass", MethodType.methodType(Class.class, String.class,
+            byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)).bindTo(unsafe);
     }
 
     private static boolean isDefinedAlready(String name) {

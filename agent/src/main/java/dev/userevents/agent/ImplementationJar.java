@@ -34,6 +34,8 @@ import java.util.jar.JarFile;
 final class ImplementationJar {
     static final String ENTRY = "inst/userevents-impl.jar";
     static final String MODULE = "dev.userevents.impl";
+    /** Tells the implementation where the private cache folder is; read and cleared by it. */
+    static final String CACHE_FOLDER_PROPERTY = "userevents.internal.cacheFolder";
 
     private ImplementationJar() {
     }
@@ -61,6 +63,8 @@ final class ImplementationJar {
     private static Path extract(JarFile jar, JarEntry entry) throws IOException {
         Path cache = privateCacheFolder();
         if (cache != null) {
+            // The installer caches JNA's native library here too (install.JnaStartup).
+            System.setProperty(CACHE_FOLDER_PROPERTY, cache.toString());
             Path cached = cache.resolve("impl-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar");
             if (Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) && Files.size(cached) == entry.getSize()) {
                 return cached;
@@ -104,9 +108,13 @@ final class ImplementationJar {
     }
 
     /** The jar as a named module in a layer of its own, granted native access (JDK 22+). */
-    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation) {
+    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation)
+            throws IOException {
+        boolean cached = jar.getParent() != null && jar.getParent().toString().equals(System.getProperty(CACHE_FOLDER_PROPERTY));
+        java.lang.module.ModuleFinder finder = ImplementationJarModule.finder(jar, cached);
         java.lang.module.Configuration configuration = ModuleLayer.boot().configuration().resolve(
-            java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(), Collections.singleton(MODULE));
+            finder != null ? finder : java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(),
+            Collections.singleton(MODULE));
         ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(configuration,
             Collections.singletonList(ModuleLayer.boot()), parent);
         Module module = controller.layer().findModule(MODULE).orElseThrow();

@@ -1,6 +1,5 @@
 package dev.userevents.shim;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -24,10 +23,17 @@ public final class EventFormat {
 
     private final String name;
     private final List<Field> fields;
+    /**
+     * {@code command().length()}, kept as fields are added rather than by building the command each time
+     * (the agent builds thousands of formats at start-up). Names are ASCII identifiers, so it is the
+     * command's length in UTF-8 too.
+     */
+    private final int commandLength;
 
-    private EventFormat(String name, List<Field> fields) {
+    private EventFormat(String name, List<Field> fields, int commandLength) {
         this.name = name;
         this.fields = fields;
+        this.commandLength = commandLength;
     }
 
     /** One field of the format. */
@@ -60,6 +66,13 @@ public final class EventFormat {
             return type == FieldType.CHAR_ARRAY ? arrayLength : type.size();
         }
 
+        /** {@code declaration().length()}, without building it. */
+        int declarationLength() {
+            int typeLength = type == FieldType.CHAR_ARRAY
+                ? "char[] ".length() + Integer.toString(arrayLength).length() : type.kernelName().length() + 1;
+            return typeLength + name.length();
+        }
+
         String declaration() {
             if (type == FieldType.CHAR_ARRAY) {
                 return "char[" + arrayLength + "] " + name;
@@ -90,7 +103,7 @@ public final class EventFormat {
     /** Starts a format with no fields. */
     public static EventFormat named(String name) {
         requireIdentifier(name, "event name", MAX_NAME_LENGTH);
-        return new EventFormat(name, Collections.emptyList());
+        return new EventFormat(name, Collections.emptyList(), name.length());
     }
 
     public EventFormat s8(String field) {
@@ -147,7 +160,9 @@ public final class EventFormat {
     }
 
     private String checkedFieldName(String field) {
-        requireIdentifier(field, "field name in event " + name, MAX_NAME_LENGTH);
+        if (!isIdentifier(field, MAX_NAME_LENGTH)) {
+            requireIdentifier(field, "field name in event " + name, MAX_NAME_LENGTH); // throws, saying why
+        }
         for (Field existing : fields) {
             if (existing.name.equals(field)) {
                 throw new IllegalArgumentException("field '" + field + "' appears twice in event " + name);
@@ -164,8 +179,9 @@ public final class EventFormat {
         List<Field> next = new ArrayList<>(fields.size() + 1);
         next.addAll(fields);
         next.add(field);
-        EventFormat format = new EventFormat(name, Collections.unmodifiableList(next));
-        int length = format.command().getBytes(StandardCharsets.UTF_8).length;
+        // "name" becomes "name a", then "name a;b": one separator before each field.
+        int length = commandLength + 1 + field.declarationLength();
+        EventFormat format = new EventFormat(name, Collections.unmodifiableList(next), length);
         if (length >= UserEventsAbi.MAX_EVENT_DESC) {
             throw new IllegalArgumentException("event " + name + " would be described by " + length
                 + " bytes; the kernel takes at most " + (UserEventsAbi.MAX_EVENT_DESC - 1)
@@ -177,8 +193,8 @@ public final class EventFormat {
     /** Same fields under another name (for resolving name clashes). */
     public EventFormat renamed(String newName) {
         requireIdentifier(newName, "event name", MAX_NAME_LENGTH);
-        EventFormat format = new EventFormat(newName, fields);
-        if (format.command().length() >= UserEventsAbi.MAX_EVENT_DESC) {
+        EventFormat format = new EventFormat(newName, fields, commandLength - name.length() + newName.length());
+        if (format.commandLength >= UserEventsAbi.MAX_EVENT_DESC) {
             throw new IllegalArgumentException("event " + newName + ": description too long");
         }
         return format;
@@ -253,6 +269,23 @@ public final class EventFormat {
                     + "' at index " + i + "; use [A-Za-z_][A-Za-z0-9_]* (ftrace filters and perf need C identifiers)");
             }
         }
+    }
+
+    /** What {@link #requireIdentifier} accepts, without building its messages. */
+    static boolean isIdentifier(String text, int maxLength) {
+        if (text == null || text.isEmpty() || text.length() > maxLength) {
+            return false;
+        }
+        char first = text.charAt(0);
+        if (first >= '0' && first <= '9') {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (!isIdentifierPart(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isIdentifierPart(char c) {

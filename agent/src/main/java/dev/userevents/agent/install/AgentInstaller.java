@@ -37,7 +37,7 @@ public final class AgentInstaller {
             AgentLog.setLevel(options.logLevel());
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
             ProbeRuntime.setMaxEventBytes(options.eventBytes());
-            EventBackend backend = openBackend(options);
+            EventBackend backend = JnaStartup.run(() -> openBackend(options)); // JNA initialises in there
             if (backend == null) {
                 return;
             }

@@ -1,6 +1,7 @@
 package dev.userevents.agent.install;
 
 import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.weave.EntryOnlyClassWeaver;
 import dev.userevents.agent.weave.ProbeDefinition;
 import dev.userevents.agent.weave.ProbeDefinitions;
 import dev.userevents.agent.weave.ProbesFile;
@@ -20,9 +21,10 @@ import net.bytebuddy.pool.TypePool;
 
 /**
  * The agent's class-load hook. Most classes cost a name check and a byte scan: only a class whose bytes
- * mention {@code @Tracepoint}, or that the probes file names, is parsed and woven with Byte Buddy. So an
- * application without probes never even loads Byte Buddy, and start-up grows with the probes, not with
- * the classes. The class format never changes (no added members), which retransformation requires.
+ * mention {@code @Tracepoint}, or that the probes file names, is parsed and woven. A class with entry probes
+ * only is woven with plain ASM ({@link EntryOnlyClassWeaver}); exit probes and probes-file classes take Byte
+ * Buddy ({@link TracepointTransformer}), which costs far more to start. So an application without probes
+ * never even loads Byte Buddy, and start-up grows with the probes, not with the classes. The class format never changes (no added members), which retransformation requires.
  * Never throws: a class that cannot be woven loads unchanged, with one log line.
  */
 final class TracepointClassTransformer implements ClassFileTransformer {
@@ -32,12 +34,14 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     private final ProbesFile probes;
     private final TracepointTransformer weaver;
     private final String prefix;
+    private final EntryOnlyClassWeaver entryOnly;
 
     TracepointClassTransformer(ClassFilter filter, ProbesFile probes, TracepointTransformer weaver, String prefix) {
         this.filter = filter;
         this.probes = probes;
         this.weaver = weaver;
         this.prefix = prefix;
+        this.entryOnly = new EntryOnlyClassWeaver(weaver.registrar(), prefix);
     }
 
     /** Whether the agent may weave this class at all (never the JDK's or its own; include/exclude). */
@@ -78,6 +82,17 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     }
 
     private byte[] weave(String className, byte[] classFile, ClassLoader loader, boolean retransforming) {
+        if (!probes.classNames().contains(className)) {
+            EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(
+                retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile);
+            if (plan.isEntryOnly()) {
+                return entryOnly.weave(classFile, plan, loader);
+            }
+        }
+        return weaveWithByteBuddy(className, classFile, loader, retransforming);
+    }
+
+    private byte[] weaveWithByteBuddy(String className, byte[] classFile, ClassLoader loader, boolean retransforming) {
         ClassFileLocator classPath = loader == null
             ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader);
         ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classFile), classPath);

@@ -58,6 +58,32 @@ public enum ParameterKind {
         return OBJECT;
     }
 
+    /** The same from a field descriptor ({@code I}, {@code Ljava/lang/String;}, {@code [J}...). */
+    public static ParameterKind ofDescriptor(String descriptor) {
+        switch (descriptor) {
+            case "Z":
+                return BOOLEAN;
+            case "B":
+                return BYTE;
+            case "S":
+                return SHORT;
+            case "C":
+                return CHAR;
+            case "I":
+                return INT;
+            case "J":
+                return LONG;
+            case "F":
+                return FLOAT;
+            case "D":
+                return DOUBLE;
+            case "Ljava/lang/String;":
+                return STRING;
+            default:
+                return OBJECT;
+        }
+    }
+
     public FieldType fieldType() {
         return fieldType;
     }

@@ -5,6 +5,7 @@ import dev.userevents.shim.EventFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Derives event definitions from a class's {@code @Tracepoint} methods.
@@ -41,48 +43,76 @@ public final class ProbeDefinitions {
 
     /** The same for {@code @Tracepoint} methods and the methods {@code probes} names. */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
-        Map<String, List<MethodDescription>> byName = new LinkedHashMap<>();
-        Map<MethodDescription, TracepointSpec> specs = new LinkedHashMap<>();
+        Map<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
+        Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
         for (MethodDescription method : type.getDeclaredMethods()) {
+            TracepointSpec spec = specOf(type, method, probes);
+            if (spec != null) {
+                DeclaredMethod declared = declared(method);
+                described.put(declared, method);
+                specs.put(declared, spec);
+            }
+        }
+        Map<MethodDescription, ProbeDefinition> definitions = new LinkedHashMap<>();
+        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry
+                : of(type.getName(), specs, prefix, probes.unmatched(type.getName(), type.getDeclaredMethods())).entrySet()) {
+            definitions.put(described.get(entry.getKey()), entry.getValue());
+        }
+        return definitions;
+    }
+
+    private static DeclaredMethod declared(MethodDescription method) {
+        List<String> names = new ArrayList<>();
+        for (ParameterDescription parameter : method.getParameters()) {
+            names.add(parameter.isNamed() ? parameter.getName() : null);
+        }
+        return new DeclaredMethod(method.getInternalName(), method.getDescriptor(), method.getModifiers(), names);
+    }
+
+    /**
+     * The definitions of a class's methods that asked for a probe ({@code specs}, in declaration order),
+     * however the class was read. {@code unmatched}: probes-file lines of this class that matched no method.
+     */
+    static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
+                                                   String prefix, List<String> unmatched) {
+        Map<String, List<DeclaredMethod>> byName = new LinkedHashMap<>();
+        for (Map.Entry<DeclaredMethod, TracepointSpec> entry : specs.entrySet()) {
+            DeclaredMethod method = entry.getKey();
+            TracepointSpec spec = entry.getValue();
             // javac copies a method's annotations onto the bridge it generates for a generic override; the
             // bridge only calls the real method, so it must not become a second event (nor take its name).
             if (method.isBridge()) {
                 continue;
             }
-            TracepointSpec spec = specOf(type, method, probes);
-            if (spec == null) {
-                continue;
-            }
-            if (method.isAbstract() || method.isNative() || !method.isMethod()) {
-                AgentLog.warn(spec.origin() + " on " + type.getName() + "." + method.getName()
+            if (!method.isTraceable()) {
+                AgentLog.warn(spec.origin() + " on " + className + "." + method.name()
                     + " ignored: only methods with a body can be traced (not abstract, native or constructors)");
                 continue;
             }
-            String name = prefix + (spec.name().isEmpty() ? defaultName(type, method) : spec.name());
+            String name = prefix + (spec.name().isEmpty() ? defaultName(className, method.name()) : spec.name());
             byName.computeIfAbsent(name, key -> new ArrayList<>()).add(method);
-            specs.put(method, spec);
         }
-        for (String unmatched : probes.unmatched(type.getName(), type.getDeclaredMethods())) {
-            AgentLog.warn("probes file line " + unmatched + " matches no method of that class");
+        for (String line : unmatched) {
+            AgentLog.warn("probes file line " + line + " matches no method of that class");
         }
-        Map<MethodDescription, ProbeDefinition> definitions = new LinkedHashMap<>();
-        for (Map.Entry<String, List<MethodDescription>> entry : byName.entrySet()) {
-            List<MethodDescription> methods = entry.getValue();
-            methods.sort(Comparator.comparing(MethodDescription::getDescriptor));
+        Map<DeclaredMethod, ProbeDefinition> definitions = new LinkedHashMap<>();
+        for (Map.Entry<String, List<DeclaredMethod>> entry : byName.entrySet()) {
+            List<DeclaredMethod> methods = entry.getValue();
+            methods.sort(Comparator.comparing(DeclaredMethod::descriptor));
             for (int i = 0; i < methods.size(); i++) {
+                DeclaredMethod method = methods.get(i);
                 String name = i == 0 ? entry.getKey() : entry.getKey() + "_" + (i + 1);
                 if (i > 0) {
                     AgentLog.info("event name " + entry.getKey() + " is used by " + methods.size() + " overloads of "
-                        + type.getName() + "." + methods.get(i).getName() + "; " + methods.get(i).getDescriptor()
-                        + " becomes " + name);
+                        + className + "." + method.name() + "; " + method.descriptor() + " becomes " + name);
                 }
-                ProbeDefinition definition = define(type, methods.get(i), name);
-                if (definition != null && specs.get(methods.get(i)).exit()) {
-                    ProbeDefinition exit = defineExit(type, methods.get(i), name + EXIT_SUFFIX);
+                ProbeDefinition definition = define(className, method, name);
+                if (definition != null && specs.get(method).exit()) {
+                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX);
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
                 if (definition != null) {
-                    definitions.put(methods.get(i), definition);
+                    definitions.put(method, definition);
                 }
             }
         }
@@ -109,54 +139,59 @@ public final class ProbeDefinitions {
 
     /** {@code <SimpleBinaryName>_<method>}: {@code com.acme.Outer$Inner#run} gives {@code Outer_Inner_run}. */
     public static String defaultName(TypeDescription type, MethodDescription method) {
-        String binaryName = type.getName();
-        String simple = binaryName.substring(binaryName.lastIndexOf('.') + 1);
-        return EventFormat.sanitize(simple + "_" + method.getName());
+        return defaultName(type.getName(), method.getName());
     }
 
-    private static ProbeDefinition define(TypeDescription type, MethodDescription method, String eventName) {
-        String where = type.getName() + "." + method.getName() + method.getDescriptor();
+    static String defaultName(String binaryClassName, String methodName) {
+        String simple = binaryClassName.substring(binaryClassName.lastIndexOf('.') + 1);
+        return EventFormat.sanitize(simple + "_" + methodName);
+    }
+
+    private static ProbeDefinition define(String className, DeclaredMethod method, String eventName) {
+        String where = className + "." + method.name() + method.descriptor();
         try {
             EventFormat format = EventFormat.named(eventName);
             List<ParameterKind> kinds = new ArrayList<>();
             Set<String> used = new HashSet<>();
-            for (ParameterDescription parameter : method.getParameters()) {
-                ParameterKind kind = ParameterKind.of(parameter.getType().asErasure());
-                String field = fieldName(parameter, used);
+            Type[] parameters = Type.getArgumentTypes(method.descriptor());
+            for (int index = 0; index < parameters.length; index++) {
+                ParameterKind kind = ParameterKind.ofDescriptor(parameters[index].getDescriptor());
+                String field = fieldName(method.parameterName(index), index, used);
                 used.add(field);
                 format = format.with(kind.fieldType(), field);
                 kinds.add(kind);
             }
-            return new ProbeDefinition(type.getName(), method.getName(), method.getDescriptor(), format, kinds);
+            return new ProbeDefinition(className, method.name(), method.descriptor(), format, kinds);
         } catch (IllegalArgumentException e) {
             AgentLog.error("probe " + eventName + " on " + where + " left off: " + e.getMessage());
             return null;
         }
     }
 
-    private static ProbeDefinition defineExit(TypeDescription type, MethodDescription method, String eventName) {
+    private static ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName) {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
-            if (!method.getReturnType().represents(void.class)) {
-                returnKind = ParameterKind.of(method.getReturnType().asErasure());
+            String returnType = Type.getReturnType(method.descriptor()).getDescriptor();
+            if (!returnType.equals("V")) {
+                returnKind = ParameterKind.ofDescriptor(returnType);
                 format = format.with(returnKind.fieldType(), RETURN_FIELD);
             }
             format = format.s64(DURATION_FIELD).string(THROWN_FIELD);
-            return ProbeDefinition.exitOf(type.getName(), method.getName(), method.getDescriptor(), format, returnKind);
+            return ProbeDefinition.exitOf(className, method.name(), method.descriptor(), format, returnKind);
         } catch (IllegalArgumentException e) {
-            AgentLog.error("exit probe " + eventName + " on " + type.getName() + "." + method.getName()
+            AgentLog.error("exit probe " + eventName + " on " + className + "." + method.name()
                 + " left off: " + e.getMessage());
             return null;
         }
     }
 
-    private static String fieldName(ParameterDescription parameter, Set<String> used) {
-        String fallback = "arg" + parameter.getIndex();
-        if (!parameter.isNamed()) {
+    private static String fieldName(String compiledName, int index, Set<String> used) {
+        String fallback = "arg" + index;
+        if (compiledName == null) {
             return fallback;
         }
-        String name = EventFormat.sanitize(parameter.getName());
+        String name = EventFormat.sanitize(compiledName);
         return name.startsWith("common_") || used.contains(name) ? fallback : name;
     }
 }

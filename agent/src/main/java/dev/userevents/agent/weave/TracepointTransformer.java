@@ -46,6 +46,10 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
         this.probes = probes;
     }
 
+    public ProbeRegistrar registrar() {
+        return registrar;
+    }
+
     @Override
     public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                             JavaModule module, ProtectionDomain protectionDomain) {

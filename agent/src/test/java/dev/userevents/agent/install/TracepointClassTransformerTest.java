@@ -13,6 +13,7 @@ import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.agent.weave.TracepointTransformer;
 import dev.userevents.samples.Adder;
 import dev.userevents.samples.Plain;
+import dev.userevents.samples.TimedAdder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -86,6 +87,15 @@ class TracepointClassTransformerTest {
             }
         }, 0);
         return writer.toByteArray();
+    }
+
+    @Test
+    void classWithExitProbesIsWovenWithItsExitEvents() throws Exception {
+        // Exit probes take the Byte Buddy path; entry-only classes the plain ASM one: both through this hook.
+        assertNotNull(transformer.transform(getClass().getClassLoader(), internalName(TimedAdder.class), null, null,
+            classFile(TimedAdder.class)));
+        assertTrue(backend.isRegistered(PREFIX + "TimedAdder_add"), "entry event");
+        assertTrue(backend.isRegistered(PREFIX + "TimedAdder_add_exit"), "exit event");
     }
 
     @Test

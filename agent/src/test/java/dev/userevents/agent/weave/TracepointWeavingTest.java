@@ -27,7 +27,7 @@ class TracepointWeavingTest {
     private static final Class<?>[] EVERY_TYPE = {boolean.class, byte.class, short.class, char.class, int.class,
         long.class, float.class, double.class, String.class, TracedSample.Color.class, Object.class};
 
-    private final Class<?> woven = WovenClasses.of(TracedSample.class);
+    private final Class<?> woven = weave(TracedSample.class);
 
     @BeforeEach
     void clearEvents() {
@@ -276,7 +276,7 @@ class TracepointWeavingTest {
 
     @Test
     void nestedClassMethodIsWovenUnderOuterAndInnerName() throws Throwable {
-        Class<?> nested = WovenClasses.of(TracedSample.Nested.class);
+        Class<?> nested = weave(TracedSample.Nested.class);
         enable("TracedSample_Nested_run");
 
         assertEquals(8, call(nested, WovenClasses.newInstance(nested), "run", new Class<?>[] {int.class}, 7));
@@ -333,7 +333,7 @@ class TracepointWeavingTest {
 
     @Test
     void staticAndDefaultInterfaceMethodsAreWoven() throws Throwable {
-        Class<?> api = WovenClasses.of(InterfaceSample.class);
+        Class<?> api = weave(InterfaceSample.class);
         enable("InterfaceSample_twice");
         enable("InterfaceSample_describe");
         Object implementation = new net.bytebuddy.ByteBuddy().subclass(Object.class).implement(api).make()
@@ -348,7 +348,7 @@ class TracepointWeavingTest {
 
     @Test
     void methodsWithoutTracepointGetNoProbe() {
-        WovenClasses.of(TracedSample.class);
+        weave(TracedSample.class);
 
         assertFalse(BACKEND.isRegistered("TracedSample_untraced"));
         assertFalse(BACKEND.isRegistered("TracedSample_callTwice"));
@@ -379,12 +379,12 @@ class TracepointWeavingTest {
 
             assertEquals(1, log.linesWith("refused_event").size(), log.lines().toString());
         }
-        assertEquals(36, call(WovenClasses.of(RefusedSample.class), null, "square", new Class<?>[] {int.class}, 6));
+        assertEquals(36, call(weave(RefusedSample.class), null, "square", new Class<?>[] {int.class}, 6));
     }
 
     @Test
     void bridgeMethodIsNotASecondProbe() throws Throwable {
-        Class<?> upper = WovenClasses.of(GenericHandler.Upper.class);
+        Class<?> upper = weave(GenericHandler.Upper.class);
         enable("GenericHandler_Upper_handle");
         @SuppressWarnings("unchecked")
         GenericHandler<String> handler = (GenericHandler<String>) WovenClasses.newInstance(upper);
@@ -394,6 +394,11 @@ class TracepointWeavingTest {
         assertEquals("abc", onlyEventOf("GenericHandler_Upper_handle").string());
         assertFalse(BACKEND.isRegistered("GenericHandler_Upper_handle_2"));
         assertEquals(1, BACKEND.sink().events().size());
+    }
+
+    /** The woven copy of {@code type}: Byte Buddy's weaving here, plain ASM's in {@link EntryOnlyWeavingTest}. */
+    Class<?> weave(Class<?> type) {
+        return WovenClasses.of(type);
     }
 
     private static void enable(String eventName) {

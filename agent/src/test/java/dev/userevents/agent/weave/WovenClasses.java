@@ -2,13 +2,17 @@ package dev.userevents.agent.weave;
 
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.RecordingBackend;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 
 /**
@@ -21,6 +25,7 @@ final class WovenClasses {
     static final RecordingBackend BACKEND = new RecordingBackend();
     static final ProbeRegistrar REGISTRAR = new ProbeRegistrar(BACKEND);
     private static final Map<Class<?>, Class<?>> WOVEN = new HashMap<>();
+    private static final Map<Class<?>, Class<?>> WOVEN_ENTRY_ONLY = new HashMap<>();
 
     private WovenClasses() {
     }
@@ -40,6 +45,26 @@ final class WovenClasses {
         DynamicType.Builder<?> builder = transform(new ByteBuddy().redefine(type), type);
         try (DynamicType.Unloaded<?> unloaded = builder.make()) {
             return unloaded.load(type.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST).getLoaded();
+        }
+    }
+
+    /** The copy of {@code type} {@link EntryOnlyClassWeaver} weaves (unchanged when it weaves nothing), made once. */
+    static synchronized Class<?> ofEntryOnly(Class<?> type) {
+        return WOVEN_ENTRY_ONLY.computeIfAbsent(type, WovenClasses::weaveEntryOnly);
+    }
+
+    private static Class<?> weaveEntryOnly(Class<?> type) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            byte[] original = in.readAllBytes();
+            EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(original);
+            if (!plan.isEntryOnly()) {
+                throw new IllegalArgumentException(type + " has exit probes");
+            }
+            byte[] woven = new EntryOnlyClassWeaver(REGISTRAR, "").weave(original, plan, type.getClassLoader());
+            return new ByteArrayClassLoader.ChildFirst(type.getClassLoader(),
+                Collections.singletonMap(type.getName(), woven == null ? original : woven)).loadClass(type.getName());
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException(e);
         }
     }
 

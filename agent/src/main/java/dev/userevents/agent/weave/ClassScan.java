@@ -1,0 +1,125 @@
+package dev.userevents.agent.weave;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * The {@code @Tracepoint} methods of one class file, read with plain ASM: no Byte Buddy type descriptions,
+ * method bodies skipped. Parameter names come from the MethodParameters attribute (javac {@code -parameters}),
+ * as Byte Buddy's type pool reads them; never from debug information.
+ */
+final class ClassScan extends ClassVisitor {
+    private static final String TRACEPOINT_DESCRIPTOR = "L" + ProbeDefinitions.TRACEPOINT.replace('.', '/') + ";";
+
+    private final Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
+    private String className;
+
+    private ClassScan() {
+        super(Opcodes.ASM9);
+    }
+
+    static ClassScan of(byte[] classFile) {
+        ClassScan scan = new ClassScan();
+        // Not SKIP_DEBUG: ASM counts MethodParameters as debug information.
+        new ClassReader(classFile).accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+        return scan;
+    }
+
+    /** The binary name, {@code com.acme.Outer$Inner}. */
+    String className() {
+        return className;
+    }
+
+    /** The methods annotated {@code @Tracepoint}, in declaration order, with what each annotation asks. */
+    Map<DeclaredMethod, TracepointSpec> specs() {
+        return Collections.unmodifiableMap(specs);
+    }
+
+    /** Whether any {@code @Tracepoint} asks for exit events. */
+    boolean wantsExitEvents() {
+        for (TracepointSpec spec : specs.values()) {
+            if (spec.exit()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+        className = name.replace('/', '.');
+    }
+
+    @Override
+    public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        return new MethodScan(access, name, descriptor);
+    }
+
+    private final class MethodScan extends MethodVisitor {
+        private final int access;
+        private final String name;
+        private final String descriptor;
+        private final List<String> parameterNames = new ArrayList<>();
+        private TracepointValues tracepoint;
+
+        MethodScan(int access, String name, String descriptor) {
+            super(Opcodes.ASM9);
+            this.access = access;
+            this.name = name;
+            this.descriptor = descriptor;
+        }
+
+        @Override
+        public void visitParameter(String parameterName, int parameterAccess) {
+            parameterNames.add(parameterName);
+        }
+
+        @Override
+        public AnnotationVisitor visitAnnotation(String annotationDescriptor, boolean visible) {
+            if (!annotationDescriptor.equals(TRACEPOINT_DESCRIPTOR)) {
+                return null;
+            }
+            tracepoint = new TracepointValues();
+            return tracepoint;
+        }
+
+        @Override
+        public void visitEnd() {
+            if (tracepoint == null) {
+                return;
+            }
+            // A MethodParameters attribute that does not cover every parameter names none of them.
+            boolean named = parameterNames.size() == Type.getArgumentTypes(descriptor).length;
+            specs.put(new DeclaredMethod(name, descriptor, access, named ? parameterNames : null),
+                new TracepointSpec(tracepoint.name, tracepoint.exit, "@Tracepoint"));
+        }
+    }
+
+    /** The annotation's values; absent ones keep {@code Tracepoint}'s defaults ("" and false). */
+    private static final class TracepointValues extends AnnotationVisitor {
+        String name = "";
+        boolean exit;
+
+        TracepointValues() {
+            super(Opcodes.ASM9);
+        }
+
+        @Override
+        public void visit(String element, Object value) {
+            if (element.equals("name") && value instanceof String) {
+                name = (String) value;
+            } else if (element.equals("exit") && value instanceof Boolean) {
+                exit = (Boolean) value;
+            }
+        }
+    }
+}

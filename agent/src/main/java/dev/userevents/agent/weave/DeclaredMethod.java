@@ -1,0 +1,52 @@
+package dev.userevents.agent.weave;
+
+import java.lang.reflect.Modifier;
+import java.util.List;
+
+/**
+ * What naming and defining a probe needs to know of one declared method, whoever read the class: Byte Buddy
+ * ({@link ProbeDefinitions#of(net.bytebuddy.description.type.TypeDescription, String, ProbesFile)}) or plain
+ * ASM ({@link ClassScan}).
+ */
+final class DeclaredMethod {
+    private static final int BRIDGE = 0x0040; // ACC_BRIDGE, which java.lang.reflect.Modifier does not name
+
+    private final String name;
+    private final String descriptor;
+    private final int modifiers;
+    private final List<String> parameterNames;
+
+    /** {@code parameterNames}: one per parameter, null where the class file names none; or null for none at all. */
+    DeclaredMethod(String name, String descriptor, int modifiers, List<String> parameterNames) {
+        this.name = name;
+        this.descriptor = descriptor;
+        this.modifiers = modifiers;
+        this.parameterNames = parameterNames;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String descriptor() {
+        return descriptor;
+    }
+
+    boolean isStatic() {
+        return Modifier.isStatic(modifiers);
+    }
+
+    boolean isBridge() {
+        return (modifiers & BRIDGE) != 0;
+    }
+
+    /** Neither abstract nor native, nor a constructor or type initializer: code we can weave. */
+    boolean isTraceable() {
+        return !Modifier.isAbstract(modifiers) && !Modifier.isNative(modifiers) && !name.startsWith("<");
+    }
+
+    /** The compiled name of parameter {@code index}, or null. */
+    String parameterName(int index) {
+        return parameterNames == null || index >= parameterNames.size() ? null : parameterNames.get(index);
+    }
+}

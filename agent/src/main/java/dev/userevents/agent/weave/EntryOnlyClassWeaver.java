@@ -1,0 +1,120 @@
+package dev.userevents.agent.weave;
+
+import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.Probe;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Weaves a class whose probes are all entry probes with plain ASM: one read of the class file, no Byte
+ * Buddy type descriptions, no {@code make()}. The woven code is {@link EntryProbeWeaver}'s, exactly as the
+ * Byte Buddy path writes it. Classes with exit probes, or named by a probes file, go the Byte Buddy way
+ * ({@link TracepointTransformer}).
+ *
+ * <p>Frames are not computed: the reader expands the class's own frames and {@link EntryProbeWeaver} adds
+ * the one its guard needs, so the writer needs no class hierarchy (which would mean loading classes).
+ * Methods without probes are copied through unchanged.
+ */
+public final class EntryOnlyClassWeaver {
+    private static final int JAVA_6 = 50; // the first class file version with stack map frames
+
+    private final ProbeRegistrar registrar;
+    private final String prefix;
+
+    public EntryOnlyClassWeaver(ProbeRegistrar registrar, String prefix) {
+        this.registrar = registrar;
+        this.prefix = prefix;
+    }
+
+    /** What a class file asks for; {@code namesFrom}: the class file to take parameter names from (usually the same). */
+    public static Plan plan(byte[] namesFrom) {
+        return new Plan(ClassScan.of(namesFrom));
+    }
+
+    /** A class read once, to decide which way it is woven. */
+    public static final class Plan {
+        private final ClassScan scan;
+
+        private Plan(ClassScan scan) {
+            this.scan = scan;
+        }
+
+        /** Whether this weaver can do the whole class: only entry probes. */
+        public boolean isEntryOnly() {
+            return !scan.wantsExitEvents();
+        }
+    }
+
+    /**
+     * Registers the class's probes and weaves those registered into {@code classFile}; null when none was
+     * (the class then loads exactly as it was).
+     */
+    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader) {
+        ClassScan scan = plan.scan;
+        Map<DeclaredMethod, ProbeDefinition> definitions =
+            ProbeDefinitions.of(scan.className(), scan.specs(), prefix, Collections.emptyList());
+        Map<String, EntryProbe> entries = new HashMap<>();
+        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions.entrySet()) {
+            ProbeDefinition definition = entry.getValue();
+            Probe probe = registrar.register(definition, loader);
+            if (probe != null) {
+                entries.put(TracepointTransformer.methodKey(definition.methodName(), definition.descriptor()),
+                    new EntryProbe(probe, definition, entry.getKey().isStatic()));
+            }
+        }
+        if (entries.isEmpty()) {
+            return null;
+        }
+        AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + scan.className());
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new EntryProbes(writer, entries), ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    private static final class EntryProbe {
+        final Probe probe;
+        final ProbeDefinition definition;
+        final boolean isStatic;
+
+        EntryProbe(Probe probe, ProbeDefinition definition, boolean isStatic) {
+            this.probe = probe;
+            this.definition = definition;
+            this.isStatic = isStatic;
+        }
+    }
+
+    /** Hands each method with a registered probe to its {@link EntryProbeWeaver}. */
+    private static final class EntryProbes extends ClassVisitor {
+        private final Map<String, EntryProbe> entries;
+        private String internalName;
+        private boolean writeFrames;
+
+        EntryProbes(ClassVisitor writer, Map<String, EntryProbe> entries) {
+            super(Opcodes.ASM9, writer);
+            this.entries = entries;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            internalName = name;
+            writeFrames = (version & 0xFFFF) >= JAVA_6;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
+            EntryProbe entry = entries.get(TracepointTransformer.methodKey(name, descriptor));
+            return entry == null || method == null ? method
+                : new EntryProbeWeaver(method, entry.probe, entry.definition, entry.isStatic, internalName, writeFrames);
+        }
+    }
+}
