@@ -7,10 +7,12 @@ import dev.userevents.shim.hotpath.ChannelEventSink;
 import dev.userevents.shim.hotpath.DowncallEventSink;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.JdkPwriteEventSink;
+import dev.userevents.shim.hotpath.UpgradingEventSink;
 
 /**
  * Picks the write() path for a descriptor: the one asked for, else the next fastest this JDK allows, in the
- * order {@code downcall, pwrite, channel, jna}. JNA always works and is also every other sink's errno source.
+ * order {@code downcall, pwrite, channel, jna}. By default (auto) on JDK 22+ the downcall is linked in the
+ * background and taken over from pwrite once ready. JNA always works and is also every other sink's errno source.
  * Measured in benchmarks/RESULTS.md (SinkBenchmark).
  */
 final class EventSinks {
@@ -21,8 +23,14 @@ final class EventSinks {
 
     /** A sink writing to {@code fd}; {@code jna} writes to the same descriptor through JNA. */
     static EventSink open(Sink wanted, int fd, EventSink jna) {
-        boolean asked = wanted != Sink.AUTO;
-        int start = asked ? indexOf(wanted) : 0;
+        if (wanted != Sink.AUTO) {
+            return fastestFrom(indexOf(wanted), fd, jna, true);
+        }
+        return Runtime.version().feature() >= 22 ? linkingInBackground(fd, jna) : fastestFrom(1, fd, jna, false);
+    }
+
+    /** The first sink from {@code FASTEST_FIRST[start]} on that this JDK allows; warns if the asked one is not. */
+    private static EventSink fastestFrom(int start, int fd, EventSink jna, boolean asked) {
         for (int i = start; i < FASTEST_FIRST.length; i++) {
             Sink candidate = FASTEST_FIRST[i];
             EventSink sink = make(candidate, fd, jna);
@@ -30,11 +38,30 @@ final class EventSinks {
                 return sink;
             }
             if (asked && i == start) {
-                AgentLog.warn("sink=" + name(wanted) + " is not available on this JDK (" + unavailableReason(candidate)
+                AgentLog.warn("sink=" + name(candidate) + " is not available on this JDK (" + unavailableReason(candidate)
                     + "); writing through the next fastest instead. Fix: use sink=auto");
             }
         }
         return jna;
+    }
+
+    /**
+     * The downcall, linked on a daemon thread so the application's start does not wait for it (some 70 ms
+     * of generated classes on JDK 25); until then writes go through the next fastest sink. A link that fails
+     * leaves that sink in place, with a debug line.
+     */
+    private static EventSink linkingInBackground(int fd, EventSink jna) {
+        UpgradingEventSink sink = new UpgradingEventSink(fastestFrom(1, fd, jna, false), "downcall");
+        Thread linker = new Thread(() -> {
+            EventSink downcall = make(Sink.DOWNCALL, fd, jna);
+            if (downcall != null) {
+                sink.upgrade(downcall);
+                AgentLog.debug("writes go through the downcall from now on");
+            }
+        }, "userevents-downcall-link");
+        linker.setDaemon(true);
+        linker.start();
+        return sink;
     }
 
     private static EventSink make(Sink sink, int fd, EventSink jna) {

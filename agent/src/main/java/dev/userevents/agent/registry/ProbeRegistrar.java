@@ -51,7 +51,9 @@ public final class ProbeRegistrar {
             ProbeRuntime.install(probe);
             probes.put(definition.methodKey(), probe);
             probeCount++;
-            AgentLog.debug("probe " + registered.system + ":" + named.format().command() + " on " + definition.methodKey());
+            if (AgentLog.enabled(AgentLog.DEBUG)) { // the format command is built only for this line
+                AgentLog.debug("probe " + registered.system + ":" + named.format().command() + " on " + definition.methodKey());
+            }
             return probe;
         } catch (FormatConflictException e) {
             AgentLog.error("probe " + named.format().name() + " on " + definition.className() + "." + definition.methodName()

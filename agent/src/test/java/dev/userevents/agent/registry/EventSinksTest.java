@@ -18,7 +18,7 @@ class EventSinksTest {
 
     @Test
     void autoPicksTheFastestThisJdkHas() {
-        String expected = Runtime.version().feature() >= 22 ? "downcall" : "pwrite";
+        String expected = Runtime.version().feature() >= 22 ? "downcall (pwrite until linked)" : "pwrite";
         assertEquals(expected, writesThrough(EventSinks.open(Sink.AUTO, jna.fd(), jna)));
     }
 
