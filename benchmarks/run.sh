@@ -57,12 +57,16 @@ probe_package=dev.userevents.benchmarks.startup
 
 if [ "$quick" = 1 ]; then
   jmh_host=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
+  jmh_disabled=("${jmh_host[@]}") jmh_scaling=("${jmh_host[@]}")
   jmh_guest=(-f 1 -wi 1 -w 2s -i 1 -r 2s)
   floor_host=(--iterations 200000 --warmup 20000 --runs 3)
   floor_guest=(--iterations 20000 --warmup 2000 --runs 3)
   startup_runs_host=3 startup_runs_guest=1
 else
   jmh_host=(-f 2 -wi 3 -w 1s -i 5 -r 1s)
+  # Sub-nanosecond differences: most of the spread is between forks (code layout), so more forks.
+  jmh_disabled=(-f 6 -wi 3 -w 1s -i 5 -r 1s)
+  jmh_scaling=(-f 3 -wi 3 -w 1s -i 5 -r 1s)
   # Emulated JIT compilation is slow: the enabled paths reach steady state after about 10 s in the guest.
   jmh_guest=(-f 1 -wi 5 -w 2s -i 5 -r 2s)
   floor_host=(--iterations 2000000 --warmup 200000 --runs 9)
@@ -234,6 +238,8 @@ done
   echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $cores cores"
   echo "cores=$cores"
   echo "jmh_host=${jmh_host[*]}"
+  echo "jmh_disabled=${jmh_disabled[*]}"
+  echo "jmh_scaling=${jmh_scaling[*]}"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the start)"
 } >"$out/env.txt"
 
@@ -304,12 +310,12 @@ fi
 echo "default_sink=$default_sink" >>"$out/env.txt"
 
 cd "$work"
-phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_host[@]}" -prof gc
+phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_disabled[@]}" -prof gc
 phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullDefault|devnullJna|devnullChannel|jfrEnabled)$' \
   "${jmh_host[@]}" -prof gc
 phase host-sinks jmh host-sinks "$sink_benchmarks" "${jmh_host[@]}" -prof gc
 phase host-floor floors
-phase host-scaling jmh host-scaling 'ScalingBenchmark' "${jmh_host[@]}"
+phase host-scaling jmh host-scaling 'ScalingBenchmark' "${jmh_scaling[@]}"
 phase host-startup eval 'startup "$work" dry "$startup_runs_host" bare bare_1000_methods agent_no_probes agent_100_probes \
   agent_1000_probes >"$out/startup-host.txt"'
 echo "host_bare_ms=$(awk '/variant=bare / {sub(/.*median_ms=/, ""); print $1}' "$out/startup-host.txt")" >>"$out/env.txt"

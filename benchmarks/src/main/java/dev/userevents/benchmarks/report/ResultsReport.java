@@ -31,6 +31,8 @@ public final class ResultsReport {
 
     /** Differences within this fraction of the baseline count as equal when JMH's error bars are narrower. */
     static final double NOISE = 0.02;
+    static final double DISABLED_FLOOR_TARGET_NS = 0.05;
+    static final double LOGGER_RATIO_TARGET = 10;
     /** Fewer bytes per call than this is no allocation on the path (a real one is 16 bytes or more). */
     static final double NO_ALLOCATION = 1.0;
 
@@ -103,6 +105,9 @@ public final class ResultsReport {
         row("guest kernel", env.get("guest_kernel"));
         row("CPU", env.get("cpu"));
         row("JMH, host", code(env.get("jmh_host")));
+        if (env.containsKey("jmh_disabled")) {
+            row("JMH, host, disabled / two threads", code(env.get("jmh_disabled")) + " / " + code(env.get("jmh_scaling")));
+        }
         row("JMH, guest", code(env.get("jmh_guest")));
         row("load before the run", env.get("load_before"));
         for (Map.Entry<String, String> entry : env.entrySet()) {
@@ -159,12 +164,25 @@ public final class ResultsReport {
         Score floor = s.get(DISABLED + "nativeWordFloor");
         Score kernel = s.get(DISABLED + "agentKernelWithoutUserEvents");
         if (base != null && dry != null && floor != null) {
-            double margin = Math.max(errorOf(dry) + errorOf(floor), NOISE * base.score);
-            boolean met = dry.score <= floor.score + margin;
-            verdicts.add(String.format(Locale.ROOT, "Disabled probe no dearer than its hand-written floor: (b) %s ns/op vs"
-                    + " (e) %s ns/op, %s ns over (a) -> **%s**%s", f(dry.score), f(floor.score),
-                signed(dry.score - base.score), met ? "met" : "missed",
-                met ? "" : String.format(Locale.ROOT, " by %s ns beyond the error bars", f(dry.score - floor.score - margin))));
+            // The bar: within 0.05 ns/op of the floor. Woven code is the floor's instructions, so any
+            // difference is measurement noise; say which it is rather than hide it in generous error bars.
+            double over = dry.score - floor.score;
+            double error = errorOf(dry) + errorOf(floor);
+            String verdict = over <= DISABLED_FLOOR_TARGET_NS ? "met"
+                : over <= DISABLED_FLOOR_TARGET_NS + error ? "met within the error bars" : "missed";
+            verdicts.add(String.format(Locale.ROOT, "Disabled probe within %.2f ns/op of its hand-written floor: (b) %s"
+                    + " vs (e) %s ns/op, difference %s ± %s ns -> **%s**", DISABLED_FLOOR_TARGET_NS, f(dry.score),
+                f(floor.score), signed(over), f(error), verdict));
+        }
+        Score logger = s.get(DISABLED + "julFineNotLogged");
+        if (base != null && dry != null && logger != null) {
+            // Added cost over (a); a probe measured at or below (a) is counted at the smallest step reported.
+            double probeAdds = Math.max(dry.score - base.score, 0.01);
+            double loggerAdds = logger.score - base.score;
+            double ratio = loggerAdds / probeAdds;
+            verdicts.add(String.format(Locale.ROOT, "Disabled probe adds at least %.0fx less than a disabled logger call:"
+                    + " (d) adds %s ns, (b) adds %s ns: %.1fx -> **%s**", LOGGER_RATIO_TARGET, signed(loggerAdds),
+                signed(dry.score - base.score), ratio, ratio >= LOGGER_RATIO_TARGET ? "met" : "missed"));
         }
         if (base != null && kernel != null) {
             double margin = Math.max(errorOf(kernel) + errorOf(base), NOISE * base.score);
