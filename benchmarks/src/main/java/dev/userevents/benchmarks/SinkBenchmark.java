@@ -92,19 +92,20 @@ public class SinkBenchmark {
         return devNull.pwrite.write(event.buffer, event.address, EVENT_BYTES);
     }
 
-    /** JDK 22+ only. A critical FFM downcall to libc write() (the agent's sink=downcall, default on JDK 22+). */
+    /** JDK 22+ only. An FFM downcall to libc write() (the agent's sink=downcall, default on JDK 22+). */
     @Benchmark
     public long downcall(Downcall downcall, Event event) {
         return downcall.sink.write(event.buffer, event.address, EVENT_BYTES);
     }
 
     /**
-     * JDK 22+ only. The same downcall without {@code Linker.Option.critical}: the thread changes to native state
-     * and back around the call, as JNI does. Shows what the critical option saves.
+     * JDK 22+ only. The same downcall with {@code Linker.Option.critical}: the thread stays in Java state, no
+     * transition to native and back. Shows what the agent would gain by it (it does not use it: a critical call
+     * holds up every safepoint for the length of the system call).
      */
     @Benchmark
-    public long downcallWithTransition(Downcall downcall, Event event) throws Throwable {
-        return (long) Transitioning.WRITE.invokeExact(downcall.fd, event.address, (long) EVENT_BYTES);
+    public long downcallCritical(Downcall downcall, Event event) throws Throwable {
+        return (long) Critical.WRITE.invokeExact(downcall.fd, event.address, (long) EVENT_BYTES);
     }
 
     /** A downcall sink over its own /dev/null descriptor (JDK 22+; setup fails on older JDKs). */
@@ -117,17 +118,17 @@ public class SinkBenchmark {
         public void open() throws ReflectiveOperationException {
             DevNullEventSink devNull = DevNullEventSink.open();
             fd = devNull.fd();
-            sink = DowncallEventSink.wrap(ForeignWrite.linkWrite(true), fd, devNull);
+            sink = DowncallEventSink.wrap(ForeignWrite.linkWrite(false), fd, devNull);
         }
     }
 
-    /** A constant handle, as the agent's sink holds its critical one. */
-    static final class Transitioning {
+    /** A constant handle, as the agent's sink holds its own. */
+    static final class Critical {
         static final MethodHandle WRITE;
 
         static {
             try {
-                WRITE = ForeignWrite.linkWrite(false);
+                WRITE = ForeignWrite.linkWrite(true);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }

@@ -18,7 +18,7 @@ public final class DowncallSinkCheck {
         buffer.put(text).clear();
         long address = NativeWords.addressOf(buffer);
 
-        EventSink sink = DowncallEventSink.wrap(ForeignWrite.linkWrite(true), fd, null);
+        EventSink sink = DowncallEventSink.wrap(ForeignWrite.linkWrite(false), fd, null);
         long total = 0;
         for (int i = 0; i < 100_000; i++) { // enough calls for the JIT to compile the downcall in
             total += sink.write(buffer, address, text.length);
@@ -39,9 +39,9 @@ public final class DowncallSinkCheck {
                 return "jna";
             }
         };
-        System.out.println("closed=" + DowncallEventSink.wrap(ForeignWrite.linkWrite(true), closed, errnoSource)
+        System.out.println("closed=" + DowncallEventSink.wrap(ForeignWrite.linkWrite(false), closed, errnoSource)
             .write(buffer, address, text.length));
-        System.out.println("unknown=" + DowncallEventSink.wrap(ForeignWrite.linkWrite(false), closed, null)
+        System.out.println("unknown=" + DowncallEventSink.wrap(ForeignWrite.linkWrite(true), closed, null)
             .write(buffer, address, text.length));
     }
 }

@@ -68,7 +68,7 @@ final class EventSinks {
         switch (sink) {
             case DOWNCALL:
                 try {
-                    return DowncallEventSink.wrap(ForeignWrite.linkWrite(true), fd, jna);
+                    return DowncallEventSink.wrap(ForeignWrite.linkWrite(false), fd, jna);
                 } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                     AgentLog.debug("no downcall sink: " + e);
                     return null;

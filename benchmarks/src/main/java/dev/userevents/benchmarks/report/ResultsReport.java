@@ -253,8 +253,8 @@ public final class ResultsReport {
         line("|---|---:|---:|---:|---:|---:|---:|");
         String[][] rows = {
             {"downcall", defaultSink().equals("downcall") ? "devnullDefault" : null,
-                "critical FFM downcall to libc write() (sink=downcall, JDK 22+)"},
-            {"downcallWithTransition", null, "the same downcall, not critical (thread state changes, as in JNI)"},
+                "FFM downcall to libc write() (sink=downcall, JDK 22+)"},
+            {"downcallCritical", null, "the same downcall, `Linker.Option.critical` (not used: it holds up safepoints)"},
             {"pwrite", defaultSink().equals("pwrite") ? "devnullDefault" : null,
                 "the JDK's JNI stub for pwrite(), no FileChannel (sink=pwrite)"},
             {"jna", "devnullJna", "libc write() through JNA direct mapping (sink=jna)"},
