@@ -81,7 +81,7 @@ public final class ChannelEventSink implements EventSink {
             buffer.limit(length).position(0);
             return channels[(int) Thread.currentThread().getId() & mask].write(buffer, 0);
         } catch (IOException | RuntimeException e) {
-            return errnoSource == null ? UNKNOWN_ERROR : errnoSource.write(buffer, address, length);
+            return EventSink.writtenOrErrno(-1, errnoSource, buffer, address, length);
         }
     }
 

@@ -57,10 +57,7 @@ public final class DowncallEventSink implements EventSink {
         } catch (Throwable e) {
             return UNKNOWN_ERROR;
         }
-        if (written >= 0) {
-            return written;
-        }
-        return errnoSource == null ? UNKNOWN_ERROR : errnoSource.write(buffer, address, length);
+        return EventSink.writtenOrErrno(written, errnoSource, buffer, address, length);
     }
 
     @Override

@@ -16,6 +16,18 @@ public interface EventSink {
      */
     long write(ByteBuffer buffer, long address, int length);
 
+    /**
+     * What a JDK-side sink reports for a write that returned {@code written}: that count when it succeeded;
+     * else the result of repeating the write once through {@code errnoSource} (the same descriptor through
+     * JNA, which answers -errno), since those sinks learn no errno; else {@link #UNKNOWN_ERROR}.
+     */
+    static long writtenOrErrno(long written, EventSink errnoSource, ByteBuffer buffer, long address, int length) {
+        if (written >= 0) {
+            return written;
+        }
+        return errnoSource == null ? UNKNOWN_ERROR : errnoSource.write(buffer, address, length);
+    }
+
     /** A short name for logs and status ("jna", "channel"). */
     String name();
 }

@@ -71,11 +71,8 @@ public final class JdkPwriteEventSink implements EventSink {
         } catch (Throwable e) {
             return UNKNOWN_ERROR;
         }
-        if (written >= 0) {
-            return written;
-        }
         // -1: the stub threw; -2/-3: EAGAIN/EINTR, which it reports as numbers. Ask errno of a repeat.
-        return errnoSource == null ? UNKNOWN_ERROR : errnoSource.write(buffer, address, length);
+        return EventSink.writtenOrErrno(written, errnoSource, buffer, address, length);
     }
 
     @Override
