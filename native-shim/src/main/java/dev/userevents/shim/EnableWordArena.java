@@ -1,5 +1,6 @@
 package dev.userevents.shim;
 
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.NativeWords;
 
 /**

@@ -28,6 +28,9 @@ public final class EventFormat {
      * (the agent builds thousands of formats at start-up). Names are ASCII identifiers, so it is the
      * command's length in UTF-8 too.
      */
+    /** Between two field declarations of a command; see {@link #command()}. */
+    static final String FIELD_SEPARATOR = "; ";
+
     private final int commandLength;
 
     private EventFormat(String name, List<Field> fields, int commandLength) {
@@ -179,8 +182,8 @@ public final class EventFormat {
         List<Field> next = new ArrayList<>(fields.size() + 1);
         next.addAll(fields);
         next.add(field);
-        // "name" becomes "name a", then "name a;b": one separator before each field.
-        int length = commandLength + 1 + field.declarationLength();
+        // "name" becomes "name a", then "name a; b": a space before the first field, "; " before each other.
+        int length = commandLength + (fields.isEmpty() ? 1 : FIELD_SEPARATOR.length()) + field.declarationLength();
         EventFormat format = new EventFormat(name, Collections.unmodifiableList(next), length);
         if (length >= UserEventsAbi.MAX_EVENT_DESC) {
             throw new IllegalArgumentException("event " + name + " would be described by " + length
@@ -217,7 +220,13 @@ public final class EventFormat {
         return size;
     }
 
-    /** The command string of {@code DIAG_IOCSREG}: {@code "name type a;type b"}. */
+    /**
+     * The command string of {@code DIAG_IOCSREG}: {@code "name type a; type b"}. Fields are separated by
+     * {@code "; "}, as Documentation/trace/user_events.rst writes them and as the kernel prints them back in
+     * {@code dynamic_events} ({@code user_event_show()}): kernels before the "non-spaced field matching" fix
+     * (6.4 to early 6.x) compare a second registration's format with that text and refuse {@code "a;b"}
+     * with EADDRINUSE.
+     */
     public String command() {
         if (fields.isEmpty()) {
             return name;
@@ -225,7 +234,7 @@ public final class EventFormat {
         StringBuilder command = new StringBuilder(name).append(' ');
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
-                command.append(';');
+                command.append(FIELD_SEPARATOR);
             }
             command.append(fields.get(i).declaration());
         }

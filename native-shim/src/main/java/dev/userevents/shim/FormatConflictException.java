@@ -1,5 +1,7 @@
 package dev.userevents.shim;
 
+import dev.userevents.shim.hotpath.Errno;
+
 /**
  * The name is already registered with another format ({@code EADDRINUSE}): by an earlier run of this
  * program that persisted it, or by another process that registered it first.

@@ -1,5 +1,7 @@
 package dev.userevents.shim;
 
+import dev.userevents.shim.hotpath.Errno;
+import dev.userevents.shim.hotpath.KernelErrors;
 import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -122,26 +124,11 @@ public final class UserEventsDataFile implements AutoCloseable {
                 return new FormatConflictException(name, format.command());
             case Errno.EINVAL:
                 return new RegistrationException(name, errno, "kernel refused event " + name + " ('" + format.command()
-                    + "', " + word + ", flags " + flags + "): EINVAL; check the field types and the enable word "
-                    + "(size 4 or 8, bit within it, naturally aligned)");
-            case Errno.EFAULT:
-                return new RegistrationException(name, errno, "kernel could not access the enable word of event "
-                    + name + " (" + word + "): EFAULT; the address must be mapped and writable");
-            case Errno.ENOMEM:
-                // user_events_ioctl_reg(): an enable word the kernel cannot fault in is reported as ENOMEM.
-                return new RegistrationException(name, errno, "kernel could not set up the enable word of event "
-                    + name + " (" + word + "): ENOMEM; the address must be mapped and writable (the kernel "
-                    + "answers ENOMEM for an unmapped or read-only word), else the kernel is out of memory");
-            case Errno.EPERM:
-            case Errno.EACCES:
-                return new RegistrationException(name, errno, "kernel refused event " + name + ": "
-                    + Errno.describe(errno) + "; persistent events need CAP_PERFMON or root");
-            case Errno.E2BIG:
-                return new RegistrationException(name, errno, "event " + name + " description is too long: "
-                    + Errno.describe(errno));
+                    + "', " + word + ", flags " + flags + "): "
+                    + KernelErrors.describe(KernelErrors.Operation.REGISTER, errno));
             default:
-                return new RegistrationException(name, errno, "kernel refused event " + name + ": "
-                    + Errno.describe(errno));
+                return new RegistrationException(name, errno, "kernel refused event " + name + " (" + word + "): "
+                    + KernelErrors.describe(KernelErrors.Operation.REGISTER, errno));
         }
     }
 
@@ -158,8 +145,10 @@ public final class UserEventsDataFile implements AutoCloseable {
         unreg.setLong(UserEventsAbi.UserUnreg.DISABLE_ADDR_OFFSET, word.address());
         if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSUNREG, com.sun.jna.Pointer.nativeValue(unreg)) < 0) {
             int errno = Libc.errno();
-            throw new RegistrationException("", errno, "unregister of " + word + " failed: " + Errno.describe(errno));
+            throw new RegistrationException("", errno, "unregister of " + word + " failed: "
+                + KernelErrors.describe(KernelErrors.Operation.UNREGISTER, errno));
         }
+        java.lang.ref.Reference.reachabilityFence(unreg); // the kernel read it during the ioctl
         REGISTERED_WORDS.remove(wordKey(word));
     }
 
@@ -176,8 +165,9 @@ public final class UserEventsDataFile implements AutoCloseable {
         if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSDEL, com.sun.jna.Pointer.nativeValue(text)) < 0) {
             int errno = Libc.errno();
             throw new RegistrationException(eventName, errno, "delete of event " + eventName + " failed: "
-                + Errno.describe(errno) + (errno == Errno.EBUSY ? " (still registered or enabled)" : ""));
+                + KernelErrors.describe(KernelErrors.Operation.DELETE, errno));
         }
+        java.lang.ref.Reference.reachabilityFence(text); // the kernel read it during the ioctl
     }
 
     /**

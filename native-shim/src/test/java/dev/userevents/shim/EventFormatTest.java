@@ -75,7 +75,7 @@ class EventFormatTest {
     void fieldsAreSeparatedBySemicolonsInDeclarationOrder() {
         EventFormat order = EventFormat.named("order").s32("id").s64("cents").string("customer");
 
-        assertEquals("order s32 id;s64 cents;__rel_loc char[] customer", order.command());
+        assertEquals("order s32 id; s64 cents; __rel_loc char[] customer", order.command());
     }
 
     @Test
@@ -85,7 +85,7 @@ class EventFormatTest {
         EventFormat extended = base.s64("cents");
 
         assertEquals("order s32 id", base.command());
-        assertEquals("order s32 id;s64 cents", extended.command());
+        assertEquals("order s32 id; s64 cents", extended.command());
     }
 
     @Test
@@ -246,7 +246,7 @@ class EventFormatTest {
     void renamingKeepsTheFields() {
         EventFormat format = EventFormat.named("order").s32("id").string("customer");
 
-        assertEquals("order_2 s32 id;__rel_loc char[] customer", format.renamed("order_2").command());
+        assertEquals("order_2 s32 id; __rel_loc char[] customer", format.renamed("order_2").command());
     }
 
     @Test
@@ -325,7 +325,7 @@ class EventFormatTest {
         char fieldName = 'f';
         while (remaining > EventFormat.MAX_NAME_LENGTH) {
             format = format.u8(String.valueOf(fieldName).repeat(EventFormat.MAX_NAME_LENGTH));
-            remaining -= EventFormat.MAX_NAME_LENGTH + ";u8 ".length();
+            remaining -= EventFormat.MAX_NAME_LENGTH + "; u8 ".length();
             fieldName++;
         }
         return format.u8(String.valueOf(fieldName).repeat(remaining));

@@ -34,16 +34,31 @@ public final class EventRecord {
     /** Bytes kept free for each string field still to come: its NUL and a "...". */
     private static final int RESERVE_PER_STRING = 4;
 
+    /**
+     * What {@link ProbeRuntime#begin} returns when it could get no buffer (the drop is already counted):
+     * marked failed, so every put skips it, and without a probe, so commit does nothing.
+     */
+    static final EventRecord NONE = new EventRecord();
+
     private final ByteBuffer buffer;
     private final long address;
     final int home;
 
     Probe probe;
+    /** The thread that last took this record from the pool; read only to reclaim a record a fault lost. */
+    Thread owner;
     private int fieldPosition;
     private int dataPosition;
     private int limit;
     private int stringsLeft;
     Throwable failure;
+
+    private EventRecord() {
+        this.buffer = null;
+        this.address = 0;
+        this.home = -1;
+        this.failure = new OutOfMemoryError("no event buffer"); // never thrown: marks the record failed
+    }
 
     EventRecord(int home) {
         this.buffer = ByteBuffer.allocateDirect(CAPACITY).order(ByteOrder.nativeOrder());

@@ -1,13 +1,20 @@
 package dev.userevents.agent.runtime;
 
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.EventSink;
+import dev.userevents.shim.hotpath.KernelErrors;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One woven method's event: its kernel write index, its enable word, the size of its fixed fields and
  * where its writes go. Immutable but for the failure state and counters.
+ *
+ * <p>Faults, by kind: a transient one ({@link DropReason}, and a write that found no tracer) loses that one
+ * event, is counted here and changes nothing else; a permanent one ({@link #fail}) switches the probe off
+ * with one ERROR line naming the probe, the cause and the fix.
  */
 public final class Probe {
     /**
@@ -27,6 +34,15 @@ public final class Probe {
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
+    private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
+    /**
+     * Drops counted when even {@link #drops} could not be (a stack overflow inside the counting call): a
+     * plain increment needs no call, so it works with no stack left. Racy on purpose: exact unless two
+     * threads fall back here at the same instant.
+     */
+    long dropsCountedRacily;
+    /** Bit per {@link DropReason} already reported in the log (by the agent's reporter thread). */
+    private int reportedReasons;
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile boolean off;
     /** Racy on purpose: a best-effort clock for unexplained failures, touched only when writes fail. */
@@ -84,18 +100,83 @@ public final class Probe {
         return raced.sum();
     }
 
+    /**
+     * Events of this probe lost to {@code reason}.
+     *
+     * @param reason the kind of transient fault
+     * @return how many events it dropped since the probe was registered
+     */
+    public long dropped(DropReason reason) {
+        return drops.get(reason.ordinal());
+    }
+
+    /**
+     * Events of this probe lost to any transient fault.
+     *
+     * @return the sum over every {@link DropReason}, plus drops counted after a stack overflow in counting
+     */
+    public long dropped() {
+        long sum = dropsCountedRacily;
+        for (int i = 0; i < drops.length(); i++) {
+            sum += drops.get(i);
+        }
+        return sum;
+    }
+
+    /**
+     * Counts one event lost to a transient fault; the probe's state does not change. Called on the
+     * application's thread, from a catch block: never throws.
+     */
+    void drop(DropReason reason) {
+        try {
+            drops.getAndIncrement(reason.ordinal());
+            ProbeRuntime.dropsToReport = true;
+        } catch (Throwable e) {
+            dropsCountedRacily++;
+        }
+    }
+
+    /**
+     * The reasons that dropped events and were not yet reported, marked reported now. Called by one
+     * thread only (the agent's reporter).
+     *
+     * @return the reasons to log, possibly empty
+     */
+    public java.util.List<DropReason> takeUnreportedDropReasons() {
+        java.util.List<DropReason> reasons = new java.util.ArrayList<>();
+        for (DropReason reason : DropReason.values()) {
+            int bit = 1 << reason.ordinal();
+            if ((reportedReasons & bit) == 0 && drops.get(reason.ordinal()) > 0) {
+                reportedReasons |= bit;
+                reasons.add(reason);
+            }
+        }
+        return reasons;
+    }
+
     /** True once a failure switched this probe off for good. */
     public boolean isOff() {
         return off;
     }
 
-    /** Switches the probe off (the enable check still runs, nothing is written) and logs once. */
-    public void fail(String what, Throwable cause) {
+    /**
+     * A permanent fault: switches the probe off (the enable check still runs, nothing is written) and logs
+     * one ERROR line. Never throws.
+     *
+     * @param what  the cause, one clause
+     * @param cause what was thrown, or null
+     * @param fix   what the user can do, one clause
+     */
+    public void fail(String what, Throwable cause, String fix) {
         off = true;
-        if (failed.compareAndSet(false, true)) {
-            AgentLog.error("probe " + eventName + " (" + methodName + ") switched off: " + what
-                + (cause == null ? "" : ": " + cause) + ". The application continues untraced by this probe;"
-                + " report this with the line above.");
+        try {
+            if (failed.compareAndSet(false, true)) {
+                AgentLog.error("probe " + eventName + " (" + methodName + ") switched off: " + what
+                    + (cause == null ? "" : ": " + cause) + "; " + fix
+                    + ". The application continues untraced by this probe.");
+            }
+        } catch (Throwable e) {
+            // Logging must not turn a probe's fault into the application's.
         }
     }
 
@@ -108,21 +189,33 @@ public final class Probe {
         writeFailed(record, result);
     }
 
-    /** Off the per-call path: tells a write that raced a detaching tracer from one that really failed. */
+    /** Off the per-call path: sorts a failed write into the fault kinds of {@code KernelErrors}. */
     private void writeFailed(EventRecord record, long result) {
         // EBADF is the kernel saying nobody traces this event any more: the tracer detached after our
         // bit check. Any failure while our bit reads clear is that same race, whatever the sink reports.
-        if (result == -9 || NativeWords.loInt(enableWordAddress) == 0) {
+        if (result == -Errno.EBADF || NativeWords.loInt(enableWordAddress) == 0) {
             firstUnexplainedFailureNanos = 0; // explained: unexplained failures must be continuous to count
             raced.increment();
             return;
         }
-        if (result == EventSink.UNKNOWN_ERROR && !unexplainedFailuresOutlastedGrace()) {
-            raced.increment();
+        if (result == EventSink.UNKNOWN_ERROR) {
+            if (!unexplainedFailuresOutlastedGrace()) {
+                raced.increment();
+                return;
+            }
+            fail("write() to user_events_data kept failing for over a second through the " + sink.name()
+                + " sink, which reports no errno, while the event stayed enabled", null,
+                "restart with the agent option sink=jna to learn the errno");
             return;
         }
-        fail("write() to user_events_data failed with " + (result == EventSink.UNKNOWN_ERROR ? "an I/O error"
-            : "errno " + (-result)) + " through the " + sink.name() + " sink", null);
+        int errno = (int) -result;
+        KernelErrors.Meaning meaning = KernelErrors.of(KernelErrors.Operation.WRITE, errno);
+        if (meaning.isTransient()) {
+            drop(DropReason.WRITE_INTERRUPTED);
+            return;
+        }
+        fail("write() to user_events_data failed with " + Errno.describe(errno) + " through the " + sink.name()
+            + " sink: " + meaning.cause(), null, meaning.fix());
     }
 
     /**

@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
  *   r = ProbeRuntime.putString(r, customer);
  *   ProbeRuntime.commit(r);                   // one write() system call
  * }</pre>
- * Every method catches everything: a failure marks the record, {@link #commit} then switches the probe
- * off and logs once, and the application never sees it. Nothing here allocates unless an argument's
- * {@code toString()} does.
+ * Every method catches everything: a failure marks the record and {@link #commit} sorts it by kind. A
+ * {@link VirtualMachineError} (stack overflow, out of memory) or a missing buffer drops that one event and
+ * counts it ({@link DropReason}); anything else is a bug that would repeat, so the probe is switched off
+ * with one log line. The woven code wraps these calls in a handler of its own ({@link #dropped}) for the
+ * one place a catch in here cannot reach: a stack overflow raised while entering one of these methods.
+ * Nothing here allocates unless an argument's {@code toString()} does.
  */
 public final class ProbeRuntime {
     private static final byte[] TO_STRING_THREW = "(toString threw)".getBytes(StandardCharsets.US_ASCII);
@@ -21,6 +24,8 @@ public final class ProbeRuntime {
     private static final RecordPool POOL = new RecordPool(poolSize());
 
     private static volatile Probe[] probes = new Probe[64];
+    /** Set when a probe counted a drop that the reporter thread has not logged yet. */
+    static volatile boolean dropsToReport;
     private static boolean installed;
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger();
     private static volatile int maxEventBytes = 4000;
@@ -99,14 +104,80 @@ public final class ProbeRuntime {
         return POOL.size();
     }
 
+    /**
+     * Loads and initialises every class the per-call path uses, so that none is first loaded or
+     * initialised on an application thread: a class whose initialiser fails there (a stack overflow deep in
+     * a recursion, an OutOfMemoryError) would stay unusable for the JVM's lifetime.
+     */
+    public static void prepare() {
+        DropReason.values();
+        EventRecord.NONE.length();
+        Utf8.class.getName();
+        DecimalText.write(0.5, DecimalText.DOUBLE_DIGITS, java.nio.ByteBuffer.allocate(DecimalText.MAX_LENGTH), 0);
+        dev.userevents.shim.hotpath.KernelErrors.of(dev.userevents.shim.hotpath.KernelErrors.Operation.WRITE,
+            dev.userevents.shim.hotpath.Errno.EINTR);
+    }
+
+    /**
+     * True when a drop was counted since the last call; clears the flag.
+     *
+     * @return whether any probe may hold drops not yet reported
+     */
+    public static boolean takeDropsToReport() {
+        if (!dropsToReport) {
+            return false;
+        }
+        dropsToReport = false;
+        return true;
+    }
+
+    /**
+     * Every probe installed so far, in id order.
+     *
+     * @return a fresh list; empty before the first probe
+     */
+    public static java.util.List<Probe> installedProbes() {
+        Probe[] table = probes;
+        java.util.List<Probe> all = new java.util.ArrayList<>();
+        for (Probe probe : table) {
+            if (probe != null) {
+                all.add(probe);
+            }
+        }
+        return all;
+    }
+
     public static EventRecord begin(int probeId) {
-        EventRecord record = POOL.acquire();
+        Probe probe = null;
+        EventRecord record;
         try {
-            record.start(probes[probeId], maxEventBytes);
+            probe = probes[probeId];
+            record = POOL.acquire();
+        } catch (Throwable e) {
+            // No buffer: the pool was empty and one more could not be allocated (an OutOfMemoryError for
+            // direct memory), or a VirtualMachineError on the way.
+            noRecord(probe, e);
+            return EventRecord.NONE;
+        }
+        record.probe = probe; // a plain store, before any call that could fail: commit must see whose it is
+        try {
+            record.start(probe, maxEventBytes);
         } catch (Throwable e) {
             record.failure = e;
         }
         return record;
+    }
+
+    private static void noRecord(Probe probe, Throwable failure) {
+        if (probe == null) {
+            return;
+        }
+        try {
+            probe.drop(failure instanceof StackOverflowError ? DropReason.STACK_OVERFLOW
+                : failure instanceof OutOfMemoryError ? DropReason.NO_BUFFER : DropReason.VM_ERROR);
+        } catch (Throwable e) {
+            probe.dropsCountedRacily++;
+        }
     }
 
     public static EventRecord putBoolean(EventRecord record, boolean value) {
@@ -226,42 +297,94 @@ public final class ProbeRuntime {
     private static final int EXIT_TRAILER_BYTES = 12;
 
     public static void exitVoid(int probeId, long start, Throwable thrown) {
-        finishExit(begin(probeId), start, thrown);
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(record, start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
     }
 
     public static void exitBoolean(int probeId, long start, boolean value, Throwable thrown) {
-        finishExit(putBoolean(begin(probeId), value), start, thrown);
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putBoolean(record, value), start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
     }
 
     /** byte, short, char and int returns, widened to int by the advice. */
     public static void exitInt(int probeId, long start, int value, Throwable thrown) {
         EventRecord record = begin(probeId);
-        Probe probe = record.probe;
-        int size = probe == null ? 4 : probe.fixedSize() - EXIT_TRAILER_BYTES;
-        if (size == 1) {
-            putByte(record, (byte) value);
-        } else if (size == 2) {
-            putShort(record, (short) value);
-        } else {
-            putInt(record, value);
+        try {
+            Probe probe = record.probe;
+            int size = probe == null ? 4 : probe.fixedSize() - EXIT_TRAILER_BYTES;
+            if (size == 1) {
+                putByte(record, (byte) value);
+            } else if (size == 2) {
+                putShort(record, (short) value);
+            } else {
+                putInt(record, value);
+            }
+            finishExit(record, start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
         }
-        finishExit(record, start, thrown);
     }
 
     public static void exitLong(int probeId, long start, long value, Throwable thrown) {
-        finishExit(putLong(begin(probeId), value), start, thrown);
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putLong(record, value), start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
     }
 
     public static void exitFloat(int probeId, long start, float value, Throwable thrown) {
-        finishExit(putFloat(begin(probeId), value), start, thrown);
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putFloat(record, value), start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
     }
 
     public static void exitDouble(int probeId, long start, double value, Throwable thrown) {
-        finishExit(putDouble(begin(probeId), value), start, thrown);
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putDouble(record, value), start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
     }
 
     public static void exitObject(int probeId, long start, Object value, Throwable thrown) {
-        finishExit(putObject(begin(probeId), value), start, thrown);
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putObject(record, value), start, thrown);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
+    }
+
+    /**
+     * An exit event whose encoding was cut short by a throwable raised while entering one of our own
+     * methods (a stack overflow): counts the drop and gives the buffer back unless commit already did.
+     */
+    private static void abandon(EventRecord record, Throwable failure) {
+        Probe probe = record.probe;
+        if (probe == null) {
+            return; // NONE, or commit released it already
+        }
+        try {
+            faulted(probe, failure);
+        } catch (Throwable e) {
+            probe.dropsCountedRacily++;
+        } finally {
+            POOL.release(record);
+        }
     }
 
     private static void finishExit(EventRecord record, long start, Throwable thrown) {
@@ -274,21 +397,56 @@ public final class ProbeRuntime {
     /** Writes the event (one system call) and gives the buffer back. */
     public static void commit(EventRecord record) {
         Probe probe = record.probe;
+        if (probe == null) {
+            return; // EventRecord.NONE: begin() had no buffer and counted the drop
+        }
         try {
-            if (probe == null) {
-                return; // begin() failed before it knew the probe: nothing to switch off
-            }
-            if (record.failure != null) {
-                probe.fail("encoding an event failed", record.failure);
-            } else if (!probe.isOff()) {
-                probe.write(record);
+            try {
+                Throwable failure = record.failure;
+                if (failure != null) {
+                    faulted(probe, failure);
+                } else if (!probe.isOff()) {
+                    probe.write(record);
+                }
+            } catch (Throwable e) {
+                faulted(probe, e);
             }
         } catch (Throwable e) {
-            if (probe != null) {
-                probe.fail("writing an event failed", e);
-            }
+            probe.dropsCountedRacily++; // no stack left even to count: a plain increment makes no call
         } finally {
             POOL.release(record);
+        }
+    }
+
+    /** Sorts a failure by kind: a transient one drops this event, anything else switches the probe off. */
+    private static void faulted(Probe probe, Throwable failure) {
+        DropReason reason = DropReason.of(failure);
+        if (reason != null) {
+            probe.drop(reason);
+        } else {
+            probe.fail("encoding or writing an event threw", failure, "report it with this line");
+        }
+    }
+
+    /**
+     * The woven code's exception handler: a throwable escaped one of the calls above, which can only be a
+     * {@link VirtualMachineError} raised while entering it (the calls catch everything inside). Drops the
+     * event, counts it, and gives back the buffer this thread held for the probe. Never throws; if even this
+     * call overflows the stack, the woven code's second handler drops the event uncounted.
+     *
+     * @param failure what escaped
+     * @param probeId the probe whose event was being encoded
+     */
+    public static void dropped(Throwable failure, int probeId) {
+        Probe probe = null;
+        try {
+            probe = probes[probeId];
+            POOL.reclaim(Thread.currentThread(), probe);
+            faulted(probe, failure);
+        } catch (Throwable e) {
+            if (probe != null) {
+                probe.dropsCountedRacily++;
+            }
         }
     }
 }

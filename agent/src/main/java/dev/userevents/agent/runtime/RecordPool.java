@@ -16,6 +16,8 @@ final class RecordPool {
     private static final int STRIDE = 16;
 
     private final AtomicReferenceArray<EventRecord> slots;
+    /** Every pooled record, for {@link #reclaim}. */
+    private final EventRecord[] all;
     private final int mask;
     private final int size;
 
@@ -24,8 +26,10 @@ final class RecordPool {
         this.size = size;
         this.mask = size - 1;
         this.slots = new AtomicReferenceArray<>(size * STRIDE);
+        this.all = new EventRecord[size];
         for (int i = 0; i < size; i++) {
-            slots.set(i * STRIDE, new EventRecord(i * STRIDE));
+            all[i] = new EventRecord(i * STRIDE);
+            slots.set(i * STRIDE, all[i]);
         }
     }
 
@@ -35,23 +39,41 @@ final class RecordPool {
 
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; both are the same value.
     EventRecord acquire() {
-        int start = (int) Thread.currentThread().getId();
+        Thread thread = Thread.currentThread();
+        int start = (int) thread.getId();
         for (int i = 0; i < size; i++) {
             int index = ((start + i) & mask) * STRIDE;
             if (slots.get(index) != null) {
                 EventRecord record = slots.getAndSet(index, null);
                 if (record != null) {
+                    record.owner = thread;
                     return record;
                 }
             }
         }
-        return new EventRecord(-1);
+        EventRecord overflow = new EventRecord(-1); // direct memory: may throw OutOfMemoryError, see ProbeRuntime.begin
+        overflow.owner = thread;
+        return overflow;
     }
 
+    /** Gives a record back; the plain stores come first so a record whose probe is null is back or free. */
     void release(EventRecord record) {
         record.probe = null;
         if (record.home >= 0) {
             slots.lazySet(record.home, record);
+        }
+    }
+
+    /**
+     * Gives back the pooled record {@code thread} holds for {@code probe}, if any: one a throwable took out
+     * of the woven code before its commit could release it. Off the per-call path (a scan of every slot).
+     */
+    void reclaim(Thread thread, Probe probe) {
+        for (EventRecord record : all) {
+            if (record.probe == probe && record.owner == thread) {
+                release(record);
+                return;
+            }
         }
     }
 }

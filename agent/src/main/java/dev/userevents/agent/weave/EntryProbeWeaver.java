@@ -19,19 +19,29 @@ import net.bytebuddy.jar.asm.Type;
  *   iload_1;  invokestatic ProbeRuntime.putInt(LEventRecord;I)LEventRecord;
  *   aload_2;  invokestatic ProbeRuntime.putString(LEventRecord;Ljava/lang/String;)LEventRecord;
  *   invokestatic ProbeRuntime.commit(LEventRecord;)V
+ *   goto    skip
+ * dropped:                                   // handler for Throwable over begin..commit
+ *   ldc     &lt;probe id&gt;
+ *   invokestatic ProbeRuntime.dropped(Ljava/lang/Throwable;I)V
+ *   goto    skip
+ * lost:                                      // handler for Throwable over the call above
+ *   pop
  * skip:
  *   nop                                      // keeps our frame apart from one the original code may have here
  *   ... original code ...
  * </pre>
  * The address is a constant in the code, so the disabled path needs no field or array load. Only bootstrap
- * classes are referenced, so this works in any class loader. The runtime calls catch everything, so no
- * exception handler is needed here.
+ * classes are referenced, so this works in any class loader. The runtime calls catch everything inside,
+ * but a {@link StackOverflowError} can be raised while entering one of them, outside its catch: the two
+ * handlers keep it out of the application (the second for when even counting the drop overflows). They
+ * cost nothing until something is thrown.
  */
 final class EntryProbeWeaver extends MethodVisitor {
     static final String NATIVE_WORDS = "dev/userevents/shim/hotpath/NativeWords";
     static final String RUNTIME = "dev/userevents/agent/runtime/ProbeRuntime";
     static final String RECORD = "Ldev/userevents/agent/runtime/EventRecord;";
     private static final int STACK_NEEDED = 3;
+    private static final String THROWABLE = "java/lang/Throwable";
 
     private final Probe probe;
     private final List<ParameterKind> parameters;
@@ -58,6 +68,13 @@ final class EntryProbeWeaver extends MethodVisitor {
         super.visitLdcInsn(probe.enableWordAddress());
         super.visitMethodInsn(Opcodes.INVOKESTATIC, NATIVE_WORDS, "loInt", "(J)I", false);
         super.visitJumpInsn(Opcodes.IFEQ, skip);
+        Label probeStart = new Label();
+        Label probeEnd = new Label();
+        Label dropped = new Label();
+        Label lost = new Label();
+        super.visitTryCatchBlock(probeStart, probeEnd, dropped, THROWABLE);
+        super.visitTryCatchBlock(dropped, lost, lost, THROWABLE);
+        super.visitLabel(probeStart);
         super.visitLdcInsn(probe.id());
         super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "begin", "(I)" + RECORD, false);
         int slot = isStatic ? 0 : 1;
@@ -68,12 +85,27 @@ final class EntryProbeWeaver extends MethodVisitor {
             slot += kind.slots();
         }
         super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "commit", "(" + RECORD + ")V", false);
+        super.visitLabel(probeEnd);
+        super.visitJumpInsn(Opcodes.GOTO, skip);
+        Object[] locals = writeFrames ? entryLocals() : null;
+        Object[] throwableOnStack = {THROWABLE};
+        super.visitLabel(dropped);
+        frame(locals, throwableOnStack);
+        super.visitLdcInsn(probe.id());
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "dropped", "(Ljava/lang/Throwable;I)V", false);
+        super.visitJumpInsn(Opcodes.GOTO, skip);
+        super.visitLabel(lost);
+        frame(locals, throwableOnStack);
+        super.visitInsn(Opcodes.POP);
         super.visitLabel(skip);
-        if (writeFrames) {
-            Object[] locals = entryLocals();
-            super.visitFrame(Opcodes.F_NEW, locals.length, locals, 0, new Object[0]);
-        }
+        frame(locals, new Object[0]);
         super.visitInsn(Opcodes.NOP);
+    }
+
+    private void frame(Object[] locals, Object[] stack) {
+        if (writeFrames) {
+            super.visitFrame(Opcodes.F_NEW, locals.length, locals, stack.length, stack);
+        }
     }
 
     /** The locals at method entry: {@code this} (if any), then the parameters, in frame notation. */

@@ -11,7 +11,9 @@ import net.bytebuddy.asm.Advice;
 /**
  * Exit events, as Byte Buddy advice templates copied into the traced method. On entry the exit event's own
  * enable word is read (one load, test, branch); only when it is set is the start time taken, and only then
- * does the exit code encode {@code ret}, {@code duration_ns} and {@code thrown}. One exit template per kind of
+ * does the exit code encode {@code ret}, {@code duration_ns} and {@code thrown}. Both advices suppress any
+ * throwable (only a stack overflow while entering {@code loInt} or an {@code exit} method can get out of
+ * them): the event is dropped and the method returns or throws exactly as it would have. One exit template per kind of
  * return value so primitives are never boxed. Templates reference only bootstrap classes
  * ({@link NativeWords}, {@link ProbeRuntime}), so they work in any class loader.
  */
@@ -60,7 +62,7 @@ final class ExitAdvice {
         }
 
         /** Zero means "exit event off when the method started": nothing to emit at exit. */
-        @Advice.OnMethodEnter
+        @Advice.OnMethodEnter(suppress = Throwable.class)
         static long enter(@EnableWord long word) {
             return NativeWords.loInt(word) != 0 ? System.nanoTime() : 0L;
         }
@@ -70,7 +72,7 @@ final class ExitAdvice {
         private ForVoid() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Thrown Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitVoid(probe, start, thrown);
@@ -82,7 +84,7 @@ final class ExitAdvice {
         private ForBoolean() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return boolean value,
                          @Advice.Thrown Throwable thrown) {
             if (start != 0L) {
@@ -95,7 +97,7 @@ final class ExitAdvice {
         private ForInt() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return int value,
                          @Advice.Thrown Throwable thrown) {
             if (start != 0L) {
@@ -108,7 +110,7 @@ final class ExitAdvice {
         private ForLong() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return long value,
                          @Advice.Thrown Throwable thrown) {
             if (start != 0L) {
@@ -121,7 +123,7 @@ final class ExitAdvice {
         private ForFloat() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return float value,
                          @Advice.Thrown Throwable thrown) {
             if (start != 0L) {
@@ -134,7 +136,7 @@ final class ExitAdvice {
         private ForDouble() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return double value,
                          @Advice.Thrown Throwable thrown) {
             if (start != 0L) {
@@ -147,7 +149,7 @@ final class ExitAdvice {
         private ForObject() {
         }
 
-        @Advice.OnMethodExit(onThrowable = Throwable.class)
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe,
                          @Advice.Return(typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) Object value,
                          @Advice.Thrown Throwable thrown) {

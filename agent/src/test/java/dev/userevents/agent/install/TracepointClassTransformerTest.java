@@ -61,7 +61,7 @@ class TracepointClassTransformerTest {
 
         assertNotNull(retransformer.transform(getClass().getClassLoader(), internalName(Adder.class), Adder.class, null,
             reconstituted));
-        assertEquals("re_Adder_add s32 a;s32 b", ownBackend.format("re_Adder_add").command());
+        assertEquals("re_Adder_add s32 a; s32 b", ownBackend.format("re_Adder_add").command());
     }
 
     private static byte[] withoutParameterNames(byte[] classFile) {

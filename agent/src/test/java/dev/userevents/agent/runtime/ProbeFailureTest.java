@@ -14,9 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a failed write or encoding does: a real failure switches the probe off for good and logs one line;
- * a tracer that detached between the enable check and the write is a race, counted and forgotten. The
- * application never sees either.
+ * What a failed write or encoding does, by fault kind: a permanent failure switches the probe off for good
+ * and logs one line; a tracer that detached between the enable check and the write is a race, counted and
+ * forgotten; a transient fault (a VirtualMachineError, EINTR, EAGAIN, EFAULT) drops that one event, counts
+ * it and leaves the probe on. The application never sees any of them.
  */
 class ProbeFailureTest {
     private static final long EINVAL = -22;
@@ -37,8 +38,8 @@ class ProbeFailureTest {
             List<String> errors = log.linesWith(probe.eventName());
             assertEquals(1, errors.size(), "log lines: " + log.lines());
             assertTrue(errors.get(0).startsWith("[userevents] ERROR probe " + probe.eventName() + " ("
-                + probe.methodName() + ") switched off: write() to user_events_data failed with errno 22 through the"
-                + " capturing sink"), errors.get(0));
+                + probe.methodName() + ") switched off: write() to user_events_data failed with EINVAL (22) through the"
+                + " capturing sink: the event is shorter than its registered fixed fields"), errors.get(0));
         }
     }
 
@@ -82,7 +83,7 @@ class ProbeFailureTest {
             writeInt(probe, 2);
 
             assertTrue(probe.isOff());
-            assertTrue(log.linesWith(probe.eventName()).get(0).contains("failed with an I/O error"), log.lines().toString());
+            assertTrue(log.linesWith(probe.eventName()).get(0).contains("kept failing for over a second through the capturing sink, which reports no errno"), log.lines().toString());
         }
     }
 
@@ -168,7 +169,7 @@ class ProbeFailureTest {
 
             assertTrue(probe.isOff());
             String line = log.linesWith(probe.eventName()).get(0);
-            assertTrue(line.contains("writing an event failed: java.lang.IllegalStateException: sink broke"), line);
+            assertTrue(line.contains("encoding or writing an event threw: java.lang.IllegalStateException: sink broke; report it"), line);
         }
     }
 
@@ -182,7 +183,7 @@ class ProbeFailureTest {
 
             assertTrue(probe.isOff());
             assertEquals(List.of(), sink.events());
-            assertTrue(log.linesWith(probe.eventName()).get(0).contains("encoding an event failed"), log.lines().toString());
+            assertTrue(log.linesWith(probe.eventName()).get(0).contains("encoding or writing an event threw: java.lang.IndexOutOfBoundsException"), log.lines().toString());
         }
     }
 
@@ -223,6 +224,98 @@ class ProbeFailureTest {
 
         assertEquals(1, sink.events().size());
         assertFalse(probe.isOff());
+    }
+
+    @Test
+    void stackOverflowWhileWritingDropsOneEventCountsItAndTheProbeStaysOn() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.throwOnWrite(new StackOverflowError());
+
+        try (CapturedLog log = CapturedLog.start()) {
+            assertDoesNotThrow(() -> writeInt(probe, 1));
+            sink.succeed();
+            writeInt(probe, 2);
+
+            assertFalse(probe.isOff());
+            assertEquals(1, probe.dropped(DropReason.STACK_OVERFLOW));
+            assertEquals(1, probe.written());
+            assertEquals(List.of(), log.linesWith(probe.eventName()), "a transient fault is reported by the reporter");
+        }
+    }
+
+    @Test
+    void outOfMemoryWhileWritingDropsOneEventAndTheProbeStaysOn() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.throwOnWrite(new OutOfMemoryError("Cannot reserve 4096 bytes of direct buffer memory"));
+
+        assertDoesNotThrow(() -> writeInt(probe, 1));
+        sink.succeed();
+        writeInt(probe, 2);
+
+        assertFalse(probe.isOff());
+        assertEquals(1, probe.dropped(DropReason.OUT_OF_MEMORY));
+        assertEquals(1, probe.dropped());
+        assertEquals(1, probe.written());
+    }
+
+    @Test
+    void transientErrnosDropOneEventEachAndTheProbeStaysOn() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        for (long errno : new long[] {-4 /* EINTR */, -11 /* EAGAIN */, -14 /* EFAULT */}) {
+            sink.answerWith(errno);
+            writeInt(probe, 1);
+        }
+        sink.succeed();
+        writeInt(probe, 2);
+
+        assertFalse(probe.isOff());
+        assertEquals(3, probe.dropped(DropReason.WRITE_INTERRUPTED));
+        assertEquals(0, probe.raced());
+        assertEquals(1, probe.written());
+    }
+
+    @Test
+    void enoentSwitchesTheProbeOffNamingTheCauseAndTheFix() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(-2);
+
+        try (CapturedLog log = CapturedLog.start()) {
+            writeInt(probe, 1);
+
+            assertTrue(probe.isOff());
+            String line = log.linesWith(probe.eventName()).get(0);
+            assertTrue(line.contains("failed with ENOENT (2) through the capturing sink: the user_events_data descriptor"
+                + " knows no event at this write index") && line.contains("; do not close file descriptors"), line);
+        }
+    }
+
+    @Test
+    void theWovenHandlerGivesBackTheBufferAThrowableTookOutOfTheEncoding() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        EventRecord taken = ProbeRuntime.begin(probe.id());
+        assertTrue(taken.probe == probe);
+
+        // what the woven handler calls when entering putInt or commit overflowed the stack
+        assertDoesNotThrow(() -> ProbeRuntime.dropped(new StackOverflowError(), probe.id()));
+
+        assertEquals(null, taken.probe, "the record went back to the pool");
+        assertEquals(1, probe.dropped(DropReason.STACK_OVERFLOW));
+        assertFalse(probe.isOff());
+        writeInt(probe, 3);
+        assertEquals(1, probe.written());
+    }
+
+    @Test
+    void dropsAreReportedOncePerReason() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.throwOnWrite(new StackOverflowError());
+        writeInt(probe, 1);
+        writeInt(probe, 2);
+
+        assertEquals(List.of(DropReason.STACK_OVERFLOW), probe.takeUnreportedDropReasons());
+        writeInt(probe, 3);
+        assertEquals(List.of(), probe.takeUnreportedDropReasons(), "reported already");
+        assertEquals(3, probe.dropped(DropReason.STACK_OVERFLOW));
     }
 
     private static void writeInt(Probe probe, int value) {

@@ -26,7 +26,7 @@ class EventFormatPropertyTest {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern COMMAND = Pattern.compile(
         "[A-Za-z_][A-Za-z0-9_]*( (s8|u8|s16|u16|s32|u32|s64|u64|__rel_loc char\\[\\]|char\\[[0-9]+\\]) [A-Za-z_][A-Za-z0-9_]*"
-            + "(;(s8|u8|s16|u16|s32|u32|s64|u64|__rel_loc char\\[\\]|char\\[[0-9]+\\]) [A-Za-z_][A-Za-z0-9_]*)*)?");
+            + "(; (s8|u8|s16|u16|s32|u32|s64|u64|__rel_loc char\\[\\]|char\\[[0-9]+\\]) [A-Za-z_][A-Za-z0-9_]*)*)?");
 
     @Test
     void anyTextEitherNamesAnEventOrIsRefusedWithAMessage_20000Names() {

@@ -144,7 +144,7 @@ class FaultToleranceKernelTest {
             assertEquals(1, complaints.size(), "one line names the conflict" + app.transcript());
             String line = complaints.get(0);
             assertTrue(line.startsWith("[userevents] ERROR probe order_placed on com.example.safety.FaultApp.placeOrder"
-                + " left off: event order_placed already exists with another format than 'order_placed s32 orderId;"), line);
+                + " left off: event order_placed already exists with another format than 'order_placed s32 orderId; "), line);
             assertTrue(line.contains("rename the probe") && line.contains("USER_EVENT_REG_MULTI_FORMAT"), line);
             assertEquals(ORDERS / 3, shipped[0], "order_shipped events in trace, the probe that did not conflict");
             report("(d) format conflict with another process", app, line + " [order_shipped still arrived: "

@@ -15,7 +15,7 @@ public final class CapturingSink implements EventSink {
     private final List<byte[]> events = new ArrayList<>();
     private final List<Long> addresses = new ArrayList<>();
     private volatile long failure;
-    private volatile RuntimeException thrown;
+    private volatile Throwable thrown;
     private volatile boolean addressMismatch;
 
     /** Every later write returns {@code result} (a negative errno or {@link #UNKNOWN_ERROR}). */
@@ -24,7 +24,7 @@ public final class CapturingSink implements EventSink {
     }
 
     /** Every later write throws {@code exception}, which a real sink never does. */
-    public void throwOnWrite(RuntimeException exception) {
+    public void throwOnWrite(Throwable exception) {
         this.thrown = exception;
     }
 
@@ -43,8 +43,12 @@ public final class CapturingSink implements EventSink {
         buffer.get(0, copy, 0, length);
         events.add(copy);
         addresses.add(address);
-        if (thrown != null) {
-            throw thrown;
+        Throwable toThrow = thrown;
+        if (toThrow instanceof RuntimeException) {
+            throw (RuntimeException) toThrow;
+        }
+        if (toThrow instanceof Error) {
+            throw (Error) toThrow;
         }
         return failure != 0 ? failure : length;
     }

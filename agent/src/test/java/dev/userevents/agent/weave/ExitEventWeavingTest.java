@@ -37,29 +37,29 @@ class ExitEventWeavingTest {
 
     @Test
     void exitFormatIsReturnDurationAndThrown() {
-        assertEquals("ExitSample_square_exit s32 ret;s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_square_exit s32 ret; s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_square_exit").command());
-        assertEquals("ExitSample_nothing_exit s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_nothing_exit s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_nothing_exit").command());
-        assertEquals("ExitSample_upper_exit __rel_loc char[] ret;s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_upper_exit __rel_loc char[] ret; s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_upper_exit").command());
     }
 
     @Test
     void narrowReturnTypesKeepTheirFieldTypes() {
-        assertEquals("ExitSample_asByte_exit s8 ret;s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_asByte_exit s8 ret; s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_asByte_exit").command());
-        assertEquals("ExitSample_asShort_exit s16 ret;s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_asShort_exit s16 ret; s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_asShort_exit").command());
-        assertEquals("ExitSample_asChar_exit u16 ret;s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_asChar_exit u16 ret; s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_asChar_exit").command());
-        assertEquals("ExitSample_isEven_exit u8 ret;s64 duration_ns;__rel_loc char[] thrown",
+        assertEquals("ExitSample_isEven_exit u8 ret; s64 duration_ns; __rel_loc char[] thrown",
             BACKEND.format("ExitSample_isEven_exit").command());
     }
 
     @Test
     void explicitNameGetsTheExitSuffix() {
-        assertEquals("checkout_exit s32 ret;s64 duration_ns;__rel_loc char[] thrown", BACKEND.format("checkout_exit").command());
+        assertEquals("checkout_exit s32 ret; s64 duration_ns; __rel_loc char[] thrown", BACKEND.format("checkout_exit").command());
     }
 
     @Test

@@ -67,13 +67,13 @@ class ProbeDefinitionsTest {
 
     @Test
     void fieldsAreNamedAfterTheParameters() {
-        assertEquals("TracedSample_add s32 a;s32 b", definitionOf(TracedSample.class, "add").format().command());
+        assertEquals("TracedSample_add s32 a; s32 b", definitionOf(TracedSample.class, "add").format().command());
     }
 
     @Test
     void everyJavaTypeMapsToItsFieldType() {
-        assertEquals("TracedSample_everyType u8 flag;s8 small;s16 medium;u16 letter;s32 count;s64 total;"
-                + "__rel_loc char[] ratio;__rel_loc char[] amount;__rel_loc char[] text;__rel_loc char[] color;"
+        assertEquals("TracedSample_everyType u8 flag; s8 small; s16 medium; u16 letter; s32 count; s64 total; "
+                + "__rel_loc char[] ratio; __rel_loc char[] amount; __rel_loc char[] text; __rel_loc char[] color; "
                 + "__rel_loc char[] other",
             definitionOf(TracedSample.class, "everyType").format().command());
     }
@@ -96,14 +96,14 @@ class ProbeDefinitionsTest {
 
     @Test
     void arraysAreObjectsEncodedAsText() {
-        assertEquals("NamingSample_arrays __rel_loc char[] values;__rel_loc char[] grid",
+        assertEquals("NamingSample_arrays __rel_loc char[] values; __rel_loc char[] grid",
             definitionOf(NamingSample.class, "arrays").format().command());
     }
 
     @Test
     void parameterNamesAreSanitizedAndDuplicatesFallBackToArgN() {
         // a$b and a_b both become a_b: the second keeps its position name
-        assertEquals("NamingSample_dollars s32 a_b;s32 arg1;__rel_loc char[] _x",
+        assertEquals("NamingSample_dollars s32 a_b; s32 arg1; __rel_loc char[] _x",
             definitionOf(NamingSample.class, "dollars").format().command());
     }
 
@@ -121,7 +121,7 @@ class ProbeDefinitionsTest {
 
         ProbeDefinition definition = only(ProbeDefinitions.of(type, ""));
 
-        assertEquals("Unnamed_run s32 arg0;__rel_loc char[] arg1", definition.format().command());
+        assertEquals("Unnamed_run s32 arg0; __rel_loc char[] arg1", definition.format().command());
     }
 
     @Test

@@ -53,8 +53,8 @@ class ProbesFileTest {
         ProbeDefinition definition = definitions(SAMPLE + "#apply(String, int[])  name=coupon_applied  exit")
             .get("apply(Ljava/lang/String;[I)V");
 
-        assertEquals("coupon_applied __rel_loc char[] code;__rel_loc char[] amounts", definition.format().command());
-        assertEquals("coupon_applied_exit s64 duration_ns;__rel_loc char[] thrown", definition.exit().format().command());
+        assertEquals("coupon_applied __rel_loc char[] code; __rel_loc char[] amounts", definition.format().command());
+        assertEquals("coupon_applied_exit s64 duration_ns; __rel_loc char[] thrown", definition.exit().format().command());
     }
 
     @Test

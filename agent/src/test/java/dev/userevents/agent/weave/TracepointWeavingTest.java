@@ -356,8 +356,8 @@ class TracepointWeavingTest {
 
     @Test
     void registeredFormatDeclaresOneFieldPerParameterNamedAfterIt() {
-        assertEquals("TracedSample_everyType u8 flag;s8 small;s16 medium;u16 letter;s32 count;s64 total;"
-                + "__rel_loc char[] ratio;__rel_loc char[] amount;__rel_loc char[] text;__rel_loc char[] color;"
+        assertEquals("TracedSample_everyType u8 flag; s8 small; s16 medium; u16 letter; s32 count; s64 total; "
+                + "__rel_loc char[] ratio; __rel_loc char[] amount; __rel_loc char[] text; __rel_loc char[] color; "
                 + "__rel_loc char[] other",
             BACKEND.format("TracedSample_everyType").command());
     }

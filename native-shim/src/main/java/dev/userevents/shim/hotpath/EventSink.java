@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  */
 public interface EventSink {
     /** Returned when a write failed and the errno is not known (a JDK channel reports no errno). */
-    long UNKNOWN_ERROR = -1;
+    long UNKNOWN_ERROR = Long.MIN_VALUE; // outside -4095..-1, the range of -errno
 
     /**
      * Writes {@code length} bytes that start at {@code buffer}'s index 0, which is native memory at

@@ -1,11 +1,13 @@
-package dev.userevents.shim;
+package dev.userevents.shim.hotpath;
 
 /** The errno values this module reacts to (x86-64 and arm64 Linux share them), with their names for messages. */
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EINTR = 4;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
+    public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EFAULT = 14;
@@ -13,6 +15,7 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    public static final int EMFILE = 24;
     public static final int ENOSPC = 28;
     public static final int ENAMETOOLONG = 36;
     public static final int EOPNOTSUPP = 95;
@@ -30,8 +33,10 @@ public final class Errno {
         switch (errno) {
             case EPERM: return "EPERM";
             case ENOENT: return "ENOENT";
+            case EINTR: return "EINTR";
             case E2BIG: return "E2BIG";
             case EBADF: return "EBADF";
+            case EAGAIN: return "EAGAIN";
             case ENOMEM: return "ENOMEM";
             case EACCES: return "EACCES";
             case EFAULT: return "EFAULT";
@@ -39,6 +44,7 @@ public final class Errno {
             case EEXIST: return "EEXIST";
             case ENODEV: return "ENODEV";
             case EINVAL: return "EINVAL";
+            case EMFILE: return "EMFILE";
             case ENOSPC: return "ENOSPC";
             case ENAMETOOLONG: return "ENAMETOOLONG";
             case EOPNOTSUPP: return "EOPNOTSUPP";
