@@ -35,6 +35,7 @@ public final class AgentInstaller {
                 return;
             }
             AgentLog.setLevel(options.logLevel());
+            ProbeRuntime.prepare(); // no agent class is first loaded or initialised on an application thread
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
             ProbeRuntime.setMaxEventBytes(options.eventBytes());
             EventBackend backend = JnaStartup.run(() -> openBackend(options)); // JNA initialises in there
@@ -55,10 +56,12 @@ public final class AgentInstaller {
                     System.setProperty(BYTE_BUDDY_SAFE, safe);
                 }
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                registrar.logCounts();
-                backend.close();
-            }, "userevents-unregister"));
+            FaultReporter.start();
+            // Nothing is unregistered at exit: enable words and events must keep working for the
+            // application's own shutdown hooks, which run beside this one. The kernel cleans up after the
+            // process by itself: user_event_mm_remove() drops every enable word of an exiting process and
+            // user_events_release() the data file's references (kernel/trace/trace_events_user.c).
+            Runtime.getRuntime().addShutdownHook(new Thread(FaultReporter::logAtExit, "userevents-exit-counts"));
             AgentLog.info((attached ? "attached" : "started") + " in " + millisSinceStart() + " ms: " + backend.describe()
                 + "; " + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {

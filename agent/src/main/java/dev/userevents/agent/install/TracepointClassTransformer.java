@@ -86,7 +86,9 @@ final class TracepointClassTransformer implements ClassFileTransformer {
             EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(
                 retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile);
             if (plan.isEntryOnly()) {
-                return entryOnly.weave(classFile, plan, loader);
+                java.util.List<ProbeDefinition> definitions = new java.util.ArrayList<>(entryOnly.definitions(plan).values());
+                return new MethodIsolatingWeaver(weaver.registrar(), className, loader, definitions)
+                    .weave(include -> entryOnly.weave(classFile, plan, loader, include));
             }
         }
         return weaveWithByteBuddy(className, classFile, loader, retransforming);
@@ -102,16 +104,25 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         if (definitions.isEmpty()) {
             return null;
         }
-        DynamicType.Builder<?> original = new ByteBuddy()
-            .with(TypeValidation.DISABLED)
-            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-            .with(Implementation.Context.Disabled.Factory.INSTANCE)
-            .redefine(type, locator);
-        DynamicType.Builder<?> woven = weaver.weave(original, type, definitions, loader);
-        if (woven == original) {
-            return null; // every probe of this class was refused: leave it exactly as it was
-        }
-        return woven.make().getBytes();
+        return new MethodIsolatingWeaver(weaver.registrar(), className, loader, new java.util.ArrayList<>(definitions.values()))
+            .weave(include -> {
+                Map<MethodDescription, ProbeDefinition> included = new java.util.LinkedHashMap<>();
+                definitions.forEach((method, definition) -> {
+                    if (include.test(definition.methodKey())) {
+                        included.put(method, definition);
+                    }
+                });
+                DynamicType.Builder<?> original = new ByteBuddy()
+                    .with(TypeValidation.DISABLED)
+                    .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
+                    .with(Implementation.Context.Disabled.Factory.INSTANCE)
+                    .redefine(type, locator);
+                DynamicType.Builder<?> woven = weaver.weave(original, type, included, loader);
+                if (woven == original) {
+                    return null; // every probe of this class was refused: leave it exactly as it was
+                }
+                return woven.make().getBytes();
+            });
     }
 
     /**

@@ -19,7 +19,34 @@ public interface EventBackend extends AutoCloseable {
         }
     }
 
-    Registered register(EventFormat format) throws RegistrationException;
+    /**
+     * A fresh enable word for a probe whose event is not registered yet: woven code may read it at once
+     * (it reads 0, or 1 in devnull mode, until the event is registered and traced).
+     *
+     * @return the word's address, 4 bytes, naturally aligned, bit 0
+     */
+    long allocateEnableWord();
+
+    /**
+     * Registers {@code format} with a word from {@link #allocateEnableWord()}.
+     *
+     * @param format            the event's name and fields
+     * @param enableWordAddress the word the kernel sets while the event is traced
+     * @return the word and the write index of the event
+     * @throws RegistrationException when the kernel refuses the event (the message names cause and fix)
+     */
+    Registered register(EventFormat format, long enableWordAddress) throws RegistrationException;
+
+    /**
+     * Registers {@code format} with a fresh enable word.
+     *
+     * @param format the event's name and fields
+     * @return the word and the write index of the event
+     * @throws RegistrationException when the kernel refuses the event
+     */
+    default Registered register(EventFormat format) throws RegistrationException {
+        return register(format, allocateEnableWord());
+    }
 
     EventSink sink();
 

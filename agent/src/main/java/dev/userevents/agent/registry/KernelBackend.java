@@ -28,6 +28,7 @@ public final class KernelBackend implements EventBackend {
     private final boolean multiFormat;
     private final boolean simulateNoMultiFormat;
     private final List<EnableWord> registered = new ArrayList<>();
+    private final java.util.Map<Long, EnableWord> allocated = new java.util.HashMap<>();
     private boolean flagRefusalLogged;
 
     private KernelBackend(UserEventsDataFile file, EventSink sink, boolean multiFormat, boolean simulateNoMultiFormat) {
@@ -55,8 +56,19 @@ public final class KernelBackend implements EventBackend {
     }
 
     @Override
-    public synchronized Registered register(EventFormat format) throws RegistrationException {
+    public synchronized long allocateEnableWord() {
         EnableWord word = arena.allocate(ENABLE_SIZE, ENABLE_BIT);
+        allocated.put(word.address(), word);
+        return word.address();
+    }
+
+    @Override
+    public synchronized Registered register(EventFormat format, long enableWordAddress) throws RegistrationException {
+        EnableWord word = allocated.remove(enableWordAddress);
+        if (word == null) {
+            throw new IllegalArgumentException("enable word 0x" + Long.toHexString(enableWordAddress)
+                + " was not allocated by this backend, or is registered already");
+        }
         int flags = multiFormat && !simulateNoMultiFormat ? UserEventsAbi.REG_MULTI_FORMAT : 0;
         Registration registration = file.register(format, word, flags);
         if (multiFormat && (registration.flags() & UserEventsAbi.REG_MULTI_FORMAT) == 0 && !flagRefusalLogged) {

@@ -25,12 +25,17 @@ public final class LocalBackend implements EventBackend {
     }
 
     @Override
-    public Registered register(EventFormat format) {
+    public long allocateEnableWord() {
         EnableWord word = arena.allocate(4, 0);
         if (alwaysEnabled) {
             NativeWords.svInt(word.address(), 1);
         }
-        return new Registered(word.address(), 0, alwaysEnabled ? "devnull" : "dry");
+        return word.address();
+    }
+
+    @Override
+    public Registered register(EventFormat format, long enableWordAddress) {
+        return new Registered(enableWordAddress, 0, alwaysEnabled ? "devnull" : "dry");
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.weave.ProbeDefinition;
-import dev.userevents.shim.FormatConflictException;
 import dev.userevents.shim.RegistrationException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,6 +17,12 @@ import java.util.WeakHashMap;
  * <p>A method seen again (a class retransformed, or loaded by a second class loader) keeps its event name.
  * A different method asking for a name already taken gets {@code _2}, {@code _3}, ... in the order the
  * classes load, with a log line. A probe the kernel refuses is logged with the fix and left unwoven.
+ *
+ * <p>Class-load time registers in two steps ({@link #deferRegistration()}): while a class is woven, each
+ * probe gets its id and enable word only; once the woven class exists, {@link #registerDeferred()} registers
+ * the events of those probes with the kernel. A method that could not be woven never gets an event (the
+ * kernel would keep it listed for as long as the data file is open), and a probe the kernel refuses is
+ * remembered, so weaving the class again leaves its method alone.
  */
 public final class ProbeRegistrar {
     private final EventBackend backend;
@@ -25,6 +30,11 @@ public final class ProbeRegistrar {
     private final Map<ClassLoader, Map<String, Probe>> probesByLoader = new WeakHashMap<>();
     private final Map<String, Probe> bootstrapProbes = new HashMap<>();
     private final Map<String, String> methodByEventName = new HashMap<>();
+    /** Method keys (per loader) that must stay unwoven: the kernel refused their event, or weaving failed. */
+    private final Map<ClassLoader, java.util.Set<String>> leftOffByLoader = new WeakHashMap<>();
+    private final java.util.Set<String> bootstrapLeftOff = new java.util.HashSet<>();
+    /** Probes given an id and a word on this thread, waiting for {@link #registerDeferred()}; null: not deferring. */
+    private final ThreadLocal<List<Pending>> deferred = new ThreadLocal<>();
     private int probeCount;
 
     public ProbeRegistrar(EventBackend backend) {
@@ -35,34 +45,126 @@ public final class ProbeRegistrar {
         return backend;
     }
 
-    /** The live probe for this method in this class loader, or null when it must stay unwoven. */
+    /** A probe with its id and word, not registered with the kernel yet. */
+    private static final class Pending {
+        final Probe probe;
+        final ProbeDefinition definition;
+        final ClassLoader loader;
+
+        Pending(Probe probe, ProbeDefinition definition, ClassLoader loader) {
+            this.probe = probe;
+            this.definition = definition;
+            this.loader = loader;
+        }
+    }
+
+    /**
+     * The probe for this method in this class loader, or null when it must stay unwoven. Registers its event
+     * at once, or, on a thread that called {@link #deferRegistration()}, when {@link #registerDeferred()} runs.
+     */
     public synchronized Probe register(ProbeDefinition definition, ClassLoader loader) {
-        Map<String, Probe> probes = loader == null ? bootstrapProbes : probesByLoader.computeIfAbsent(loader, key -> new HashMap<>());
+        Map<String, Probe> probes = probesOf(loader);
         Probe existing = probes.get(definition.methodKey());
         if (existing != null) {
             return existing;
         }
+        if (leftOffOf(loader).contains(definition.methodKey())) {
+            return null;
+        }
         ProbeDefinition named = withUniqueName(definition);
+        Probe probe = new Probe(ProbeRuntime.nextProbeId(), named.format().name(),
+            definition.className() + "." + definition.methodName(), -1, backend.allocateEnableWord(),
+            named.format().fixedSize(), named.stringFields(), backend.sink());
+        probes.put(definition.methodKey(), probe);
+        List<Pending> pending = deferred.get();
+        if (pending != null) {
+            pending.add(new Pending(probe, named, loader));
+            return probe;
+        }
+        return registerWithKernel(new Pending(probe, named, loader)) ? probe : null;
+    }
+
+    /** From now until {@link #registerDeferred()} or {@link #discardDeferred()}, this thread's probes wait. */
+    public void deferRegistration() {
+        deferred.set(new ArrayList<>());
+    }
+
+    /**
+     * Registers the events of this thread's waiting probes, and stops deferring.
+     *
+     * @return the method keys whose event the kernel refused (logged; they stay unwoven from now on)
+     */
+    public synchronized java.util.Set<String> registerDeferred() {
+        List<Pending> pending = deferred.get();
+        deferred.remove();
+        java.util.Set<String> refused = new java.util.HashSet<>();
+        if (pending != null) {
+            for (Pending probe : pending) {
+                if (!registerWithKernel(probe)) {
+                    refused.add(probe.definition.methodKey());
+                }
+            }
+        }
+        return refused;
+    }
+
+    /** Forgets this thread's waiting probes (their class was not woven), and stops deferring. */
+    public synchronized void discardDeferred() {
+        List<Pending> pending = deferred.get();
+        deferred.remove();
+        if (pending != null) {
+            for (Pending probe : pending) {
+                forget(probe);
+            }
+        }
+    }
+
+    /**
+     * Keeps a method unwoven from now on (it could not be woven): its waiting probe, if any, is forgotten.
+     *
+     * @param methodKey {@link ProbeDefinition#methodKey()} of the method's entry or exit probe
+     * @param loader    the class loader of its class
+     */
+    public synchronized void leaveOff(String methodKey, ClassLoader loader) {
+        leftOffOf(loader).add(methodKey);
+        Probe probe = probesOf(loader).get(methodKey);
+        if (probe != null && probe.writeIndex() < 0) {
+            probesOf(loader).remove(methodKey);
+        }
+    }
+
+    private boolean registerWithKernel(Pending pending) {
+        ProbeDefinition named = pending.definition;
+        Probe probe = pending.probe;
         try {
-            EventBackend.Registered registered = backend.register(named.format());
-            Probe probe = new Probe(ProbeRuntime.nextProbeId(), named.format().name(), definition.className() + "." + definition.methodName(),
-                registered.writeIndex, registered.enableWordAddress, named.format().fixedSize(),
-                named.stringFields(), backend.sink());
+            EventBackend.Registered registered = backend.register(named.format(), probe.enableWordAddress());
+            probe.registeredAt(registered.writeIndex);
             ProbeRuntime.install(probe);
-            probes.put(definition.methodKey(), probe);
             probeCount++;
             if (AgentLog.enabled(AgentLog.DEBUG)) { // the format command is built only for this line
-                AgentLog.debug("probe " + registered.system + ":" + named.format().command() + " on " + definition.methodKey());
+                AgentLog.debug("probe " + registered.system + ":" + named.format().command() + " on " + named.methodKey());
             }
-            return probe;
-        } catch (FormatConflictException e) {
-            AgentLog.error("probe " + named.format().name() + " on " + definition.className() + "." + definition.methodName()
-                + " left off: " + e.getMessage());
+            return true;
         } catch (RegistrationException | RuntimeException e) {
-            AgentLog.error("probe " + named.format().name() + " on " + definition.className() + "." + definition.methodName()
+            AgentLog.error("probe " + named.format().name() + " on " + named.className() + "." + named.methodName()
                 + " left off: " + e.getMessage());
         }
-        return null;
+        forget(pending);
+        leftOffOf(pending.loader).add(named.methodKey());
+        return false;
+    }
+
+    private void forget(Pending pending) {
+        probesOf(pending.loader).remove(pending.definition.methodKey());
+        methodByEventName.remove(pending.probe.eventName(), pending.definition.methodKey());
+    }
+
+    private Map<String, Probe> probesOf(ClassLoader loader) {
+        return loader == null ? bootstrapProbes : probesByLoader.computeIfAbsent(loader, key -> new HashMap<>());
+    }
+
+    private java.util.Set<String> leftOffOf(ClassLoader loader) {
+        return loader == null ? bootstrapLeftOff : leftOffByLoader.computeIfAbsent(loader, key -> new java.util.HashSet<>());
     }
 
     private ProbeDefinition withUniqueName(ProbeDefinition definition) {
@@ -82,21 +184,6 @@ public final class ProbeRegistrar {
             return definition.renamed(name);
         }
         return definition;
-    }
-
-    /** One debug line per probe: events written, and writes that raced a detaching tracer. */
-    public synchronized void logCounts() {
-        if (!AgentLog.enabled(AgentLog.DEBUG)) {
-            return;
-        }
-        List<Probe> all = new ArrayList<>(bootstrapProbes.values());
-        for (Map<String, Probe> probes : probesByLoader.values()) {
-            all.addAll(probes.values());
-        }
-        for (Probe probe : all) {
-            AgentLog.debug("probe " + probe.eventName() + ": " + probe.written() + " written, " + probe.raced()
-                + " found no tracer" + (probe.isOff() ? ", switched off" : ""));
-        }
     }
 
     public synchronized int probeCount() {

@@ -27,7 +27,8 @@ public final class Probe {
     private final int id;
     private final String eventName;
     private final String methodName;
-    private final int writeIndex;
+    /** -1 until the kernel registered the event ({@link #registeredAt}); written before the probe is installed. */
+    private int writeIndex;
     private final long enableWordAddress;
     private final int fixedSize;
     private final int stringFields;
@@ -75,6 +76,16 @@ public final class Probe {
 
     public int writeIndex() {
         return writeIndex;
+    }
+
+    /**
+     * Records the write index the kernel gave the probe's event. Called once, before
+     * {@link ProbeRuntime#install} publishes the probe (a volatile store) to woven code.
+     *
+     * @param index the write index from {@code DIAG_IOCSREG}, at least 0
+     */
+    public void registeredAt(int index) {
+        this.writeIndex = index;
     }
 
     public long enableWordAddress() {

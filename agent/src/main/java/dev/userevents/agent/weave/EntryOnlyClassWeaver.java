@@ -57,12 +57,20 @@ public final class EntryOnlyClassWeaver {
      * (the class then loads exactly as it was).
      */
     public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader) {
-        ClassScan scan = plan.scan;
-        Map<DeclaredMethod, ProbeDefinition> definitions =
-            ProbeDefinitions.of(scan.className(), scan.specs(), prefix, Collections.emptyList());
+        return weave(classFile, plan, loader, key -> true);
+    }
+
+    /**
+     * As {@link #weave(byte[], Plan, ClassLoader)}, for the methods whose {@link ProbeDefinition#methodKey()}
+     * {@code include} accepts; the others are copied through unchanged.
+     */
+    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader, java.util.function.Predicate<String> include) {
         Map<String, EntryProbe> entries = new HashMap<>();
-        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions.entrySet()) {
+        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan).entrySet()) {
             ProbeDefinition definition = entry.getValue();
+            if (!include.test(definition.methodKey())) {
+                continue;
+            }
             Probe probe = registrar.register(definition, loader);
             if (probe != null) {
                 entries.put(TracepointTransformer.methodKey(definition.methodName(), definition.descriptor()),
@@ -72,11 +80,16 @@ public final class EntryOnlyClassWeaver {
         if (entries.isEmpty()) {
             return null;
         }
-        AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + scan.className());
+        AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + plan.scan.className());
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new EntryProbes(writer, entries), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    /** The class's probe definitions, by method. */
+    public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan) {
+        return ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, Collections.emptyList());
     }
 
     private static final class EntryProbe {

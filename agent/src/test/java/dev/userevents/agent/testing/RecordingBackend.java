@@ -26,11 +26,15 @@ public final class RecordingBackend implements EventBackend {
     }
 
     @Override
-    public synchronized Registered register(EventFormat format) throws RegistrationException {
+    public long allocateEnableWord() {
+        return EnableWords.allocate();
+    }
+
+    @Override
+    public synchronized Registered register(EventFormat format, long word) throws RegistrationException {
         if (refused.contains(format.name())) {
             throw new RegistrationException(format.name(), 17, "event " + format.name() + " refused by the test");
         }
-        long word = EnableWords.allocate();
         int writeIndex = nextWriteIndex++;
         formats.put(format.name(), format);
         words.put(format.name(), word);

@@ -1,5 +1,7 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.registry.ProbeRegistrar;
+
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static dev.userevents.agent.weave.WovenClasses.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +15,7 @@ import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -375,9 +378,14 @@ class TracepointWeavingTest {
         DynamicType.Builder<?> builder = new ByteBuddy().redefine(RefusedSample.class);
 
         try (CapturedLog log = CapturedLog.start()) {
-            assertSame(builder, WovenClasses.transform(builder, RefusedSample.class));
+            // a registrar of its own: the shared one remembers the refusal from the other engine's run
+            TracepointTransformer transformer = new TracepointTransformer(new ProbeRegistrar(BACKEND), "");
+            assertSame(builder, transformer.transform(builder, TypeDescription.ForLoadedType.of(RefusedSample.class),
+                RefusedSample.class.getClassLoader(), null, null));
+            assertSame(builder, transformer.transform(builder, TypeDescription.ForLoadedType.of(RefusedSample.class),
+                RefusedSample.class.getClassLoader(), null, null));
 
-            assertEquals(1, log.linesWith("refused_event").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("refused_event").size(), "refused once, then remembered: " + log.lines());
         }
         assertEquals(36, call(weave(RefusedSample.class), null, "square", new Class<?>[] {int.class}, 6));
     }
