@@ -51,6 +51,14 @@ final class AttachCommand {
     }
 
     int run() throws Cli.CommandFailedException {
+        File jar = load();
+        out.println("agent loaded into JVM " + pid + " from " + jar + (options == null ? "" : " with " + options)
+            + "; its log lines appear on that JVM's standard error");
+        return 0;
+    }
+
+    /** Loads the agent jar into the target with the options; returns the jar. */
+    File load() throws Cli.CommandFailedException {
         File jar = agentJar();
         awaitReadyForAttach();
         try {
@@ -73,9 +81,7 @@ final class AttachCommand {
             throw new Cli.CommandFailedException("attach: this Java runtime has no Attach API (module jdk.attach): "
                 + "run the command with a full JDK");
         }
-        out.println("agent loaded into JVM " + pid + " from " + jar + (options == null ? "" : " with " + options)
-            + "; its log lines appear on that JVM's standard error");
-        return 0;
+        return jar;
     }
 
     /**

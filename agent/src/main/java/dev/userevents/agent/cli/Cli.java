@@ -24,7 +24,7 @@ public final class Cli {
         try {
             switch (args[0]) {
                 case "status":
-                    return new StatusCommand(out).run();
+                    return rest.length == 0 ? new StatusCommand(out).run() : ProbeCountsCommand.parse(rest, out).run();
                 case "record":
                     return RecordCommand.parse(rest, out, err).run();
                 case "attach":
@@ -65,6 +65,8 @@ public final class Cli {
         out.println("      --duration SECONDS     stop this long after the first event was enabled");
         out.println("      --count N              stop after N events");
         out.println("      --raw                  print lines exactly as the kernel formats them");
+        out.println("  status PID                 the probe counters of the agent running in JVM PID: events");
+        out.println("                             written, found no tracer, dropped (by cause), probes switched off");
         out.println("  attach PID [k=v,...]       load the agent into a running JVM (Attach API) and weave its");
         out.println("                             @Tracepoint methods; options as for -javaagent");
         out.println("  help                       this text");

@@ -28,6 +28,11 @@ public final class AgentInstaller {
     /** Entry point from {@code AgentPremain}, through the agent's isolated class loader. */
     public static void install(Instrumentation instrumentation, String agentArgument, boolean attached) {
         try {
+            String countsFile = attached ? CountsRequest.fileOf(agentArgument) : null;
+            if (countsFile != null) {
+                CountsRequest.answer(countsFile); // status PID: report, install nothing
+                return;
+            }
             AgentOptions options = AgentOptions.parse(agentArgument, System.getProperties());
             if (!ProbeRuntime.claimInstallation()) {
                 AgentLog.warn("the agent is already running in this JVM; this " + (attached ? "attach" : "load")

@@ -7,6 +7,9 @@ package dev.userevents.agent.runtime;
  * Safety section.
  */
 public enum DropReason {
+    // THE ORDER OF THE FOLLOWING CONSTANTS IS IMPORTANT: ProbeRuntime's call-free fallbacks index
+    // Probe.racyDrops with the literal ordinals 0 (STACK_OVERFLOW), 1 (OUT_OF_MEMORY), 2 (VM_ERROR) and
+    // 3 (NO_BUFFER); DropReasonTest holds them to it.
     /** A {@link StackOverflowError} while the event was encoded: the application was at the end of its stack. */
     STACK_OVERFLOW("a StackOverflowError while encoding (the application was at the end of its stack)",
         "nothing to do if the application handles its own stack overflows; else raise -Xss"),

@@ -37,11 +37,12 @@ public final class Probe {
     private final LongAdder raced = new LongAdder();
     private final AtomicLongArray drops = new AtomicLongArray(DropReason.values().length);
     /**
-     * Drops counted when even {@link #drops} could not be (a stack overflow inside the counting call): a
-     * plain increment needs no call, so it works with no stack left. Racy on purpose: exact unless two
-     * threads fall back here at the same instant.
+     * Drops counted when even {@link #drops} could not be (a stack overflow inside the counting call), by
+     * {@link DropReason} ordinal: an array increment needs no call, so it works with no stack left. Racy on
+     * purpose: exact unless two threads fall back here at the same instant. Callers index it with an
+     * {@code instanceof} chain, also call-free: 0 stack overflow, 1 out of memory, 2 other.
      */
-    long dropsCountedRacily;
+    final long[] racyDrops = new long[DropReason.values().length];
     /** Bit per {@link DropReason} already reported in the log (by the agent's reporter thread). */
     private int reportedReasons;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -118,7 +119,7 @@ public final class Probe {
      * @return how many events it dropped since the probe was registered
      */
     public long dropped(DropReason reason) {
-        return drops.get(reason.ordinal());
+        return drops.get(reason.ordinal()) + racyDrops[reason.ordinal()];
     }
 
     /**
@@ -127,9 +128,9 @@ public final class Probe {
      * @return the sum over every {@link DropReason}, plus drops counted after a stack overflow in counting
      */
     public long dropped() {
-        long sum = dropsCountedRacily;
+        long sum = 0;
         for (int i = 0; i < drops.length(); i++) {
-            sum += drops.get(i);
+            sum += drops.get(i) + racyDrops[i];
         }
         return sum;
     }
@@ -143,7 +144,8 @@ public final class Probe {
             drops.getAndIncrement(reason.ordinal());
             ProbeRuntime.dropsToReport = true;
         } catch (Throwable e) {
-            dropsCountedRacily++;
+            racyDrops[reason == null ? DropReason.VM_ERROR.ordinal() : reason.ordinal()]++;
+            ProbeRuntime.dropsToReport = true;
         }
     }
 
@@ -157,7 +159,7 @@ public final class Probe {
         java.util.List<DropReason> reasons = new java.util.ArrayList<>();
         for (DropReason reason : DropReason.values()) {
             int bit = 1 << reason.ordinal();
-            if ((reportedReasons & bit) == 0 && drops.get(reason.ordinal()) > 0) {
+            if ((reportedReasons & bit) == 0 && dropped(reason) > 0) {
                 reportedReasons |= bit;
                 reasons.add(reason);
             }

@@ -52,6 +52,15 @@ public final class ProbeRuntime {
         return true;
     }
 
+    /**
+     * Whether an agent installation claimed this JVM.
+     *
+     * @return true once {@link #claimInstallation()} returned true
+     */
+    public static synchronized boolean isInstalled() {
+        return installed;
+    }
+
     /** A probe id no other probe in this JVM has. */
     public static int nextProbeId() {
         return NEXT_ID.getAndIncrement();
@@ -176,7 +185,8 @@ public final class ProbeRuntime {
             probe.drop(failure instanceof StackOverflowError ? DropReason.STACK_OVERFLOW
                 : failure instanceof OutOfMemoryError ? DropReason.NO_BUFFER : DropReason.VM_ERROR);
         } catch (Throwable e) {
-            probe.dropsCountedRacily++;
+            probe.racyDrops[failure instanceof StackOverflowError ? 0 : failure instanceof OutOfMemoryError ? 3 : 2]++;
+            dropsToReport = true;
         }
     }
 
@@ -381,7 +391,8 @@ public final class ProbeRuntime {
         try {
             faulted(probe, failure);
         } catch (Throwable e) {
-            probe.dropsCountedRacily++;
+            probe.racyDrops[e instanceof StackOverflowError ? 0 : e instanceof OutOfMemoryError ? 1 : 2]++;
+            dropsToReport = true;
         } finally {
             POOL.release(record);
         }
@@ -412,7 +423,9 @@ public final class ProbeRuntime {
                 faulted(probe, e);
             }
         } catch (Throwable e) {
-            probe.dropsCountedRacily++; // no stack left even to count: a plain increment makes no call
+            // no stack left even to count: an array increment and a static store make no call
+            probe.racyDrops[e instanceof StackOverflowError ? 0 : e instanceof OutOfMemoryError ? 1 : 2]++;
+            dropsToReport = true;
         } finally {
             POOL.release(record);
         }
@@ -445,7 +458,8 @@ public final class ProbeRuntime {
             faulted(probe, failure);
         } catch (Throwable e) {
             if (probe != null) {
-                probe.dropsCountedRacily++;
+                probe.racyDrops[e instanceof StackOverflowError ? 0 : e instanceof OutOfMemoryError ? 1 : 2]++;
+                dropsToReport = true;
             }
         }
     }

@@ -89,6 +89,11 @@ final class SafetyApps {
         return command;
     }
 
+    /** The private copy of the packaged agent jar the apps run with. */
+    static Path agentJar() {
+        return copies().resolve("userevents-agent.jar");
+    }
+
     /** The JVM these tests run on: apps that need no particular JDK use it. */
     static String currentJava() {
         return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
