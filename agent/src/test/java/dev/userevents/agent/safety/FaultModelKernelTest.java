@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -152,13 +151,8 @@ class FaultModelKernelTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {SafetyApps.JDK17, SafetyApps.JDK25})
-    void aMethodTooLargeToWeaveCostsOnlyItself(String java, @TempDir Path dir) throws Exception {
-        String main = "        Driver.say(\"ready\");\n        Driver.await(\"go\");\n"
-            + "        for (int i = 0; i < 10; i++) {\n            small(i);\n        }\n"
-            + "        Driver.say(\"big \" + big(1, \"x\"));\n        Driver.say(\"done\");\n        Driver.awaitEnd();";
-        Path classes = BigMethodSource.compile(dir, "com.example.safety", "BigMethodApp", BigMethodSource.source(
-            "com.example.safety", "BigMethodApp", "fault_big", "fault_small", false, main), SafetyApps.appClassPath());
-        String classPath = classes + File.pathSeparator + SafetyApps.appClassPath();
+    void aMethodTooLargeToWeaveCostsOnlyItself(String java) throws Exception {
+        String classPath = bigMethodApp() + File.pathSeparator + SafetyApps.appClassPath();
         try (TraceInstance trace = TraceInstance.create("fault_big", 1024);
              AppProcess app = AppProcess.start("BigMethodApp", SafetyApps.java(java, "", classPath, "BigMethodApp"))) {
             app.awaitLine("ready", START);
@@ -249,6 +243,21 @@ class FaultModelKernelTest {
     }
 
     // --- helpers --------------------------------------------------------------------------------------
+
+    private static Path bigMethodClasses;
+
+    /** BigMethodApp, compiled once for both JDKs (javac takes half a minute on the 22,000 lines, emulated). */
+    private static synchronized Path bigMethodApp() throws Exception {
+        if (bigMethodClasses == null) {
+            String main = "        Driver.say(\"ready\");\n        Driver.await(\"go\");\n"
+                + "        for (int i = 0; i < 10; i++) {\n            small(i);\n        }\n"
+                + "        Driver.say(\"big \" + big(1, \"x\"));\n        Driver.say(\"done\");\n        Driver.awaitEnd();";
+            Path dir = Files.createTempDirectory("userevents-bigmethod-");
+            bigMethodClasses = BigMethodSource.compile(dir, "com.example.safety", "BigMethodApp", BigMethodSource.source(
+                "com.example.safety", "BigMethodApp", "fault_big", "fault_small", false, main), SafetyApps.appClassPath());
+        }
+        return bigMethodClasses;
+    }
 
     /** user_events in the kernel now, once the count has stayed the same for a second (exited processes' go). */
     private static long settledUserEventCount() throws Exception {
