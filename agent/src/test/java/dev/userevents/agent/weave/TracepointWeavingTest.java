@@ -405,6 +405,30 @@ class TracepointWeavingTest {
     }
 
     /** The woven copy of {@code type}: Byte Buddy's weaving here, plain ASM's in {@link EntryOnlyWeavingTest}. */
+    /**
+     * The application recurses through a traced method until the stack overflows and catches the error: it
+     * sees a StackOverflowError as it would without the agent, and the probe keeps writing every event.
+     */
+    @Test
+    void stackOverflowThroughAProbeLeavesItOnAndEveryLaterCallIsAnEvent() throws Throwable {
+        Class<?> woven = weave(RecursiveSample.class);
+        enable("RecursiveSample_recurse");
+        Class<?>[] types = {int.class, String.class};
+
+        assertThrows(StackOverflowError.class, () -> call(woven, null, "recurse", types, Integer.MAX_VALUE, "deep"));
+        for (int i = 0; i < 100; i++) {
+            assertEquals(0, call(woven, null, "recurse", types, 0, "after"));
+        }
+
+        long after = eventsOf("RecursiveSample_recurse").stream().filter(event -> {
+            event.s32();
+            return "after".equals(event.string());
+        }).count();
+        assertEquals(100, after);
+        assertFalse(dev.userevents.agent.runtime.ProbeRuntime.installedProbes().stream()
+            .anyMatch(probe -> probe.eventName().equals("RecursiveSample_recurse") && probe.isOff()));
+    }
+
     Class<?> weave(Class<?> type) {
         return WovenClasses.of(type);
     }
