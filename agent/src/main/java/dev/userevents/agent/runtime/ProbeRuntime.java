@@ -302,8 +302,9 @@ public final class ProbeRuntime {
         return putString(record, text);
     }
 
-    // Exit events: [ret][s64 duration_ns][__rel_loc thrown]. A record's fixed part is the return value's
-    // size plus 12, which is how exitInt tells an s8, s16/u16 or s32 return field apart.
+    // Exit events: [ret][s64 duration_ns][__rel_loc thrown], in the order ProbeDefinitions builds them (see
+    // the note there). A record's fixed part is the return value's size plus 12, which is how exitInt tells
+    // an s8, s16/u16 or s32 return field apart.
     private static final int EXIT_TRAILER_BYTES = 12;
 
     public static void exitVoid(int probeId, long start, Throwable thrown) {

@@ -172,6 +172,9 @@ public final class ProbeDefinitions {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
+            // THE ORDER OF THE FOLLOWING FIELDS IS IMPORTANT: ProbeRuntime.exit* write ret (absent for void),
+            // then duration_ns (s64), then thrown (__rel_loc, 4 bytes), and ProbeRuntime.exitInt tells an
+            // s8, s16/u16 or s32 ret apart as fixedSize() - 12 (ProbeRuntime.EXIT_TRAILER_BYTES).
             String returnType = Type.getReturnType(method.descriptor()).getDescriptor();
             if (!returnType.equals("V")) {
                 returnKind = ParameterKind.ofDescriptor(returnType);
