@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code user_events_multi}) and deletion ({@code delete_user_event()}: refused while anything holds a
  * reference; an enabler drops its reference only after an RCU grace period, from a worker).
  */
-@Tag("kernel")
+@KernelTest
 class EventLifecycleKernelTest {
     private final RegisteredEvents events = new RegisteredEvents();
     private final EnableWordArena arena = new EnableWordArena();

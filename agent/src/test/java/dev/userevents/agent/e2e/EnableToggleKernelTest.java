@@ -4,10 +4,10 @@ import static dev.userevents.agent.e2e.OrderEvent.PLACED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * finishes normally, with the same result as untraced, and the agent reports no error. Every event written
  * meanwhile is exact, and off means off again once the toggling stops.
  */
-@Tag("kernel")
+@KernelTest
 class EnableToggleKernelTest {
     /**
      * Enough orders to outlast registration, warm-up and the toggling at 100 to 200 thousand orders a second

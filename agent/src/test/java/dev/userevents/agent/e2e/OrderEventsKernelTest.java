@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertIterableEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -15,7 +16,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * s); each test starts and ends with the example's events disabled, unfiltered and the trace empty, and
  * checks the application still runs and has printed nothing on standard error but the agent's INFO lines.
  */
-@Tag("kernel")
+@KernelTest
 @ParameterizedClass(name = "{0}")
 @MethodSource("dev.userevents.agent.e2e.Jdk#supported")
 class OrderEventsKernelTest {

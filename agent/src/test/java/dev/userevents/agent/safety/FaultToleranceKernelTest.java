@@ -9,6 +9,7 @@ import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.FormatConflictException;
 import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
+import dev.userevents.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * without the agent and exits 0, and the agent says what is wrong, and how to fix it, in exactly one log line.
  * Runs in the guest as root; the faults are made with mount namespaces, another user, another process.
  */
-@Tag("kernel")
+@KernelTest
 class FaultToleranceKernelTest {
     private static final int ORDERS = 60;
     private static final Duration START = Duration.ofSeconds(150);

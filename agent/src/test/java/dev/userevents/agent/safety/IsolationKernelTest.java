@@ -3,10 +3,10 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code [userevents]} lines is the same with and without the agent (the app's old JNA warns about its own
  * native access there, in both runs). On JDK 17 nothing but the agent's line is printed there.
  */
-@Tag("kernel")
+@KernelTest
 class IsolationKernelTest {
     private static final int GREETINGS = 25;
     /** What the app prints, with or without the agent (checked against a run without it on JDK 25). */

@@ -19,6 +19,7 @@ import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.shim.hotpath.ChannelEventSink;
 import dev.userevents.shim.hotpath.EventSink;
+import dev.userevents.testing.KernelTest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * length (no EINVAL from {@code user_event_validate()}, no EFAULT), every event must be in {@code trace}, and
  * sampled events must print exactly the values the encoder's model says, cut strings included.
  */
-@Tag("kernel")
+@KernelTest
 class KernelAcceptsEncodedEventsKernelTest {
     private static final Kind[] KINDS = {Kind.INT, Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.CHAR, Kind.LONG, Kind.STRING,
         Kind.DOUBLE, Kind.FLOAT, Kind.OBJECT, Kind.STRING};

@@ -8,10 +8,10 @@ import dev.userevents.agent.registry.EventBackend;
 import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.hotpath.NativeWords;
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * unregistered ({@code KernelBackend.close()}, run by the agent's shutdown hook at JVM exit), after which the
  * kernel never sets it again, even while a tracer enables the event.
  */
-@Tag("kernel")
+@KernelTest
 class UnregistrationKernelTest {
     private static final long SETTLE_MILLIS = 500;
 

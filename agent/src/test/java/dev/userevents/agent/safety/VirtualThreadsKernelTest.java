@@ -3,9 +3,9 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * ({@code bufferCount x 4 KiB}, 64 KiB on the guest's 2 CPUs) above what it was before the threads started;
  * the process's peak resident set stays under {@value #PEAK_RSS_BOUND_MIB} MiB with a 256 MiB heap limit.
  */
-@Tag("kernel")
+@KernelTest
 class VirtualThreadsKernelTest {
     private static final int THREADS = 100_000;
     private static final long PEAK_RSS_BOUND_MIB = 400;

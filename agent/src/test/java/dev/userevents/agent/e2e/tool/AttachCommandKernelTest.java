@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * the target take 20 to 45 s, so the targets run long enough to outlive them; each then finishes its orders
  * and prints its usual summary.
  */
-@Tag("kernel")
+@KernelTest
 class AttachCommandKernelTest {
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration EVENTS_TIMEOUT = Duration.ofSeconds(60);

@@ -3,12 +3,12 @@ package dev.userevents.agent.e2e.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * event {@code payment_charged_exit} has {@code ret}, {@code duration_ns} and {@code thrown}, and an enable
  * switch of its own. Only the exit event is enabled here.
  */
-@Tag("kernel")
+@KernelTest
 class ExitEventKernelTest {
     private static final String PREFIX = "exit_";
     private static final String CHARGED = PREFIX + "payment_charged";

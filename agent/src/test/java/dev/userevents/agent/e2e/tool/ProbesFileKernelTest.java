@@ -3,6 +3,7 @@ package dev.userevents.agent.e2e.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * the example that carry no annotation, {@code summary(long)} (named, with an exit event, returning a String)
  * and the static {@code priceCents} (no parameter list, default name), and one malformed line.
  */
-@Tag("kernel")
+@KernelTest
 class ProbesFileKernelTest {
     private static final String PREFIX = "pf_";
     private static final String PRICE = PREFIX + "OrderService_priceCents";

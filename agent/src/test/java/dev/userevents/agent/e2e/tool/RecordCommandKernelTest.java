@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@value #PREFIX} so nothing else in the guest shares them. Two recorders are started before it, to
  * see {@code record} wait for events that do not exist yet.
  */
-@Tag("kernel")
+@KernelTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordCommandKernelTest {
     private static final String PREFIX = "rec_";
