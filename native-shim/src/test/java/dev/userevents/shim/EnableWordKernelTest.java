@@ -11,6 +11,8 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.userevents.shim.hotpath.NativeWords;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,7 +146,7 @@ class EnableWordKernelTest {
 
         events.enable(registration);
 
-        assertTrue(Eventually.holds(word::isSet), "bit never set");
+        Wait.until(Duration.ofSeconds(5), () -> "the kernel worker to set the bit", word::isSet);
         assertEquals(1L, word.value());
     }
 

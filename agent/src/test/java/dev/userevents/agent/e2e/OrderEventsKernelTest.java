@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertIterableEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -109,7 +110,7 @@ class OrderEventsKernelTest {
     @Test
     void enabledEventsCarryEveryFieldExactly() throws Exception {
         GuestTracefs.enable(OrderEvent.values());
-        Await.until(EVENT_TIMEOUT, () -> ORDERS_TO_SEE + " orders in trace",
+        Wait.until(EVENT_TIMEOUT, () -> ORDERS_TO_SEE + " orders in trace",
             () -> orderSpan(EventLine.of(PLACED, GuestTracefs.events())) >= ORDERS_TO_SEE);
         GuestTracefs.disable(OrderEvent.values());
         List<EventLine> traced = GuestTracefs.events();
@@ -209,7 +210,7 @@ class OrderEventsKernelTest {
     }
 
     private static int awaitRejectionAtOrAfter(int orderId) throws InterruptedException {
-        return Await.value(EVENT_TIMEOUT, () -> "order_rejected for an order >= " + orderId + " in trace; " + app, () -> {
+        return Wait.forValue(EVENT_TIMEOUT, () -> "order_rejected for an order >= " + orderId + " in trace; " + app, () -> {
             app.assertRunning();
             List<EventLine> rejections = EventLine.of(REJECTED, GuestTracefs.events());
             return rejections.isEmpty() ? Optional.empty()

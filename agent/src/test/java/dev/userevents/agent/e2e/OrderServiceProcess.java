@@ -1,5 +1,6 @@
 package dev.userevents.agent.e2e;
 
+import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ final class OrderServiceProcess implements AutoCloseable {
      */
     static OrderServiceProcess start(Jdk jdk, int orders, long pauseMillis, String... jvmOptions)
             throws IOException, InterruptedException {
-        Await.until(STALE_EVENTS_TIMEOUT, () -> "events of an earlier run to be deleted (is another process using them?)",
+        Wait.until(STALE_EVENTS_TIMEOUT, () -> "events of an earlier run to be deleted (is another process using them?)",
             () -> {
                 for (OrderEvent event : OrderEvent.values()) {
                     if (GuestTracefs.exists(event)) {
@@ -85,7 +86,7 @@ final class OrderServiceProcess implements AutoCloseable {
      * just before its first order). Fails early, with the application's output, if it exits first.
      */
     void awaitRegistration() throws InterruptedException {
-        Await.until(REGISTRATION_TIMEOUT, () -> "the example's events to appear under events/user_events/; " + this,
+        Wait.until(REGISTRATION_TIMEOUT, () -> "the example's events to appear under events/user_events/; " + this,
             () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("the application exited before registering its events; " + this);

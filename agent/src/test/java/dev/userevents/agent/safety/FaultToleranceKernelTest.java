@@ -10,6 +10,7 @@ import dev.userevents.shim.FormatConflictException;
 import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -53,11 +54,8 @@ class FaultToleranceKernelTest {
     void noOrderPlacedEventLingers() throws InterruptedException {
         // Events of an exited process are deleted by a kernel worker; one still there would conflict.
         Path dir = TraceInstance.TRACEFS.resolve("events/user_events/order_placed");
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (Files.exists(dir) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(!Files.exists(dir), "user_events:order_placed still exists: another process holds it");
+        Wait.until(Duration.ofSeconds(15), () -> "user_events:order_placed to go (does another process hold it?)",
+            () -> !Files.exists(dir));
     }
 
     @Test
@@ -238,18 +236,15 @@ class FaultToleranceKernelTest {
 
     /** Registers {@code format}, waiting (bounded) while an exited process's event of that name is deleted. */
     private static void registerWhenFree(UserEventsDataFile file, EventFormat format, EnableWord word) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            try {
-                file.register(format, word, 0);
-                return;
-            } catch (FormatConflictException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
+        Wait.until(Duration.ofSeconds(15), () -> format.name() + " to be free to register (does another process hold it?)",
+            () -> {
+                try {
+                    file.register(format, word, 0);
+                    return true;
+                } catch (FormatConflictException e) {
+                    return false;
                 }
-                Thread.sleep(50);
-            }
-        }
+            });
     }
 
     private static void report(String fault, AppProcess app, String line) {

@@ -1,5 +1,6 @@
 package dev.userevents.agent.safety;
 
+import dev.userevents.testing.Wait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -52,13 +54,8 @@ final class TraceInstance implements AutoCloseable {
     /** Waits (bounded) for the event to appear (its process registered it), then switches it on. */
     void enable(String system, String event) throws InterruptedException {
         Path file = enableFile(system, event);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!Files.exists(file)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("event " + system + ":" + event + " did not appear in " + dir + " within 10 s");
-            }
-            Thread.sleep(20);
-        }
+        Wait.until(Duration.ofSeconds(10), () -> "event " + system + ":" + event + " to appear in " + dir,
+            () -> Files.exists(file));
         write(file, "1");
     }
 

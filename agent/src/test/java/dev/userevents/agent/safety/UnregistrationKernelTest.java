@@ -9,6 +9,7 @@ import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.hotpath.NativeWords;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,10 @@ class UnregistrationKernelTest {
                 trace.enable("user_events", name);
             }
             for (int i = 0; i < words.size(); i++) {
-                assertTrue(becomes(words.get(i), 1), names.get(i) + ": the kernel set the word when a tracer enabled it");
+                long word = words.get(i);
+                String name = names.get(i);
+                Wait.until(Duration.ofSeconds(5), () -> name + ": the kernel to set the word when a tracer enabled it",
+                    () -> NativeWords.loInt(word) == 1);
             }
 
             backend.close();
@@ -90,16 +94,5 @@ class UnregistrationKernelTest {
             System.out.printf("unregistration: at JVM exit with 4 events still enabled, the app's enable words went from"
                 + " '%s' to '%s'%n", traced, atExit);
         }
-    }
-
-    private static boolean becomes(long address, int value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (NativeWords.loInt(address) != value) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.userevents.agent.e2e.tool;
 
+import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ final class JavaRun implements AutoCloseable {
 
     /** Waits for a standard error line containing {@code text}; fails early, with the output, if it exits first. */
     void awaitStderr(String text, Duration timeout) throws InterruptedException {
-        Poll.until(timeout, () -> "'" + text + "' on standard error of " + this, () -> {
+        Wait.until(timeout, () -> "'" + text + "' on standard error of " + this, () -> {
             if (stderr().contains(text)) {
                 return true;
             }

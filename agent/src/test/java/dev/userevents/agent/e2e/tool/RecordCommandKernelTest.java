@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -94,10 +95,10 @@ class RecordCommandKernelTest {
         awaitRegistered();
         Set<String> globalDuringRecord = new TreeSet<>();
         try (JavaRun record = JavaRun.cli(Jdks.JDK_17, "record", "--count", "6", CHARGED, PLACED)) {
-            while (record.isAlive()) {
+            Wait.until(CLI_TIMEOUT, () -> "record to exit: " + record, () -> {
                 globalDuringRecord.addAll(globalEnableValues());
-                Thread.sleep(50);
-            }
+                return !record.isAlive();
+            });
             assertEquals(0, record.awaitExit(CLI_TIMEOUT), record::toString);
             List<TracedEvent> printed = printedEvents(record);
             assertEquals(6, printed.size(), record::toString);
@@ -166,7 +167,7 @@ class RecordCommandKernelTest {
     }
 
     private void awaitRegistered() throws InterruptedException {
-        Poll.until(REGISTRATION_TIMEOUT, () -> "the application to register its events: " + app, () -> {
+        Wait.until(REGISTRATION_TIMEOUT, () -> "the application to register its events: " + app, () -> {
             if (!app.isAlive()) {
                 throw new AssertionError("the application exited: " + app);
             }

@@ -1,5 +1,6 @@
 package dev.userevents.agent.e2e.tool;
 
+import dev.userevents.testing.Wait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,7 +50,7 @@ final class TraceInstance implements AutoCloseable {
     void enableWhenRegistered(Duration timeout, String... names) throws InterruptedException {
         for (String name : names) {
             Path enable = dir.resolve("events").resolve("user_events").resolve(name).resolve("enable");
-            Poll.until(timeout, () -> "user_events:" + name + " to be registered", () -> Files.exists(enable));
+            Wait.until(timeout, () -> "user_events:" + name + " to be registered", () -> Files.exists(enable));
             write(enable, "1");
         }
     }
@@ -61,7 +62,7 @@ final class TraceInstance implements AutoCloseable {
     /** The first {@code count} lines of the named events read so far, waiting (bounded) for them. */
     List<TracedEvent> await(int count, Duration timeout, String... names) throws InterruptedException {
         Set<String> wanted = Set.of(names);
-        return Poll.value(timeout, () -> count + " lines of " + wanted + "; read so far: " + lines(), () -> {
+        return Wait.forValue(timeout, () -> count + " lines of " + wanted + "; read so far: " + lines(), () -> {
             List<TracedEvent> matching = new ArrayList<>();
             for (TracedEvent event : lines()) {
                 if (wanted.contains(event.name())) {
@@ -104,17 +105,14 @@ final class TraceInstance implements AutoCloseable {
         closing = true;
         write(dir.resolve("trace_marker"), "e2e-tool instance closing\n");
         reader.join(5000);
-        for (int attempt = 0; ; attempt++) {
+        Wait.until(Duration.ofSeconds(5), () -> "the kernel to let " + dir + " be removed", () -> {
             try {
                 Files.delete(dir);
-                return;
+                return true;
             } catch (IOException busy) {
-                if (attempt == 50) {
-                    throw new UncheckedIOException("cannot remove " + dir, busy);
-                }
-                Thread.sleep(100);
+                return false;
             }
-        }
+        });
     }
 
     private static void write(Path file, String text) {
