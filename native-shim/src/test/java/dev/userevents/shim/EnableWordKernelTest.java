@@ -10,6 +10,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.userevents.shim.hotpath.NativeWords;
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.Wait;
 import java.time.Duration;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.Wait;
 import java.time.Duration;
@@ -195,7 +196,7 @@ class EventLifecycleKernelTest {
      */
     private int deleteWithinSeconds(String name, int seconds) throws Exception {
         int[] errno = {Errno.EBUSY};
-        try (UserEventsDataFile file = UserEventsDataFile.open(GuestTracefs.TRACEFS)) {
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT))) {
             Wait.atMost(Duration.ofSeconds(seconds)).until(() -> {
                 try {
                     file.delete(name);

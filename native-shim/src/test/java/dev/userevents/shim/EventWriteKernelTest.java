@@ -2,6 +2,7 @@ package dev.userevents.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -4,6 +4,7 @@ import static dev.userevents.agent.e2e.OrderEvent.PLACED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +36,7 @@ class EnableToggleKernelTest {
 
     @AfterEach
     void stopApplicationAndLeaveEventsDisabled() throws Exception {
-        GuestTracefs.disableAllThatExist();
+        OrderEvent.disableAllThatExist();
         GuestTracefs.clearTrace();
         if (app != null) {
             app.close();
@@ -52,13 +53,13 @@ class EnableToggleKernelTest {
 
         long togglingStarted = System.nanoTime();
         for (int i = 0; i < TOGGLES; i++) {
-            GuestTracefs.enable(PLACED);
-            GuestTracefs.disable(PLACED);
+            OrderEvent.enable(PLACED);
+            OrderEvent.disable(PLACED);
         }
         long togglingMillis = (System.nanoTime() - togglingStarted) / 1_000_000;
         assertTrue(app.isAlive(), () -> "the application finished before the toggling did, raise ORDERS; " + app);
         assertEquals(List.of(), app.complaints(), () -> "standard error after the toggling; " + app);
-        List<EventLine> traced = GuestTracefs.events();
+        List<EventLine> traced = EventLine.inTrace();
         for (EventLine line : traced) {
             assertEquals(PLACED.traceText(Order.number(line.orderId())), line.text(), () -> "traced while toggling: " + line);
         }
@@ -78,7 +79,7 @@ class EnableToggleKernelTest {
         if (app.isAlive()) {
             assertEquals(writesBefore, app.writeCalls(), "write() calls in the second after the last disable");
         }
-        assertEquals(List.of(), GuestTracefs.events(), "events traced after the last disable");
+        assertEquals(List.of(), EventLine.inTrace(), "events traced after the last disable");
 
         assertEquals(0, app.awaitExit(EXIT_TIMEOUT), () -> "exit status; " + app);
         assertEquals(Order.summary(ORDERS), app.stdout().strip(), () -> "standard output; " + app);

@@ -49,7 +49,7 @@ final class OrderServiceProcess implements AutoCloseable {
         Wait.until(STALE_EVENTS_TIMEOUT, () -> "events of an earlier run to be deleted (is another process using them?)",
             () -> {
                 for (OrderEvent event : OrderEvent.values()) {
-                    if (GuestTracefs.exists(event)) {
+                    if (event.registered()) {
                         return false;
                     }
                 }
@@ -92,7 +92,7 @@ final class OrderServiceProcess implements AutoCloseable {
                     throw new AssertionError("the application exited before registering its events; " + this);
                 }
                 for (OrderEvent event : OrderEvent.values()) {
-                    if (!GuestTracefs.exists(event)) {
+                    if (!event.registered()) {
                         return false;
                     }
                 }

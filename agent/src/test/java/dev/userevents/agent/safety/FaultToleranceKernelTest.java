@@ -9,7 +9,9 @@ import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.FormatConflictException;
 import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
 import dev.userevents.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +55,7 @@ class FaultToleranceKernelTest {
     @BeforeEach
     void noOrderPlacedEventLingers() throws InterruptedException {
         // Events of an exited process are deleted by a kernel worker; one still there would conflict.
-        Path dir = TraceInstance.TRACEFS.resolve("events/user_events/order_placed");
+        Path dir = GuestTracefs.ROOT.resolve("events/user_events/order_placed");
         Wait.until(Duration.ofSeconds(15), () -> "user_events:order_placed to go (does another process hold it?)",
             () -> !Files.exists(dir));
     }
@@ -102,7 +104,7 @@ class FaultToleranceKernelTest {
     /** Tracefs opened for reading (0755), user_events_data still root's (0640): open(O_RDWR) fails with EACCES. */
     @Test
     void nonRootUserWhoCannotWriteUserEventsDataIsToldToUseRootOrATracingGroup() throws Exception {
-        Path root = TraceInstance.TRACEFS;
+        Path root = GuestTracefs.ROOT;
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(root);
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         AppProcess app;
@@ -129,7 +131,7 @@ class FaultToleranceKernelTest {
     void eventRegisteredFirstByAnotherProcessWithOtherFieldsLeavesOnlyThatProbeOff() throws Exception {
         EnableWord word = new EnableWordArena().allocate(4, 0);
         EventFormat other = EventFormat.named("order_placed").u32("ticket").string("note");
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(TraceInstance.TRACEFS));
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
              TraceInstance trace = TraceInstance.create("safety_conflict", 1024)) {
             registerWhenFree(file, other, word);
             long[] shipped = new long[1];

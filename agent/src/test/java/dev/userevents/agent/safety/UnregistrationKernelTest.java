@@ -9,6 +9,7 @@ import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.hotpath.NativeWords;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
 import dev.userevents.testing.Wait;
 import java.time.Duration;
 import java.util.ArrayList;

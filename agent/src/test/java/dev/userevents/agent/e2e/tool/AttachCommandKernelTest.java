@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -85,10 +88,10 @@ class AttachCommandKernelTest {
         long start = System.nanoTime();
         String placed = prefix + "order_placed";
         try (JavaRun app = JavaRun.orderService(jdk, appOptions, orders, PAUSE_MILLIS);
-             TraceInstance tracer = TraceInstance.create(prefix + "attach")) {
+             TraceInstance tracer = TraceInstance.create("e2e-tool-" + prefix + "attach").readPipe()) {
             for (int attach = 1; attach <= attaches; attach++) {
                 assertTrue(app.isAlive(), () -> "the application must outlive the attach: " + app);
-                assertFalse(attach == 1 && Files.exists(TraceInstance.globalEnableFile(placed)),
+                assertFalse(attach == 1 && Files.exists(GuestTracefs.enableFile(placed)),
                     "no event before the agent is attached");
                 try (JavaRun cli = JavaRun.cli(jdk, "attach", Long.toString(app.pid()), "prefix=" + prefix)) {
                     assertEquals(0, cli.awaitExit(CLI_TIMEOUT), () -> cli + "\n target: " + app);

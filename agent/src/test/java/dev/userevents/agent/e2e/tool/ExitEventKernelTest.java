@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ class ExitEventKernelTest {
     @Test
     void exitEventCarriesReturnValueDurationAndThrownClassAndIsEmittedAlone() throws Exception {
         List<String> agent = List.of(JavaRun.javaagent("prefix=" + PREFIX + ",log=debug"));
-        try (TraceInstance tracer = TraceInstance.create("exit");
+        try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "exit").readPipe();
              JavaRun app = JavaRun.orderService(Jdks.JDK_17, agent, ORDERS, 100)) {
             tracer.enableWhenRegistered(TIMEOUT, CHARGED_EXIT);
             List<TracedEvent> exits = tracer.await(LINES, TIMEOUT, CHARGED_EXIT);
@@ -62,7 +64,7 @@ class ExitEventKernelTest {
             assertTrue(exitCount.find(), app::toString);
             assertTrue(Integer.parseInt(exitCount.group(1)) >= LINES, app::toString);
             assertTrue(app.stderr().contains("probe " + CHARGED + ": 0 written, 0 found no tracer"), app::toString);
-            assertEquals(List.of(), tracer.lines().stream().filter(event -> !event.name().equals(CHARGED_EXIT)).toList());
+            assertEquals(List.of(), tracer.pipeEvents().stream().filter(event -> !event.name().equals(CHARGED_EXIT)).toList());
         }
     }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,7 @@ class ProbesFileKernelTest {
     void listedMethodsEmitExactValuesAndTheMalformedLineIsReportedOnceWithItsNumber() throws Exception {
         Path probes = copyOfProbesFile();
         List<String> agent = List.of(JavaRun.javaagent("prefix=" + PREFIX + ",probes=" + probes));
-        try (TraceInstance tracer = TraceInstance.create("probes");
+        try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "probes").readPipe();
              JavaRun app = JavaRun.orderService(Jdks.JDK_17, agent, ORDERS, 100)) {
             tracer.enableWhenRegistered(TIMEOUT, PRICE, SUMMARY, SUMMARY_EXIT);
 

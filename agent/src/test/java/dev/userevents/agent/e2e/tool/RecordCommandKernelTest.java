@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +53,7 @@ class RecordCommandKernelTest {
         filteredRecorderStartedFirst = JavaRun.cli(Jdks.JDK_17, "record", "--filter", "orderId > 20", "--count", "3", PLACED);
         recorderStartedFirst.awaitStderr("waiting for them to be registered", CLI_TIMEOUT);
         filteredRecorderStartedFirst.awaitStderr("waiting for them to be registered", CLI_TIMEOUT);
-        assertFalse(Files.exists(TraceInstance.globalEnableFile(PLACED)),
+        assertFalse(Files.exists(GuestTracefs.enableFile(PLACED)),
             PLACED + " must not exist before the application starts: is another process registering it?");
         app = JavaRun.orderService(Jdks.JDK_17, List.of(JavaRun.javaagent("prefix=" + PREFIX)), 1_000_000, 100);
     }
@@ -135,7 +138,7 @@ class RecordCommandKernelTest {
     @Test
     void statusListsTheApplicationsEventsAndWhoListensToThem() throws IOException, InterruptedException {
         awaitRegistered();
-        try (TraceInstance tracer = TraceInstance.create("status");
+        try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "status").readPipe();
              JavaRun status = runStatusWhile(tracer)) {
             assertEquals(0, status.awaitExit(CLI_TIMEOUT), status::toString);
             List<String> lines = status.stdoutLines();
@@ -171,8 +174,8 @@ class RecordCommandKernelTest {
             if (!app.isAlive()) {
                 throw new AssertionError("the application exited: " + app);
             }
-            return Files.exists(TraceInstance.globalEnableFile(PLACED))
-                && Files.exists(TraceInstance.globalEnableFile(CHARGED));
+            return Files.exists(GuestTracefs.enableFile(PLACED))
+                && Files.exists(GuestTracefs.enableFile(CHARGED));
         });
     }
 
@@ -236,7 +239,7 @@ class RecordCommandKernelTest {
     }
 
     private static List<String> recordInstances() {
-        try (Stream<Path> instances = Files.list(TraceInstance.TRACEFS.resolve("instances"))) {
+        try (Stream<Path> instances = Files.list(GuestTracefs.ROOT.resolve("instances"))) {
             return instances.map(path -> path.getFileName().toString())
                 .filter(name -> name.startsWith("userevents-record-")).sorted().toList();
         } catch (IOException e) {
@@ -247,7 +250,7 @@ class RecordCommandKernelTest {
     /** The distinct contents of the global {@code enable} files of our events (none yet: {"0"}). */
     private static Set<String> globalEnableValues() {
         Set<String> values = new TreeSet<>(Set.of("0"));
-        Path system = TraceInstance.TRACEFS.resolve("events").resolve("user_events");
+        Path system = GuestTracefs.ROOT.resolve("events").resolve("user_events");
         if (!Files.isDirectory(system)) {
             return values;
         }
