@@ -5,13 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An administrator switching an event on and off hundreds of times while the application runs flat out
@@ -44,7 +45,7 @@ class EnableToggleKernelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.userevents.agent.e2e.Jdk#supported")
+    @EnumSource(Jdk.class)
     void hundredsOfEnableTogglesUnderLoadLeaveTheApplicationUnharmed(Jdk jdk, TestReporter reporter) throws Exception {
         GuestTracefs.clearTrace();
         app = OrderServiceProcess.start(jdk, ORDERS, 0, HEAP);

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertIterableEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.Wait;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The example order service, run under the shipped agent jar as a user runs it, seen through the kernel's
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @KernelTest
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.userevents.agent.e2e.Jdk#supported")
+@EnumSource(Jdk.class)
 class OrderEventsKernelTest {
     /** An order every 20 ms: dozens of events a second, never enough to wrap the trace buffer. */
     private static final long PAUSE_MILLIS = 20;

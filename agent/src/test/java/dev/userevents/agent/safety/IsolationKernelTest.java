@@ -3,6 +3,7 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.TraceInstance;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class IsolationKernelTest {
 
     @Test
     void appWithItsOwnOlderByteBuddyAndJnaRunsUnchangedAndEmitsOnJdk17() throws Exception {
-        AppProcess traced = runTraced("JDK 17", SafetyApps.JDK17);
+        AppProcess traced = runTraced("JDK 17", Jdk.JDK_17.java().toString());
 
         assertEquals(List.of(), traced.stderrWithoutAgent(), "standard error besides the agent's line" + traced.transcript());
         report("JDK 17", traced, null);
@@ -41,10 +42,10 @@ class IsolationKernelTest {
 
     @Test
     void appWithItsOwnOlderByteBuddyAndJnaRunsUnchangedEmitsAndGetsNoNewWarningOnJdk25() throws Exception {
-        AppProcess plain = run("IsolationApp on JDK 25 without agent", SafetyApps.JDK25, null, null);
+        AppProcess plain = run("IsolationApp on JDK 25 without agent", Jdk.JDK_25.java().toString(), null, null);
         assertEquals(STDOUT, plain.stdout(), "standard output without the agent" + plain.transcript());
 
-        AppProcess traced = runTraced("JDK 25", SafetyApps.JDK25);
+        AppProcess traced = runTraced("JDK 25", Jdk.JDK_25.java().toString());
 
         assertEquals(plain.stderr(), traced.stderrWithoutAgent(), "standard error with the agent, its own lines removed"
             + traced.transcript() + plain.transcript());

@@ -3,6 +3,7 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.TraceInstance;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class VirtualThreadsKernelTest {
 
     @Test
     void hundredThousandVirtualThreadsEachEmitOneEventAndEveryEventArrivesInBoundedMemory() throws Exception {
-        List<String> command = SafetyApps.java(SafetyApps.JDK25, "", SafetyApps.appClassPath(), "VirtualThreadApp",
+        List<String> command = SafetyApps.java(Jdk.JDK_25.java().toString(), "", SafetyApps.appClassPath(), "VirtualThreadApp",
             Integer.toString(THREADS));
         command.add(1, "-Xmx256m");
         try (TraceInstance trace = TraceInstance.create("safety_vthreads", 16 * 1024);

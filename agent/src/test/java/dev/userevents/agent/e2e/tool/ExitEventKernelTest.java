@@ -3,7 +3,10 @@ package dev.userevents.agent.e2e.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
 import dev.userevents.testing.TraceInstance;
 import dev.userevents.testing.TracedEvent;
 import java.time.Duration;
@@ -31,9 +34,9 @@ class ExitEventKernelTest {
 
     @Test
     void exitEventCarriesReturnValueDurationAndThrownClassAndIsEmittedAlone() throws Exception {
-        List<String> agent = List.of(JavaRun.javaagent("prefix=" + PREFIX + ",log=debug"));
+        List<String> agent = List.of(ShippedJars.javaagent("prefix=" + PREFIX + ",log=debug"));
         try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "exit").readPipe();
-             JavaRun app = JavaRun.orderService(Jdks.JDK_17, agent, ORDERS, 100)) {
+             JavaProcess app = JavaProcess.quickOrderService(Jdk.JDK_17, agent, ORDERS, 100)) {
             tracer.enableWhenRegistered(TIMEOUT, CHARGED_EXIT);
             List<TracedEvent> exits = tracer.await(LINES, TIMEOUT, CHARGED_EXIT);
 

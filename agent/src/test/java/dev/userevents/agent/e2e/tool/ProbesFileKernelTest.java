@@ -3,7 +3,10 @@ package dev.userevents.agent.e2e.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
 import dev.userevents.testing.TraceInstance;
 import dev.userevents.testing.TracedEvent;
 import java.nio.file.Files;
@@ -32,9 +35,9 @@ class ProbesFileKernelTest {
     @Test
     void listedMethodsEmitExactValuesAndTheMalformedLineIsReportedOnceWithItsNumber() throws Exception {
         Path probes = copyOfProbesFile();
-        List<String> agent = List.of(JavaRun.javaagent("prefix=" + PREFIX + ",probes=" + probes));
+        List<String> agent = List.of(ShippedJars.javaagent("prefix=" + PREFIX + ",probes=" + probes));
         try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "probes").readPipe();
-             JavaRun app = JavaRun.orderService(Jdks.JDK_17, agent, ORDERS, 100)) {
+             JavaProcess app = JavaProcess.quickOrderService(Jdk.JDK_17, agent, ORDERS, 100)) {
             tracer.enableWhenRegistered(TIMEOUT, PRICE, SUMMARY, SUMMARY_EXIT);
 
             // priceCents(item) runs once per order: items cycle through the example's menu, order by order

@@ -1,6 +1,5 @@
-package dev.userevents.agent.e2e.tool;
+package dev.userevents.testing;
 
-import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,77 +10,83 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A JVM started as a user would from a shell: the agent's CLI ({@code java -jar userevents-agent.jar ...}) or
- * the example application ({@code java [-javaagent:...] -jar order-service.jar ORDERS PAUSE_MILLIS}). Standard
- * output and error go to files, readable at any time. {@link #close()} always ends it.
+ * A JVM started as a user would from a shell, with the shipped jars ({@link ShippedJars}): the agent's CLI
+ * ({@code java -jar userevents-agent.jar ...}) or the example application ({@code java [-javaagent:...] -jar
+ * order-service.jar ORDERS PAUSE_MILLIS}). Standard input is /dev/null; standard output and error go to files,
+ * readable at any time. {@link #close()} always ends it: use try-with-resources or close it in an after-method.
+ * (An application driven line by line over its standard input is safety's AppProcess.)
  */
-final class JavaRun implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
     /**
-     * C1 only: under emulation a JVM starts and warms up in about half the time, and nothing here measures
-     * speed. The serial collector adds no GC threads to a single emulated CPU thread.
+     * C1 only: under emulation a JVM starts and warms up in about half the time, for tests that do not
+     * measure speed. The serial collector adds no GC threads to a single emulated CPU thread.
      */
-    private static final List<String> EMULATION_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    public static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private final Process process;
     private final Path folder;
     private final List<String> command;
 
-    private JavaRun(Process process, Path folder, List<String> command) {
+    private JavaProcess(Process process, Path folder, List<String> command) {
         this.process = process;
         this.folder = folder;
         this.command = command;
     }
 
-    /** {@code java -jar userevents-agent.jar ARGS...}. */
-    static JavaRun cli(Jdks jdk, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(jdk.java().toString());
-        command.addAll(EMULATION_OPTIONS);
-        command.add("-jar");
-        command.add(ToolJars.agent().toString());
-        command.addAll(List.of(args));
-        return start(command);
+    /** {@code java QUICK_JVM... -jar userevents-agent.jar ARGS...}. */
+    public static JavaProcess agentCli(Jdk jdk, String... args) throws IOException {
+        return start(javaJar(jdk, QUICK_JVM, ShippedJars.agent(), args));
     }
 
-    /** {@code java JVM_OPTIONS... -jar order-service.jar ORDERS PAUSE_MILLIS}. */
-    static JavaRun orderService(Jdks jdk, List<String> jvmOptions, int orders, long pauseMillis) throws IOException {
+    /** {@code java QUICK_JVM... JVM_OPTIONS... -jar order-service.jar ORDERS PAUSE_MILLIS}. */
+    public static JavaProcess quickOrderService(Jdk jdk, List<String> jvmOptions, int orders, long pauseMillis)
+            throws IOException {
+        List<String> options = new ArrayList<>(QUICK_JVM);
+        options.addAll(jvmOptions);
+        return start(javaJar(jdk, options, ShippedJars.orderService(), Integer.toString(orders),
+            Long.toString(pauseMillis)));
+    }
+
+    /** {@code java JVM_OPTIONS... -jar JAR ARGS...}. */
+    public static List<String> javaJar(Jdk jdk, List<String> jvmOptions, Path jar, String... args) {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
-        command.addAll(EMULATION_OPTIONS);
         command.addAll(jvmOptions);
         command.add("-jar");
-        command.add(ToolJars.orderService().toString());
-        command.add(Integer.toString(orders));
-        command.add(Long.toString(pauseMillis));
-        return start(command);
+        command.add(jar.toString());
+        command.addAll(List.of(args));
+        return command;
     }
 
-    /** {@code -javaagent:userevents-agent.jar=OPTIONS}. */
-    static String javaagent(String options) {
-        return "-javaagent:" + ToolJars.agent() + (options.isEmpty() ? "" : "=" + options);
-    }
-
-    private static JavaRun start(List<String> command) throws IOException {
-        Path folder = Files.createTempDirectory("e2e-tool-run-");
+    /** Starts {@code command} in a fresh temporary folder, which also holds its output files. */
+    public static JavaProcess start(List<String> command) throws IOException {
+        Path folder = Files.createTempDirectory("java-process-");
         Process process = new ProcessBuilder(command)
             .directory(folder.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
             .redirectOutput(folder.resolve("stdout").toFile())
             .redirectError(folder.resolve("stderr").toFile())
             .start();
-        return new JavaRun(process, folder, command);
+        return new JavaProcess(process, folder, List.copyOf(command));
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
+    /** Fails with the process's output unless it is still running. */
+    public void assertRunning() {
+        if (!process.isAlive()) {
+            throw new AssertionError("no longer running: " + this);
+        }
+    }
+
     /** Its exit status, once it exits by itself within {@code timeout}; AssertionError with its output otherwise. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("did not exit within " + timeout.toSeconds() + " s: " + this);
         }
@@ -89,7 +94,7 @@ final class JavaRun implements AutoCloseable {
     }
 
     /** Waits for a standard error line containing {@code text}; fails early, with the output, if it exits first. */
-    void awaitStderr(String text, Duration timeout) throws InterruptedException {
+    public void awaitStderr(String text, Duration timeout) {
         Wait.until(timeout, () -> "'" + text + "' on standard error of " + this, () -> {
             if (stderr().contains(text)) {
                 return true;
@@ -101,23 +106,23 @@ final class JavaRun implements AutoCloseable {
         });
     }
 
-    String stdout() {
+    public String stdout() {
         return read("stdout");
     }
 
-    String stderr() {
+    public String stderr() {
         return read("stderr");
     }
 
-    List<String> stdoutLines() {
+    public List<String> stdoutLines() {
         return stdout().lines().toList();
     }
 
-    List<String> stderrLines() {
+    public List<String> stderrLines() {
         return stderr().lines().toList();
     }
 
-    /** SIGTERM, then SIGKILL. */
+    /** SIGTERM, then SIGKILL. Its output stays readable (a temporary folder, gone with the guest). */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
@@ -146,6 +151,6 @@ final class JavaRun implements AutoCloseable {
 
     private static String tail(String text) {
         String trimmed = text.strip();
-        return trimmed.length() <= 3000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 3000);
+        return trimmed.length() <= 4000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 4000);
     }
 }
