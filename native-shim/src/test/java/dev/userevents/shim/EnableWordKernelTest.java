@@ -11,15 +11,18 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import dev.userevents.shim.hotpath.NativeWords;
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The kernel sets and clears our enable bit as tracers come and go ({@code user_event_enabler_write()}
  * in {@code kernel/trace/trace_events_user.c}), exactly that bit, and stops once we unregister.
  */
-@Tag("kernel")
+@KernelTest
 class EnableWordKernelTest {
     private static final EventFormat FORMAT_STEM = EventFormat.named("stem").u32("value");
 
@@ -145,7 +148,7 @@ class EnableWordKernelTest {
 
         events.enable(registration);
 
-        assertTrue(Eventually.holds(word::isSet), "bit never set");
+        Wait.until(Duration.ofSeconds(5), () -> "the kernel worker to set the bit", word::isSet);
         assertEquals(1L, word.value());
     }
 

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code user_events_multi}) and deletion ({@code delete_user_event()}: refused while anything holds a
  * reference; an enabler drops its reference only after an RCU grace period, from a worker).
  */
-@Tag("kernel")
+@KernelTest
 class EventLifecycleKernelTest {
     private final RegisteredEvents events = new RegisteredEvents();
     private final EnableWordArena arena = new EnableWordArena();
@@ -172,7 +176,7 @@ class EventLifecycleKernelTest {
         events.unregister(word);
         file.close();
 
-        assertTrue(Eventually.holds(() -> !GuestTracefs.eventExists("user_events", name)), "event still in tracefs");
+        Wait.until(Duration.ofSeconds(5), () -> name + " to vanish from tracefs", () -> !GuestTracefs.eventExists("user_events", name));
         RegistrationException e = assertThrows(RegistrationException.class, () -> events.open().delete(name));
         assertEquals(Errno.ENOENT, e.errno());
     }
@@ -192,19 +196,20 @@ class EventLifecycleKernelTest {
      * worker after an RCU grace period ({@code user_event_enabler_destroy()}). 0 once deleted, else the last errno.
      */
     private int deleteWithinSeconds(String name, int seconds) throws Exception {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        try (UserEventsDataFile file = UserEventsDataFile.open(GuestTracefs.TRACEFS)) {
-            while (true) {
+        int[] errno = {Errno.EBUSY};
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT))) {
+            Wait.atMost(Duration.ofSeconds(seconds)).until(() -> {
                 try {
                     file.delete(name);
-                    return 0;
+                    errno[0] = 0;
                 } catch (RegistrationException e) {
-                    if (e.errno() != Errno.EBUSY || System.nanoTime() > deadline) {
-                        return e.errno();
-                    }
-                    Thread.sleep(10);
+                    errno[0] = e.errno();
                 }
-            }
+                return errno[0] != Errno.EBUSY;
+            });
+        } catch (ConditionTimeoutException stillBusy) {
+            // the last errno (EBUSY) says so
         }
+        return errno[0];
     }
 }

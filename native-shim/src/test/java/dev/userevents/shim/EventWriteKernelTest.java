@@ -3,11 +3,12 @@ package dev.userevents.shim;
 import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.KernelTest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code (DEC)} unsigned, preceded by {@code 'c'} when the byte is printable in the kernel's Latin-1 ctype
  * (0x20-0x7e and 0xa0-0xff).
  */
-@Tag("kernel")
+@KernelTest
 class EventWriteKernelTest {
     private final RegisteredEvents events = new RegisteredEvents();
     private final EnableWordArena arena = new EnableWordArena();

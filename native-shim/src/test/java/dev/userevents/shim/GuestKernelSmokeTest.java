@@ -2,9 +2,9 @@ package dev.userevents.shim;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * CONFIG_USER_EVENTS=y, with tracefs mounted at /sys/kernel/tracing. Excluded from {@code mvn verify}
  * on the host by the "kernel" tag.
  */
-@Tag("kernel")
+@KernelTest
 class GuestKernelSmokeTest {
 
     private static final Path TRACEFS = Path.of("/sys/kernel/tracing");

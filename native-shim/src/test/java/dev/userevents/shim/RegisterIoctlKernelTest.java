@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.userevents.testing.KernelTest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code DIAG_IOCSREG} that bypasses {@link EnableWord#at}: proof that the rules {@link EnableWord} enforces
  * are the kernel's, and that the errors the public API reports are the kernel's answers.
  */
-@Tag("kernel")
+@KernelTest
 class RegisterIoctlKernelTest {
     private final RegisteredEvents events = new RegisteredEvents();
     private final Memory words = new Memory(64);

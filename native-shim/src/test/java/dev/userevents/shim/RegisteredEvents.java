@@ -1,5 +1,6 @@
 package dev.userevents.shim;
 
+import dev.userevents.testing.GuestTracefs;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ final class RegisteredEvents implements AutoCloseable {
     }
 
     UserEventsDataFile open() throws UserEventsUnavailableException {
-        UserEventsDataFile file = UserEventsDataFile.open(GuestTracefs.TRACEFS);
+        UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
         files.push(file);
         return file;
     }

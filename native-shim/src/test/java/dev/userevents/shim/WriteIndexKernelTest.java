@@ -2,17 +2,18 @@ package dev.userevents.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.KernelTest;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Write indexes belong to the open data file ({@code user_events_ref_add()} appends to the file's own
  * array): several events share one file under distinct indexes, and two files count from zero each.
  */
-@Tag("kernel")
+@KernelTest
 class WriteIndexKernelTest {
     private final RegisteredEvents events = new RegisteredEvents();
     private final EnableWordArena arena = new EnableWordArena();

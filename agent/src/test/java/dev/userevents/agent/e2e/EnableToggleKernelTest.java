@@ -4,13 +4,15 @@ import static dev.userevents.agent.e2e.OrderEvent.PLACED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestReporter;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An administrator switching an event on and off hundreds of times while the application runs flat out
@@ -18,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * finishes normally, with the same result as untraced, and the agent reports no error. Every event written
  * meanwhile is exact, and off means off again once the toggling stops.
  */
-@Tag("kernel")
+@KernelTest
 class EnableToggleKernelTest {
     /**
      * Enough orders to outlast registration, warm-up and the toggling at 100 to 200 thousand orders a second
@@ -35,7 +37,7 @@ class EnableToggleKernelTest {
 
     @AfterEach
     void stopApplicationAndLeaveEventsDisabled() throws Exception {
-        GuestTracefs.disableAllThatExist();
+        OrderEvent.disableAllThatExist();
         GuestTracefs.clearTrace();
         if (app != null) {
             app.close();
@@ -43,7 +45,7 @@ class EnableToggleKernelTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("dev.userevents.agent.e2e.Jdk#supported")
+    @EnumSource(Jdk.class)
     void hundredsOfEnableTogglesUnderLoadLeaveTheApplicationUnharmed(Jdk jdk, TestReporter reporter) throws Exception {
         GuestTracefs.clearTrace();
         app = OrderServiceProcess.start(jdk, ORDERS, 0, HEAP);
@@ -52,13 +54,13 @@ class EnableToggleKernelTest {
 
         long togglingStarted = System.nanoTime();
         for (int i = 0; i < TOGGLES; i++) {
-            GuestTracefs.enable(PLACED);
-            GuestTracefs.disable(PLACED);
+            OrderEvent.enable(PLACED);
+            OrderEvent.disable(PLACED);
         }
         long togglingMillis = (System.nanoTime() - togglingStarted) / 1_000_000;
         assertTrue(app.isAlive(), () -> "the application finished before the toggling did, raise ORDERS; " + app);
         assertEquals(List.of(), app.complaints(), () -> "standard error after the toggling; " + app);
-        List<EventLine> traced = GuestTracefs.events();
+        List<EventLine> traced = EventLine.inTrace();
         for (EventLine line : traced) {
             assertEquals(PLACED.traceText(Order.number(line.orderId())), line.text(), () -> "traced while toggling: " + line);
         }
@@ -78,7 +80,7 @@ class EnableToggleKernelTest {
         if (app.isAlive()) {
             assertEquals(writesBefore, app.writeCalls(), "write() calls in the second after the last disable");
         }
-        assertEquals(List.of(), GuestTracefs.events(), "events traced after the last disable");
+        assertEquals(List.of(), EventLine.inTrace(), "events traced after the last disable");
 
         assertEquals(0, app.awaitExit(EXIT_TIMEOUT), () -> "exit status; " + app);
         assertEquals(Order.summary(ORDERS), app.stdout().strip(), () -> "standard output; " + app);

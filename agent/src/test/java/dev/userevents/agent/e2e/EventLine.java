@@ -1,5 +1,7 @@
 package dev.userevents.agent.e2e;
 
+import dev.userevents.testing.GuestTracefs;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -19,6 +21,11 @@ record EventLine(OrderEvent event, int pid, String text) {
     private static final Pattern PERF = Pattern.compile("^\\s*(\\d+)\\s+user_events:(\\w+):\\s+(.*)$");
     /** {@code orderId=0x29 (41)} in trace, {@code orderId=41} in perf. */
     private static final Pattern ORDER_ID = Pattern.compile("^orderId=(?:0x[0-9a-f]+ \\()?(\\d+)");
+
+    /** The example's events in the guest's global {@code trace}, oldest first, strings decoded as UTF-8. */
+    static List<EventLine> inTrace() {
+        return fromTrace(new String(GuestTracefs.readTrace(), StandardCharsets.UTF_8));
+    }
 
     /** The example's events in {@code trace} text, oldest first; other lines (header, other events) skipped. */
     static List<EventLine> fromTrace(String trace) {

@@ -1,5 +1,8 @@
 package dev.userevents.agent.e2e;
 
+import static dev.userevents.testing.TracedEvent.hexDec;
+
+import dev.userevents.testing.GuestTracefs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -112,7 +115,32 @@ enum OrderEvent {
         return null;
     }
 
-    private static String hexDec(long value) {
-        return "0x" + Long.toHexString(value) + " (" + value + ")";
+    /** Whether the event is registered: its folder exists while a process holds it (or a tracer enables it). */
+    boolean registered() {
+        return GuestTracefs.eventExists(eventName);
+    }
+
+    /** {@code echo 1 > events/user_events/NAME/enable} for each event. */
+    static void enable(OrderEvent... events) {
+        for (OrderEvent event : events) {
+            GuestTracefs.enable(event.eventName);
+        }
+    }
+
+    /** {@code echo 0 > events/user_events/NAME/enable} for each event. */
+    static void disable(OrderEvent... events) {
+        for (OrderEvent event : events) {
+            GuestTracefs.disable(event.eventName);
+        }
+    }
+
+    /** Disables and unfilters whichever of the events still exist: cleanup after a test, whatever state it left. */
+    static void disableAllThatExist() {
+        for (OrderEvent event : values()) {
+            if (event.registered()) {
+                GuestTracefs.disable(event.eventName);
+                GuestTracefs.clearFilter(event.eventName);
+            }
+        }
     }
 }

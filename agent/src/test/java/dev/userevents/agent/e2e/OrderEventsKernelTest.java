@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertIterableEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -15,13 +19,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The example order service, run under the shipped agent jar as a user runs it, seen through the kernel's
@@ -32,9 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * s); each test starts and ends with the example's events disabled, unfiltered and the trace empty, and
  * checks the application still runs and has printed nothing on standard error but the agent's INFO lines.
  */
-@Tag("kernel")
+@KernelTest
 @ParameterizedClass(name = "{0}")
-@MethodSource("dev.userevents.agent.e2e.Jdk#supported")
+@EnumSource(Jdk.class)
 class OrderEventsKernelTest {
     /** An order every 20 ms: dozens of events a second, never enough to wrap the trace buffer. */
     private static final long PAUSE_MILLIS = 20;
@@ -73,7 +76,7 @@ class OrderEventsKernelTest {
 
     @AfterEach
     void leaveEventsDisabledAndTraceEmpty() {
-        GuestTracefs.disableAllThatExist();
+        OrderEvent.disableAllThatExist();
         GuestTracefs.clearTrace();
         app.assertRunning();
         assertEquals(List.of(), app.complaints(),
@@ -96,7 +99,7 @@ class OrderEventsKernelTest {
         long writesBefore = app.writeCalls();
         Thread.sleep(2_000);
         long writesAfter = app.writeCalls();
-        List<EventLine> traced = GuestTracefs.events();
+        List<EventLine> traced = EventLine.inTrace();
         int lastOrder = latestOrderId();
 
         assertTrue(lastOrder - firstOrder >= 2 * 7,
@@ -108,11 +111,11 @@ class OrderEventsKernelTest {
     /** (b) Every field of every event, strings in UTF-8, enum by name, double as text, boolean as u8. */
     @Test
     void enabledEventsCarryEveryFieldExactly() throws Exception {
-        GuestTracefs.enable(OrderEvent.values());
-        Await.until(EVENT_TIMEOUT, () -> ORDERS_TO_SEE + " orders in trace",
-            () -> orderSpan(EventLine.of(PLACED, GuestTracefs.events())) >= ORDERS_TO_SEE);
-        GuestTracefs.disable(OrderEvent.values());
-        List<EventLine> traced = GuestTracefs.events();
+        OrderEvent.enable(OrderEvent.values());
+        Wait.until(EVENT_TIMEOUT, () -> ORDERS_TO_SEE + " orders in trace",
+            () -> orderSpan(EventLine.of(PLACED, EventLine.inTrace())) >= ORDERS_TO_SEE);
+        OrderEvent.disable(OrderEvent.values());
+        List<EventLine> traced = EventLine.inTrace();
 
         List<String> placed = assertEveryOrderInRange(PLACED, traced, PLACED::traceText);
         List<String> discounts = assertEveryOrderInRange(DISCOUNT, traced, DISCOUNT::traceText);
@@ -131,23 +134,23 @@ class OrderEventsKernelTest {
      */
     @Test
     void filterOnOrderIdPassesOnlyOrdersBelowTheLimit() throws Exception {
-        GuestTracefs.enable(REJECTED);
+        OrderEvent.enable(REJECTED);
         int now = awaitRejectionAtOrAfter(0);
         int limit = now + 70;
         String expression = "orderId < " + limit;
-        GuestTracefs.setFilter(PLACED, expression);
-        assertEquals(expression, GuestTracefs.filter(PLACED));
-        GuestTracefs.enable(PLACED);
+        GuestTracefs.setFilter(PLACED.eventName(), expression);
+        assertEquals(expression, GuestTracefs.filter(PLACED.eventName()));
+        OrderEvent.enable(PLACED);
         awaitRejectionAtOrAfter(limit + 14);
-        GuestTracefs.disable(PLACED, REJECTED);
-        List<Integer> ids = EventLine.of(PLACED, GuestTracefs.events()).stream().map(EventLine::orderId)
+        OrderEvent.disable(PLACED, REJECTED);
+        List<Integer> ids = EventLine.of(PLACED, EventLine.inTrace()).stream().map(EventLine::orderId)
             .collect(Collectors.toList());
 
         assertFalse(ids.isEmpty(), "no order_placed below " + limit + " passed the filter");
         assertIterableEquals(PLACED.idsBetween(ids.get(0), limit - 1), ids,
             "orders that passed '" + expression + "' from the first one traced on");
-        GuestTracefs.clearFilter(PLACED);
-        assertEquals("none", GuestTracefs.filter(PLACED));
+        GuestTracefs.clearFilter(PLACED.eventName());
+        assertEquals("none", GuestTracefs.filter(PLACED.eventName()));
     }
 
     /**
@@ -167,7 +170,7 @@ class OrderEventsKernelTest {
         assertEveryOrderInRange(DISCOUNT, recorded, DISCOUNT::perfText);
         assertEveryOrderInRange(REJECTED, recorded, REJECTED::perfText);
         assertSeen(placed, " customer=chloé ", " customer=dmitrí ", " payment=VOUCHER");
-        assertEquals(List.of(), GuestTracefs.events(), "a perf session must not feed the ftrace buffer");
+        assertEquals(List.of(), EventLine.inTrace(), "a perf session must not feed the ftrace buffer");
     }
 
     /**
@@ -199,19 +202,19 @@ class OrderEventsKernelTest {
 
     /** The order being handled about now: the next rejection, seen through order_rejected; leaves it disabled. */
     private static int latestOrderId() throws InterruptedException {
-        GuestTracefs.enable(REJECTED);
+        OrderEvent.enable(REJECTED);
         try {
             return awaitRejectionAtOrAfter(0);
         } finally {
-            GuestTracefs.disable(REJECTED);
+            OrderEvent.disable(REJECTED);
             GuestTracefs.clearTrace();
         }
     }
 
     private static int awaitRejectionAtOrAfter(int orderId) throws InterruptedException {
-        return Await.value(EVENT_TIMEOUT, () -> "order_rejected for an order >= " + orderId + " in trace; " + app, () -> {
+        return Wait.forValue(EVENT_TIMEOUT, () -> "order_rejected for an order >= " + orderId + " in trace; " + app, () -> {
             app.assertRunning();
-            List<EventLine> rejections = EventLine.of(REJECTED, GuestTracefs.events());
+            List<EventLine> rejections = EventLine.of(REJECTED, EventLine.inTrace());
             return rejections.isEmpty() ? Optional.empty()
                 : Optional.of(rejections.get(rejections.size() - 1).orderId()).filter(id -> id >= orderId);
         });

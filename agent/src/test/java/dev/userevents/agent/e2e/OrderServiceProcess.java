@@ -1,23 +1,23 @@
 package dev.userevents.agent.e2e;
 
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The example application running as a separate process under the agent, as a user starts it:
- * {@code java -javaagent:userevents-agent.jar -jar order-service.jar ORDERS PAUSE_MILLIS}. Its standard
- * output and error go to files, read at any time. {@link #close()} always ends it: use try-with-resources
- * or close it in an after-method.
+ * {@code java -javaagent:userevents-agent.jar -jar order-service.jar ORDERS PAUSE_MILLIS} (a
+ * {@link JavaProcess}), with what the e2e tests ask of it: its events registered, its write calls, its
+ * complaints. {@link #close()} always ends it: use try-with-resources or close it in an after-method.
  */
 final class OrderServiceProcess implements AutoCloseable {
     /** Under software emulation a JVM with the agent takes 10 to 60 s to load the example's class. */
@@ -27,49 +27,33 @@ final class OrderServiceProcess implements AutoCloseable {
     private static final String AGENT_INFO = "[userevents] INFO ";
 
     private final Jdk jdk;
-    private final Process process;
-    private final Path folder;
-    private final List<String> command;
+    private final JavaProcess process;
 
-    private OrderServiceProcess(Jdk jdk, Process process, Path folder, List<String> command) {
+    private OrderServiceProcess(Jdk jdk, JavaProcess process) {
         this.jdk = jdk;
         this.process = process;
-        this.folder = folder;
-        this.command = command;
     }
 
     /**
-     * Starts {@code orders} orders, {@code pauseMillis} apart (0: flat out), with extra JVM options. First
-     * waits until the events of an earlier run are gone, so that {@link #awaitRegistration()} sees this
-     * run's registration and not a leftover.
+     * Starts {@code orders} orders, {@code pauseMillis} apart (0: flat out), with extra JVM options (and the
+     * JIT as a user has it: not {@link JavaProcess#QUICK_JVM}). First waits until the events of an earlier run
+     * are gone, so that {@link #awaitRegistration()} sees this run's registration and not a leftover.
      */
-    static OrderServiceProcess start(Jdk jdk, int orders, long pauseMillis, String... jvmOptions)
-            throws IOException, InterruptedException {
-        Await.until(STALE_EVENTS_TIMEOUT, () -> "events of an earlier run to be deleted (is another process using them?)",
+    static OrderServiceProcess start(Jdk jdk, int orders, long pauseMillis, String... jvmOptions) throws IOException {
+        Wait.until(STALE_EVENTS_TIMEOUT, () -> "events of an earlier run to be deleted (is another process using them?)",
             () -> {
                 for (OrderEvent event : OrderEvent.values()) {
-                    if (GuestTracefs.exists(event)) {
+                    if (event.registered()) {
                         return false;
                     }
                 }
                 return true;
             });
-        List<String> command = new ArrayList<>();
-        command.add(jdk.requireInstalled().java().toString());
-        command.add("-javaagent:" + ShippedJars.agent());
-        command.addAll(List.of(jvmOptions));
-        command.add("-jar");
-        command.add(ShippedJars.orderService().toString());
-        command.add(Integer.toString(orders));
-        command.add(Long.toString(pauseMillis));
-        Path folder = Files.createTempDirectory("order-service-");
-        Process process = new ProcessBuilder(command)
-            .directory(folder.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .redirectOutput(folder.resolve("stdout").toFile())
-            .redirectError(folder.resolve("stderr").toFile())
-            .start();
-        return new OrderServiceProcess(jdk, process, folder, command);
+        List<String> options = new ArrayList<>();
+        options.add(ShippedJars.javaagent(""));
+        options.addAll(List.of(jvmOptions));
+        return new OrderServiceProcess(jdk, JavaProcess.start(JavaProcess.javaJar(jdk, options,
+            ShippedJars.orderService(), Integer.toString(orders), Long.toString(pauseMillis))));
     }
 
     long pid() {
@@ -84,14 +68,14 @@ final class OrderServiceProcess implements AutoCloseable {
      * Waits until all the example's events are registered (the agent registers them when OrderService loads,
      * just before its first order). Fails early, with the application's output, if it exits first.
      */
-    void awaitRegistration() throws InterruptedException {
-        Await.until(REGISTRATION_TIMEOUT, () -> "the example's events to appear under events/user_events/; " + this,
+    void awaitRegistration() {
+        Wait.until(REGISTRATION_TIMEOUT, () -> "the example's events to appear under events/user_events/; " + this,
             () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("the application exited before registering its events; " + this);
                 }
                 for (OrderEvent event : OrderEvent.values()) {
-                    if (!GuestTracefs.exists(event)) {
+                    if (!event.registered()) {
                         return false;
                     }
                 }
@@ -108,10 +92,7 @@ final class OrderServiceProcess implements AutoCloseable {
 
     /** Its exit status, once it exits by itself within {@code timeout}. */
     int awaitExit(Duration timeout) throws InterruptedException {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the application did not finish within " + timeout.toSeconds() + " s; " + this);
-        }
-        return process.exitValue();
+        return process.awaitExit(timeout);
     }
 
     /**
@@ -134,11 +115,11 @@ final class OrderServiceProcess implements AutoCloseable {
     }
 
     String stdout() {
-        return read("stdout");
+        return process.stdout();
     }
 
     String stderr() {
-        return read("stderr");
+        return process.stderr();
     }
 
     /**
@@ -149,38 +130,14 @@ final class OrderServiceProcess implements AutoCloseable {
         return stderr().lines().filter(line -> !line.startsWith(AGENT_INFO)).collect(Collectors.toList());
     }
 
-    /** Ends the process (SIGTERM, then SIGKILL) and deletes its output files. */
+    /** Ends the process (SIGTERM, then SIGKILL). */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder in the guest's overlay: gone at power-off anyway
-        }
+        process.close();
     }
 
     @Override
     public String toString() {
-        return jdk + " pid " + pid() + (process.isAlive() ? " running" : " exited with " + process.exitValue())
-            + "\n  command: " + String.join(" ", command)
-            + "\n  stdout: " + tail(stdout()) + "\n  stderr: " + tail(stderr());
-    }
-
-    private String read(String name) {
-        try {
-            return new String(Files.readAllBytes(folder.resolve(name)), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(cannot read " + name + ": " + e + ")";
-        }
-    }
-
-    private static String tail(String text) {
-        String trimmed = text.strip();
-        return trimmed.length() <= 4000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 4000);
+        return jdk + " " + process;
     }
 }

@@ -2,6 +2,7 @@ package dev.userevents.agent.safety;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.userevents.testing.Wait;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -49,7 +51,6 @@ final class AppProcess implements AutoCloseable {
                 for (String line; (line = in.readLine()) != null; ) {
                     synchronized (this) {
                         lines.add(line);
-                        notifyAll();
                     }
                 }
             } catch (IOException e) {
@@ -60,27 +61,30 @@ final class AppProcess implements AutoCloseable {
         thread.start();
     }
 
-    /** Waits for a standard output line that {@code matches}; fails with the transcript after {@code timeout}. */
-    synchronized String awaitLine(Predicate<String> matches, String what, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long exitedBy = Long.MAX_VALUE;
-        int seen = 0;
-        while (true) {
-            for (; seen < stdout.size(); seen++) {
-                if (matches.test(stdout.get(seen))) {
-                    return stdout.get(seen);
+    /**
+     * Waits for a standard output line that {@code matches}; fails with the transcript after {@code timeout}, or
+     * half a second after the process exited (its reader threads still deliver its last lines).
+     */
+    String awaitLine(Predicate<String> matches, String what, Duration timeout) {
+        int[] seen = {0};
+        long[] exitSeenAt = {0};
+        return Wait.forValue(timeout, () -> label + ": a line " + what + transcript(), () -> {
+            synchronized (this) {
+                for (; seen[0] < stdout.size(); seen[0]++) {
+                    if (matches.test(stdout.get(seen[0]))) {
+                        return Optional.of(stdout.get(seen[0]));
+                    }
                 }
             }
-            long now = System.nanoTime();
-            if (!process.isAlive() && exitedBy == Long.MAX_VALUE) {
-                exitedBy = now + 500_000_000L; // the reader threads still deliver its last lines
+            if (!process.isAlive()) {
+                if (exitSeenAt[0] == 0) {
+                    exitSeenAt[0] = System.nanoTime();
+                } else if (System.nanoTime() - exitSeenAt[0] > 500_000_000L) {
+                    fail(label + ": no line " + what + "; it exited with status " + process.exitValue() + transcript());
+                }
             }
-            if (now > deadline || now > exitedBy) {
-                fail(label + ": no line " + what + (process.isAlive() ? " within " + timeout.toSeconds() + " s"
-                    : "; it exited with status " + process.exitValue()) + transcript());
-            }
-            wait(50);
-        }
+            return Optional.empty();
+        });
     }
 
     /** Waits for the line {@code exact}. */

@@ -12,6 +12,11 @@ import dev.userevents.shim.EnableWordArena;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.TraceInstance;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,32 +26,31 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The fault model on the real kernel, one kind of fault a test, each on JDK 17 and JDK 25: the application
  * prints exactly what it prints without the agent, nothing is thrown into it, and the agent loses only
  * what the fault took (counted), never a probe. See the README's Safety section for the table.
  */
-@Tag("kernel")
+@KernelTest
 class FaultModelKernelTest {
     private static final Duration START = Duration.ofSeconds(150);
     private static final Duration WORK = Duration.ofSeconds(120);
     private static final Duration EXIT = Duration.ofSeconds(60);
-    private static final Path DYNAMIC_EVENTS = TraceInstance.TRACEFS.resolve("dynamic_events");
+    private static final Path DYNAMIC_EVENTS = GuestTracefs.ROOT.resolve("dynamic_events");
     private static final Path USER_EVENTS_MAX = Path.of("/proc/sys/kernel/user_events_max");
     private static final Pattern EXIT_COUNTS = Pattern.compile(
         "at exit: (\\d+) event\\(s\\) written, (\\d+) found no tracer, (\\d+) dropped");
 
     /** A StackOverflowError inside the probes drops events; it never switches the probe off. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {SafetyApps.JDK17, SafetyApps.JDK25})
-    void afterAStackOverflowTheProbeStillWritesEveryEvent(String java) throws Exception {
+    @EnumSource(Jdk.class)
+    void afterAStackOverflowTheProbeStillWritesEveryEvent(Jdk jdk) throws Exception {
         try (TraceInstance trace = TraceInstance.create("fault_overflow", 4096);
-             AppProcess app = AppProcess.start("StackOverflowApp", SafetyApps.java(java, "", SafetyApps.appClassPath(),
+             AppProcess app = AppProcess.start("StackOverflowApp", SafetyApps.java(jdk.java().toString(), "", SafetyApps.appClassPath(),
                  "StackOverflowApp"))) {
             app.awaitLine("ready", START);
             trace.enable("user_events", "fault_recurse");
@@ -59,7 +63,7 @@ class FaultModelKernelTest {
                 app.transcript());
             assertEquals(100, after, "events after the overflow" + app.transcript());
             assertNoProbeSwitchedOff(app);
-            System.out.printf("fault model (%s): stack overflow: 100/100 events after it; agent: %s%n", java,
+            System.out.printf("fault model (%s): stack overflow: 100/100 events after it; agent: %s%n", jdk,
                 app.agentComplaints());
         }
     }
@@ -71,14 +75,14 @@ class FaultModelKernelTest {
     @Test
     void statusOfARunningJvmPrintsItsProbeCounters() throws Exception {
         try (TraceInstance trace = TraceInstance.create("fault_status", 4096);
-             AppProcess app = AppProcess.start("StackOverflowApp", SafetyApps.java(SafetyApps.JDK17, "",
+             AppProcess app = AppProcess.start("StackOverflowApp", SafetyApps.java(Jdk.JDK_17.java().toString(), "",
                  SafetyApps.appClassPath(), "StackOverflowApp"))) {
             app.awaitLine("ready", START);
             trace.enable("user_events", "fault_recurse");
             app.send("go");
             app.awaitLine("done", WORK);
             long events = trace.countLines("fault_recurse");
-            Process status = new ProcessBuilder(SafetyApps.JDK17, "-jar", SafetyApps.agentJar().toString(), "status",
+            Process status = new ProcessBuilder(Jdk.JDK_17.java().toString(), "-jar", ShippedJars.agent().toString(), "status",
                 Long.toString(app.pid())).redirectErrorStream(true).start();
             String output = new String(status.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertTrue(status.waitFor(WORK.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), output);
@@ -96,9 +100,9 @@ class FaultModelKernelTest {
 
     /** No direct memory for one more buffer: the event is dropped and counted, the application sees nothing. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {SafetyApps.JDK17, SafetyApps.JDK25})
-    void outOfDirectMemoryDropsEventsAndNeverReachesTheApplication(String java) throws Exception {
-        List<String> command = SafetyApps.java(java, "", SafetyApps.appClassPath(), "DirectMemoryApp");
+    @EnumSource(Jdk.class)
+    void outOfDirectMemoryDropsEventsAndNeverReachesTheApplication(Jdk jdk) throws Exception {
+        List<String> command = SafetyApps.java(jdk.java().toString(), "", SafetyApps.appClassPath(), "DirectMemoryApp");
         command.add(1, "-XX:MaxDirectMemorySize=96k");
         try (TraceInstance trace = TraceInstance.create("fault_direct", 1024);
              AppProcess app = AppProcess.start("DirectMemoryApp", command)) {
@@ -118,17 +122,17 @@ class FaultModelKernelTest {
             assertTrue(app.agentComplaints().stream().anyMatch(line -> line.startsWith("[userevents] WARN probe fault_direct")
                 && line.contains("event(s): no event buffer") && line.contains("-XX:MaxDirectMemorySize")), app.transcript());
             assertNoProbeSwitchedOff(app);
-            System.out.printf("fault model (%s): 96k of direct memory, 32 threads: %d written, %d dropped, 0 thrown%n", java,
+            System.out.printf("fault model (%s): 96k of direct memory, 32 threads: %d written, %d dropped, 0 thrown%n", jdk,
                 counts[0], counts[2]);
         }
     }
 
     /** The agent's exit work must not race the application's shutdown hooks: their events arrive. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {SafetyApps.JDK17, SafetyApps.JDK25})
-    void eventsFromTheApplicationsShutdownHooksArrive(String java) throws Exception {
+    @EnumSource(Jdk.class)
+    void eventsFromTheApplicationsShutdownHooksArrive(Jdk jdk) throws Exception {
         try (TraceInstance trace = TraceInstance.create("fault_hook", 1024);
-             AppProcess app = AppProcess.start("ShutdownHookApp", SafetyApps.java(java, "", SafetyApps.appClassPath(),
+             AppProcess app = AppProcess.start("ShutdownHookApp", SafetyApps.java(jdk.java().toString(), "", SafetyApps.appClassPath(),
                  "ShutdownHookApp"))) {
             app.awaitLine("ready", START);
             trace.enable("user_events", "fault_hook");
@@ -141,7 +145,7 @@ class FaultModelKernelTest {
             assertEquals(10, lines.stream().filter(line -> line.contains("where=main")).count(), lines.toString());
             assertEquals(50, lines.stream().filter(line -> line.contains("where=hook")).count(), lines.toString());
             assertEquals(List.of(), app.agentComplaints(), app.transcript());
-            System.out.printf("fault model (%s): shutdown hook: %d of 60 events arrived%n", java, lines.size());
+            System.out.printf("fault model (%s): shutdown hook: %d of 60 events arrived%n", jdk, lines.size());
         }
     }
 
@@ -150,14 +154,14 @@ class FaultModelKernelTest {
      * event is registered for the method that was not woven. The class is compiled here (a 22,000-line source).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {SafetyApps.JDK17, SafetyApps.JDK25})
-    void aMethodTooLargeToWeaveCostsOnlyItself(String java) throws Exception {
+    @EnumSource(Jdk.class)
+    void aMethodTooLargeToWeaveCostsOnlyItself(Jdk jdk) throws Exception {
         String classPath = bigMethodApp() + File.pathSeparator + SafetyApps.appClassPath();
         try (TraceInstance trace = TraceInstance.create("fault_big", 1024);
-             AppProcess app = AppProcess.start("BigMethodApp", SafetyApps.java(java, "", classPath, "BigMethodApp"))) {
+             AppProcess app = AppProcess.start("BigMethodApp", SafetyApps.java(jdk.java().toString(), "", classPath, "BigMethodApp"))) {
             app.awaitLine("ready", START);
             trace.enable("user_events", "fault_small");
-            boolean bigRegistered = Files.exists(TraceInstance.TRACEFS.resolve("events/user_events/fault_big"));
+            boolean bigRegistered = Files.exists(GuestTracefs.ROOT.resolve("events/user_events/fault_big"));
             app.send("go");
             app.awaitLine("done", WORK);
             List<String> small = trace.eventLines("fault_small");
@@ -172,24 +176,24 @@ class FaultModelKernelTest {
                 + "ILjava/lang/String;)I cannot be woven (") && complaints.get(0).contains("Method too large"),
                 complaints.get(0));
             System.out.printf("fault model (%s): method too large: small traced %d/10, big untraced, not registered%n",
-                java, small.size());
+                jdk, small.size());
         }
     }
 
     /** kernel.user_events_max leaves room for 4 of 8 probes: those 4 work; each other names the limit and the fix. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {SafetyApps.JDK17, SafetyApps.JDK25})
-    void theKernelsEventLimitIsNamedWithItsFix(String java) throws Exception {
+    @EnumSource(Jdk.class)
+    void theKernelsEventLimitIsNamedWithItsFix(Jdk jdk) throws Exception {
         String saved = Files.readString(USER_EVENTS_MAX).trim();
         long existing = settledUserEventCount();
-        TraceInstance.write(USER_EVENTS_MAX, Long.toString(existing + 4));
+        Files.writeString(USER_EVENTS_MAX, Long.toString(existing + 4));
         try (TraceInstance trace = TraceInstance.create("fault_limit", 1024);
-             AppProcess app = AppProcess.start("KernelLimitApp", SafetyApps.java(java, "", SafetyApps.appClassPath(),
+             AppProcess app = AppProcess.start("KernelLimitApp", SafetyApps.java(jdk.java().toString(), "", SafetyApps.appClassPath(),
                  "KernelLimitApp"))) {
             app.awaitLine("ready", START);
             List<String> registered = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
-                if (Files.exists(TraceInstance.TRACEFS.resolve("events/user_events/fault_limit_" + i))) {
+                if (Files.exists(GuestTracefs.ROOT.resolve("events/user_events/fault_limit_" + i))) {
                     registered.add("fault_limit_" + i);
                     trace.enable("user_events", "fault_limit_" + i);
                 }
@@ -211,10 +215,10 @@ class FaultModelKernelTest {
                     && line.contains("EMFILE (24)") && line.contains("kernel.user_events_max")
                     && line.contains("'sysctl -w kernel.user_events_max="), line);
             }
-            System.out.printf("fault model (%s): user_events_max: %s registered and traced; %s%n", java, registered,
+            System.out.printf("fault model (%s): user_events_max: %s registered and traced; %s%n", jdk, registered,
                 complaints.get(0));
         } finally {
-            TraceInstance.write(USER_EVENTS_MAX, saved);
+            Files.writeString(USER_EVENTS_MAX, saved);
         }
     }
 
@@ -228,7 +232,7 @@ class FaultModelKernelTest {
         EventFormat format = EventFormat.named(name).s32("id").s64("cents").string("customer").u8("flag");
         KernelBackend backend = KernelBackend.open(AgentOptions.defaults());
         EnableWord second = new EnableWordArena().allocate(4, 0);
-        try (UserEventsDataFile other = UserEventsDataFile.open(Tracefs.at(TraceInstance.TRACEFS))) {
+        try (UserEventsDataFile other = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT))) {
             backend.register(format);
             other.register(format, second);
 

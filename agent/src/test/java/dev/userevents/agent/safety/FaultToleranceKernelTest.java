@@ -9,6 +9,10 @@ import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.FormatConflictException;
 import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.Wait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * without the agent and exits 0, and the agent says what is wrong, and how to fix it, in exactly one log line.
  * Runs in the guest as root; the faults are made with mount namespaces, another user, another process.
  */
-@Tag("kernel")
+@KernelTest
 class FaultToleranceKernelTest {
     private static final int ORDERS = 60;
     private static final Duration START = Duration.ofSeconds(150);
@@ -52,12 +55,9 @@ class FaultToleranceKernelTest {
     @BeforeEach
     void noOrderPlacedEventLingers() throws InterruptedException {
         // Events of an exited process are deleted by a kernel worker; one still there would conflict.
-        Path dir = TraceInstance.TRACEFS.resolve("events/user_events/order_placed");
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (Files.exists(dir) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(!Files.exists(dir), "user_events:order_placed still exists: another process holds it");
+        Path dir = GuestTracefs.ROOT.resolve("events/user_events/order_placed");
+        Wait.until(Duration.ofSeconds(15), () -> "user_events:order_placed to go (does another process hold it?)",
+            () -> !Files.exists(dir));
     }
 
     @Test
@@ -104,7 +104,7 @@ class FaultToleranceKernelTest {
     /** Tracefs opened for reading (0755), user_events_data still root's (0640): open(O_RDWR) fails with EACCES. */
     @Test
     void nonRootUserWhoCannotWriteUserEventsDataIsToldToUseRootOrATracingGroup() throws Exception {
-        Path root = TraceInstance.TRACEFS;
+        Path root = GuestTracefs.ROOT;
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(root);
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         AppProcess app;
@@ -131,7 +131,7 @@ class FaultToleranceKernelTest {
     void eventRegisteredFirstByAnotherProcessWithOtherFieldsLeavesOnlyThatProbeOff() throws Exception {
         EnableWord word = new EnableWordArena().allocate(4, 0);
         EventFormat other = EventFormat.named("order_placed").u32("ticket").string("note");
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(TraceInstance.TRACEFS));
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
              TraceInstance trace = TraceInstance.create("safety_conflict", 1024)) {
             registerWhenFree(file, other, word);
             long[] shipped = new long[1];
@@ -238,18 +238,15 @@ class FaultToleranceKernelTest {
 
     /** Registers {@code format}, waiting (bounded) while an exited process's event of that name is deleted. */
     private static void registerWhenFree(UserEventsDataFile file, EventFormat format, EnableWord word) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            try {
-                file.register(format, word, 0);
-                return;
-            } catch (FormatConflictException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
+        Wait.until(Duration.ofSeconds(15), () -> format.name() + " to be free to register (does another process hold it?)",
+            () -> {
+                try {
+                    file.register(format, word, 0);
+                    return true;
+                } catch (FormatConflictException e) {
+                    return false;
                 }
-                Thread.sleep(50);
-            }
-        }
+            });
     }
 
     private static void report(String fault, AppProcess app, String line) {

@@ -3,10 +3,12 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code [userevents]} lines is the same with and without the agent (the app's old JNA warns about its own
  * native access there, in both runs). On JDK 17 nothing but the agent's line is printed there.
  */
-@Tag("kernel")
+@KernelTest
 class IsolationKernelTest {
     private static final int GREETINGS = 25;
     /** What the app prints, with or without the agent (checked against a run without it on JDK 25). */
@@ -32,7 +34,7 @@ class IsolationKernelTest {
 
     @Test
     void appWithItsOwnOlderByteBuddyAndJnaRunsUnchangedAndEmitsOnJdk17() throws Exception {
-        AppProcess traced = runTraced("JDK 17", SafetyApps.JDK17);
+        AppProcess traced = runTraced("JDK 17", Jdk.JDK_17.java().toString());
 
         assertEquals(List.of(), traced.stderrWithoutAgent(), "standard error besides the agent's line" + traced.transcript());
         report("JDK 17", traced, null);
@@ -40,10 +42,10 @@ class IsolationKernelTest {
 
     @Test
     void appWithItsOwnOlderByteBuddyAndJnaRunsUnchangedEmitsAndGetsNoNewWarningOnJdk25() throws Exception {
-        AppProcess plain = run("IsolationApp on JDK 25 without agent", SafetyApps.JDK25, null, null);
+        AppProcess plain = run("IsolationApp on JDK 25 without agent", Jdk.JDK_25.java().toString(), null, null);
         assertEquals(STDOUT, plain.stdout(), "standard output without the agent" + plain.transcript());
 
-        AppProcess traced = runTraced("JDK 25", SafetyApps.JDK25);
+        AppProcess traced = runTraced("JDK 25", Jdk.JDK_25.java().toString());
 
         assertEquals(plain.stderr(), traced.stderrWithoutAgent(), "standard error with the agent, its own lines removed"
             + traced.transcript() + plain.transcript());

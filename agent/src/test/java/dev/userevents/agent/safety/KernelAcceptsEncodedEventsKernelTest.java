@@ -19,6 +19,9 @@ import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.shim.hotpath.ChannelEventSink;
 import dev.userevents.shim.hotpath.EventSink;
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,7 +31,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * length (no EINVAL from {@code user_event_validate()}, no EFAULT), every event must be in {@code trace}, and
  * sampled events must print exactly the values the encoder's model says, cut strings included.
  */
-@Tag("kernel")
+@KernelTest
 class KernelAcceptsEncodedEventsKernelTest {
     private static final Kind[] KINDS = {Kind.INT, Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.CHAR, Kind.LONG, Kind.STRING,
         Kind.DOUBLE, Kind.FLOAT, Kind.OBJECT, Kind.STRING};
@@ -76,7 +78,7 @@ class KernelAcceptsEncodedEventsKernelTest {
         ProbeRuntime.setMaxEventBytes(maxEventBytes);
         ProbeRuntime.setMaxStringBytes(maxStringBytes);
         EventFormat format = new RandomCall(KINDS, new Object[KINDS.length]).format(eventName, NAMES);
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(TraceInstance.TRACEFS));
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
              TraceInstance trace = TraceInstance.create(eventName, 16 * 1024)) {
             EnableWord word = arena.allocate(4, 0);
             Registration registration = file.register(format, word);
@@ -141,7 +143,7 @@ class KernelAcceptsEncodedEventsKernelTest {
         Kind[] kinds = {Kind.INT, Kind.STRING};
         String[] names = {"seq", "text"};
         ProbeRuntime.setMaxStringBytes(EventRecord.CAPACITY);
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(TraceInstance.TRACEFS));
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
              TraceInstance trace = TraceInstance.create(eventName, 1024)) {
             EnableWord word = arena.allocate(4, 0);
             Registration registration = file.register(new RandomCall(kinds, new Object[2]).format(eventName, names), word);
@@ -180,7 +182,7 @@ class KernelAcceptsEncodedEventsKernelTest {
         RandomInputs in = new RandomInputs(RandomInputs.SEED + 3);
         List<EnableWord> words = new ArrayList<>();
         int fields = 0;
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(TraceInstance.TRACEFS))) {
+        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT))) {
             for (int i = 0; i < 200; i++) {
                 EventFormat format = EventFormat.named("safety_fmt_" + i);
                 int wanted = random.nextInt(40);

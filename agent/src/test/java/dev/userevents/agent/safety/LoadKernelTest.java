@@ -3,8 +3,9 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
 import java.time.Duration;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * a tracer's enable is half done (before it sets, or after it cleared, its instance's enabled flag) is
  * accepted by the kernel and recorded nowhere. That is no loss: nobody was listening yet, or any more.
  */
-@Tag("kernel")
+@KernelTest
 class LoadKernelTest {
     private static final int TOGGLES = 1000;
     private static final int MIN_SECONDS = 10;

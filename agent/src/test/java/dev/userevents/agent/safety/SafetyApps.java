@@ -2,6 +2,9 @@ package dev.userevents.agent.safety;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.Wait;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,44 +13,33 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
  * Command lines for the applications in {@code safety/apps} (package {@code com.example.safety}), run in a
- * JVM of their own with the packaged agent jar, as a user would: {@code java -javaagent:userevents-agent.jar
- * -cp <the app> com.example.safety.FaultApp}. The app's class path holds the apps and the annotation, never
- * the agent's own classes, so what runs is what ships.
+ * JVM of their own with the packaged agent jar ({@link ShippedJars}), as a user would: {@code java
+ * -javaagent:userevents-agent.jar -cp <the app> com.example.safety.FaultApp}. The app's class path holds the
+ * apps and the annotation, never the agent's own classes, so what runs is what ships.
  *
- * <p>Everything an app runs from is copied once into a private folder, readable by every user (one fault is
- * an app run as nobody): other builds in the same checkout may rewrite {@code target/} while these tests run.
+ * <p>The apps, the annotation and the isolation test's libraries are copied once into a private folder,
+ * readable by every user (one fault is an app run as nobody), as ShippedJars copies the agent jar: other
+ * builds in the same checkout may rewrite {@code target/} while these tests run.
  */
 final class SafetyApps {
-    /** The JDKs the project supports; the guest sees the host's. */
-    static final String JDK17 = "/usr/lib/jvm/java-17-openjdk-amd64/bin/java";
-    static final String JDK25 = "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java";
-
-    static final Path REPO = Paths.get(System.getProperty("userevents.repo",
-        Paths.get("").toAbsolutePath().getParent().toString()));
+    static final Path REPO = ShippedJars.repo();
     static final String APP_PACKAGE = "com.example.safety.";
     static final String BYTE_BUDDY_1_14 = "byte-buddy-1.14.12.jar";
     static final String JNA_5_13 = "jna-5.13.0.jar";
 
-    private static final Path AGENT_JAR = REPO.resolve("agent/target/userevents-agent.jar");
     private static final Path APP_CLASSES = REPO.resolve("agent/target/test-classes/com/example/safety");
     private static final Path API_CLASSES = REPO.resolve("api/target/classes");
     private static final Path ISOLATION_LIBS = REPO.resolve("agent/target/isolation-libs");
-    private static final long COPY_PATIENCE_NANOS = 120_000_000_000L;
-
-    /**
-     * C1 only and one GC thread: a JVM start costs 5-15 s under emulation, and these apps measure safety,
-     * not speed.
-     */
-    private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    private static final Duration COPY_PATIENCE = Duration.ofSeconds(120);
 
     private static Path copies;
 
@@ -77,21 +69,15 @@ final class SafetyApps {
     static List<String> java(String javaBin, String agentOptions, String classPath, String app, String... args) {
         List<String> command = new ArrayList<>();
         command.add(javaBin);
-        command.addAll(QUICK_JVM);
+        command.addAll(JavaProcess.QUICK_JVM); // these apps measure safety, not speed
         if (agentOptions != null) {
-            Path agent = copies().resolve("userevents-agent.jar");
-            command.add("-javaagent:" + agent + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
+            command.add(ShippedJars.javaagent(agentOptions));
         }
         command.add("-cp");
         command.add(classPath);
         command.add(APP_PACKAGE + app);
         command.addAll(Arrays.asList(args));
         return command;
-    }
-
-    /** The private copy of the packaged agent jar the apps run with. */
-    static Path agentJar() {
-        return copies().resolve("userevents-agent.jar");
     }
 
     /** The JVM these tests run on: apps that need no particular JDK use it. */
@@ -107,8 +93,8 @@ final class SafetyApps {
     }
 
     /**
-     * The private copies, made on first use: the agent jar (a whole jar with its Premain-Class, waited for if a
-     * build is rewriting it), the app classes, the annotation, the isolation test's libraries.
+     * The private copies, made on first use (waited for while a build is writing them): the app classes, the
+     * annotation, the isolation test's libraries.
      */
     private static synchronized Path copies() {
         if (copies != null) {
@@ -117,47 +103,28 @@ final class SafetyApps {
         try {
             Path root = Files.createTempDirectory("userevents-safety-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            long deadline = System.nanoTime() + COPY_PATIENCE_NANOS;
-            while (!copyAll(root)) {
-                if (System.nanoTime() > deadline) {
-                    fail("no complete " + AGENT_JAR + " and " + APP_CLASSES + " within 120 s: run 'mvn -DskipTests package'");
-                }
-                Thread.sleep(1000);
-            }
+            Wait.until(COPY_PATIENCE, () -> "a complete " + APP_CLASSES + ": run 'mvn -DskipTests package'",
+                () -> copyAll(root));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root)));
             copies = root;
             return root;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
     private static boolean copyAll(Path root) throws IOException {
-        if (!isWholeAgentJar(AGENT_JAR) || !Files.isRegularFile(APP_CLASSES.resolve("Driver.class"))
+        if (!Files.isRegularFile(APP_CLASSES.resolve("Driver.class"))
                 || !Files.isRegularFile(API_CLASSES.resolve("dev/userevents/Tracepoint.class"))) {
             return false;
         }
         deleteTree(root.resolve("apps"));
-        Path agent = root.resolve("userevents-agent.jar");
-        Files.copy(AGENT_JAR, agent, StandardCopyOption.REPLACE_EXISTING);
         copyTree(APP_CLASSES, root.resolve("apps/com/example/safety"));
         copyTree(API_CLASSES, root.resolve("api"));
         if (Files.isDirectory(ISOLATION_LIBS)) {
             copyTree(ISOLATION_LIBS, root.resolve("libs"));
         }
-        return isWholeAgentJar(agent) && Files.isRegularFile(root.resolve("apps/com/example/safety/Driver.class"));
-    }
-
-    private static boolean isWholeAgentJar(Path jar) {
-        try (JarFile file = new JarFile(jar.toFile())) {
-            return file.getManifest() != null && file.getManifest().getMainAttributes().getValue("Premain-Class") != null
-                && file.getEntry("inst/userevents-impl.jar") != null;
-        } catch (IOException e) {
-            return false;
-        }
+        return Files.isRegularFile(root.resolve("apps/com/example/safety/Driver.class"));
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -8,10 +8,12 @@ import dev.userevents.agent.registry.EventBackend;
 import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.hotpath.NativeWords;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * shutdown hooks may still emit events, and the kernel drops an exiting process's enable words by itself;
  * see {@code FaultModelKernelTest}.)
  */
-@Tag("kernel")
+@KernelTest
 class UnregistrationKernelTest {
     private static final long SETTLE_MILLIS = 500;
 
@@ -40,7 +42,10 @@ class UnregistrationKernelTest {
                 trace.enable("user_events", name);
             }
             for (int i = 0; i < words.size(); i++) {
-                assertTrue(becomes(words.get(i), 1), names.get(i) + ": the kernel set the word when a tracer enabled it");
+                long word = words.get(i);
+                String name = names.get(i);
+                Wait.until(Duration.ofSeconds(5), () -> name + ": the kernel to set the word when a tracer enabled it",
+                    () -> NativeWords.loInt(word) == 1);
             }
 
             backend.close();
@@ -58,16 +63,5 @@ class UnregistrationKernelTest {
         }
         System.out.printf("unregistration: %d enable words read 1 while traced, 0 right after KernelBackend.close(), and"
             + " stayed 0 for %d ms while the events were enabled again%n", words.size(), SETTLE_MILLIS);
-    }
-
-    private static boolean becomes(long address, int value) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (NativeWords.loInt(address) != value) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(5);
-        }
-        return true;
     }
 }

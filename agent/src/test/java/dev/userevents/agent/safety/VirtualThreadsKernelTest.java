@@ -3,9 +3,11 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,14 +21,14 @@ import org.junit.jupiter.api.Test;
  * ({@code bufferCount x 4 KiB}, 64 KiB on the guest's 2 CPUs) above what it was before the threads started;
  * the process's peak resident set stays under {@value #PEAK_RSS_BOUND_MIB} MiB with a 256 MiB heap limit.
  */
-@Tag("kernel")
+@KernelTest
 class VirtualThreadsKernelTest {
     private static final int THREADS = 100_000;
     private static final long PEAK_RSS_BOUND_MIB = 400;
 
     @Test
     void hundredThousandVirtualThreadsEachEmitOneEventAndEveryEventArrivesInBoundedMemory() throws Exception {
-        List<String> command = SafetyApps.java(SafetyApps.JDK25, "", SafetyApps.appClassPath(), "VirtualThreadApp",
+        List<String> command = SafetyApps.java(Jdk.JDK_25.java().toString(), "", SafetyApps.appClassPath(), "VirtualThreadApp",
             Integer.toString(THREADS));
         command.add(1, "-Xmx256m");
         try (TraceInstance trace = TraceInstance.create("safety_vthreads", 16 * 1024);

@@ -4,6 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -11,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * the target take 20 to 45 s, so the targets run long enough to outlive them; each then finishes its orders
  * and prints its usual summary.
  */
-@Tag("kernel")
+@KernelTest
 class AttachCommandKernelTest {
     private static final Duration CLI_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration EVENTS_TIMEOUT = Duration.ofSeconds(60);
@@ -30,7 +36,7 @@ class AttachCommandKernelTest {
 
     @Test
     void attachingTwiceToAJdk17ApplicationMakesItsTracepointsEmitAndLetsItFinish() throws Exception {
-        String stderr = attachAndTrace(Jdks.JDK_17, List.of(), "att17_", 2, 600, FieldNames.IGNORED);
+        String stderr = attachAndTrace(Jdk.JDK_17, List.of(), "att17_", 2, 600, FieldNames.IGNORED);
         assertFalse(stderr.contains("WARNING"), "JDK 17 does not warn about dynamically loaded agents: " + stderr);
     }
 
@@ -42,18 +48,18 @@ class AttachCommandKernelTest {
      */
     @Test
     void attachingToAJdk17ApplicationNamesFieldsAfterTheParameters() throws Exception {
-        attachAndTrace(Jdks.JDK_17, List.of(), "att17n_", 1, 600, FieldNames.EXACT);
+        attachAndTrace(Jdk.JDK_17, List.of(), "att17n_", 1, 600, FieldNames.EXACT);
     }
 
     @Test
     void attachingTwiceToAJdk25ApplicationWorksAndTheJvmWarnsAboutTheDynamicallyLoadedAgent() throws Exception {
-        String stderr = attachAndTrace(Jdks.JDK_25, List.of(), "att25_", 2, 800, FieldNames.EXACT);
-        assertTrue(stderr.contains(DYNAMIC_AGENT_WARNING + " (" + ToolJars.agent() + ")"), stderr);
+        String stderr = attachAndTrace(Jdk.JDK_25, List.of(), "att25_", 2, 800, FieldNames.EXACT);
+        assertTrue(stderr.contains(DYNAMIC_AGENT_WARNING + " (" + ShippedJars.agent() + ")"), stderr);
     }
 
     @Test
     void aJdk25ApplicationStartedWithEnableDynamicAgentLoadingTakesTheAgentWithoutAWarning() throws Exception {
-        String stderr = attachAndTrace(Jdks.JDK_25, List.of("-XX:+EnableDynamicAgentLoading"), "att25q_", 1, 700,
+        String stderr = attachAndTrace(Jdk.JDK_25, List.of("-XX:+EnableDynamicAgentLoading"), "att25q_", 1, 700,
             FieldNames.EXACT);
         assertFalse(stderr.contains("WARNING"), stderr);
     }
@@ -67,7 +73,7 @@ class AttachCommandKernelTest {
     void attachingToAProcessThatIsGoneSaysSo() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         assertEquals(0, gone.waitFor());
-        try (JavaRun cli = JavaRun.cli(Jdks.JDK_17, "attach", Long.toString(gone.pid()))) {
+        try (JavaProcess cli = JavaProcess.agentCli(Jdk.JDK_17, "attach", Long.toString(gone.pid()))) {
             assertEquals(1, cli.awaitExit(CLI_TIMEOUT), cli::toString);
             assertEquals(List.of("attach: no process " + gone.pid() + " (has it exited already?)"), cli.stderrLines());
         }
@@ -80,19 +86,19 @@ class AttachCommandKernelTest {
      * Starts the example without the agent, attaches {@code attaches} times, checks that order_placed is
      * emitted with exact values after each attach, lets the application finish and returns its standard error.
      */
-    private static String attachAndTrace(Jdks jdk, List<String> appOptions, String prefix, int attaches, int orders,
+    private static String attachAndTrace(Jdk jdk, List<String> appOptions, String prefix, int attaches, int orders,
                                          FieldNames names) throws IOException, InterruptedException {
         long start = System.nanoTime();
         String placed = prefix + "order_placed";
-        try (JavaRun app = JavaRun.orderService(jdk, appOptions, orders, PAUSE_MILLIS);
-             TraceInstance tracer = TraceInstance.create(prefix + "attach")) {
+        try (JavaProcess app = JavaProcess.quickOrderService(jdk, appOptions, orders, PAUSE_MILLIS);
+             TraceInstance tracer = TraceInstance.create("e2e-tool-" + prefix + "attach").readPipe()) {
             for (int attach = 1; attach <= attaches; attach++) {
                 assertTrue(app.isAlive(), () -> "the application must outlive the attach: " + app);
-                assertFalse(attach == 1 && Files.exists(TraceInstance.globalEnableFile(placed)),
+                assertFalse(attach == 1 && Files.exists(GuestTracefs.enableFile(placed)),
                     "no event before the agent is attached");
-                try (JavaRun cli = JavaRun.cli(jdk, "attach", Long.toString(app.pid()), "prefix=" + prefix)) {
+                try (JavaProcess cli = JavaProcess.agentCli(jdk, "attach", Long.toString(app.pid()), "prefix=" + prefix)) {
                     assertEquals(0, cli.awaitExit(CLI_TIMEOUT), () -> cli + "\n target: " + app);
-                    assertTrue(cli.stdout().contains("agent loaded into JVM " + app.pid() + " from " + ToolJars.agent()
+                    assertTrue(cli.stdout().contains("agent loaded into JVM " + app.pid() + " from " + ShippedJars.agent()
                         + " with prefix=" + prefix), cli::toString);
                 }
                 if (attach == 1) {

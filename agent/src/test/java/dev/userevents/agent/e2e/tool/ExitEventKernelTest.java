@@ -3,12 +3,17 @@ package dev.userevents.agent.e2e.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * event {@code payment_charged_exit} has {@code ret}, {@code duration_ns} and {@code thrown}, and an enable
  * switch of its own. Only the exit event is enabled here.
  */
-@Tag("kernel")
+@KernelTest
 class ExitEventKernelTest {
     private static final String PREFIX = "exit_";
     private static final String CHARGED = PREFIX + "payment_charged";
@@ -29,9 +34,9 @@ class ExitEventKernelTest {
 
     @Test
     void exitEventCarriesReturnValueDurationAndThrownClassAndIsEmittedAlone() throws Exception {
-        List<String> agent = List.of(JavaRun.javaagent("prefix=" + PREFIX + ",log=debug"));
-        try (TraceInstance tracer = TraceInstance.create("exit");
-             JavaRun app = JavaRun.orderService(Jdks.JDK_17, agent, ORDERS, 100)) {
+        List<String> agent = List.of(ShippedJars.javaagent("prefix=" + PREFIX + ",log=debug"));
+        try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "exit").readPipe();
+             JavaProcess app = JavaProcess.quickOrderService(Jdk.JDK_17, agent, ORDERS, 100)) {
             tracer.enableWhenRegistered(TIMEOUT, CHARGED_EXIT);
             List<TracedEvent> exits = tracer.await(LINES, TIMEOUT, CHARGED_EXIT);
 
@@ -62,7 +67,7 @@ class ExitEventKernelTest {
             assertTrue(exitCount.find(), app::toString);
             assertTrue(Integer.parseInt(exitCount.group(1)) >= LINES, app::toString);
             assertTrue(app.stderr().contains("probe " + CHARGED + ": 0 written, 0 found no tracer"), app::toString);
-            assertEquals(List.of(), tracer.lines().stream().filter(event -> !event.name().equals(CHARGED_EXIT)).toList());
+            assertEquals(List.of(), tracer.pipeEvents().stream().filter(event -> !event.name().equals(CHARGED_EXIT)).toList());
         }
     }
 

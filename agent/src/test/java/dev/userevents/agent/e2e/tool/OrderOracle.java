@@ -1,5 +1,6 @@
 package dev.userevents.agent.e2e.tool;
 
+import dev.userevents.testing.TracedEvent;
 import java.util.Locale;
 
 /**

@@ -3,6 +3,12 @@ package dev.userevents.agent.e2e.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * the example that carry no annotation, {@code summary(long)} (named, with an exit event, returning a String)
  * and the static {@code priceCents} (no parameter list, default name), and one malformed line.
  */
-@Tag("kernel")
+@KernelTest
 class ProbesFileKernelTest {
     private static final String PREFIX = "pf_";
     private static final String PRICE = PREFIX + "OrderService_priceCents";
@@ -30,9 +35,9 @@ class ProbesFileKernelTest {
     @Test
     void listedMethodsEmitExactValuesAndTheMalformedLineIsReportedOnceWithItsNumber() throws Exception {
         Path probes = copyOfProbesFile();
-        List<String> agent = List.of(JavaRun.javaagent("prefix=" + PREFIX + ",probes=" + probes));
-        try (TraceInstance tracer = TraceInstance.create("probes");
-             JavaRun app = JavaRun.orderService(Jdks.JDK_17, agent, ORDERS, 100)) {
+        List<String> agent = List.of(ShippedJars.javaagent("prefix=" + PREFIX + ",probes=" + probes));
+        try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "probes").readPipe();
+             JavaProcess app = JavaProcess.quickOrderService(Jdk.JDK_17, agent, ORDERS, 100)) {
             tracer.enableWhenRegistered(TIMEOUT, PRICE, SUMMARY, SUMMARY_EXIT);
 
             // priceCents(item) runs once per order: items cycle through the example's menu, order by order

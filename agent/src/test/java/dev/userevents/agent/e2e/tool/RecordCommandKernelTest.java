@@ -4,6 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.testing.GuestTracefs;
+import dev.userevents.testing.JavaProcess;
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.ShippedJars;
+import dev.userevents.testing.TraceInstance;
+import dev.userevents.testing.TracedEvent;
+import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,7 +27,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -29,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
  * {@value #PREFIX} so nothing else in the guest shares them. Two recorders are started before it, to
  * see {@code record} wait for events that do not exist yet.
  */
-@Tag("kernel")
+@KernelTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RecordCommandKernelTest {
     private static final String PREFIX = "rec_";
@@ -39,24 +46,24 @@ class RecordCommandKernelTest {
     private static final Duration REGISTRATION_TIMEOUT = Duration.ofSeconds(180);
     private static final Pattern RECORDED = Pattern.compile("recorded (\\d+) event\\(s\\)");
 
-    private JavaRun recorderStartedFirst;
-    private JavaRun filteredRecorderStartedFirst;
-    private JavaRun app;
+    private JavaProcess recorderStartedFirst;
+    private JavaProcess filteredRecorderStartedFirst;
+    private JavaProcess app;
 
     @BeforeAll
     void startTwoRecordersThenTheApplication() throws IOException, InterruptedException {
-        recorderStartedFirst = JavaRun.cli(Jdks.JDK_17, "record", "--count", "4", PLACED);
-        filteredRecorderStartedFirst = JavaRun.cli(Jdks.JDK_17, "record", "--filter", "orderId > 20", "--count", "3", PLACED);
+        recorderStartedFirst = JavaProcess.agentCli(Jdk.JDK_17, "record", "--count", "4", PLACED);
+        filteredRecorderStartedFirst = JavaProcess.agentCli(Jdk.JDK_17, "record", "--filter", "orderId > 20", "--count", "3", PLACED);
         recorderStartedFirst.awaitStderr("waiting for them to be registered", CLI_TIMEOUT);
         filteredRecorderStartedFirst.awaitStderr("waiting for them to be registered", CLI_TIMEOUT);
-        assertFalse(Files.exists(TraceInstance.globalEnableFile(PLACED)),
+        assertFalse(Files.exists(GuestTracefs.enableFile(PLACED)),
             PLACED + " must not exist before the application starts: is another process registering it?");
-        app = JavaRun.orderService(Jdks.JDK_17, List.of(JavaRun.javaagent("prefix=" + PREFIX)), 1_000_000, 100);
+        app = JavaProcess.quickOrderService(Jdk.JDK_17, List.of(ShippedJars.javaagent("prefix=" + PREFIX)), 1_000_000, 100);
     }
 
     @AfterAll
     void stopAll() throws InterruptedException {
-        for (JavaRun run : new JavaRun[] {recorderStartedFirst, filteredRecorderStartedFirst, app}) {
+        for (JavaProcess run : new JavaProcess[] {recorderStartedFirst, filteredRecorderStartedFirst, app}) {
             if (run != null) {
                 run.close();
             }
@@ -93,11 +100,11 @@ class RecordCommandKernelTest {
     void recordCountPrintsThatManyDecodedEventsAndNeverTouchesTheGlobalSwitches() throws IOException, InterruptedException {
         awaitRegistered();
         Set<String> globalDuringRecord = new TreeSet<>();
-        try (JavaRun record = JavaRun.cli(Jdks.JDK_17, "record", "--count", "6", CHARGED, PLACED)) {
-            while (record.isAlive()) {
+        try (JavaProcess record = JavaProcess.agentCli(Jdk.JDK_17, "record", "--count", "6", CHARGED, PLACED)) {
+            Wait.until(CLI_TIMEOUT, () -> "record to exit: " + record, () -> {
                 globalDuringRecord.addAll(globalEnableValues());
-                Thread.sleep(50);
-            }
+                return !record.isAlive();
+            });
             assertEquals(0, record.awaitExit(CLI_TIMEOUT), record::toString);
             List<TracedEvent> printed = printedEvents(record);
             assertEquals(6, printed.size(), record::toString);
@@ -110,7 +117,7 @@ class RecordCommandKernelTest {
     @Test
     void recordDurationStopsItByItself() throws IOException, InterruptedException {
         awaitRegistered();
-        try (JavaRun record = JavaRun.cli(Jdks.JDK_17, "record", "--duration", "3", CHARGED)) {
+        try (JavaProcess record = JavaProcess.agentCli(Jdk.JDK_17, "record", "--duration", "3", CHARGED)) {
             assertEquals(0, record.awaitExit(CLI_TIMEOUT), record::toString);
             List<TracedEvent> printed = printedEvents(record);
             assertFalse(printed.isEmpty(), record::toString);
@@ -124,7 +131,7 @@ class RecordCommandKernelTest {
     @Test
     void recordWithAFilterTheKernelRefusesFailsNamingTheFilter() throws IOException, InterruptedException {
         awaitRegistered();
-        try (JavaRun record = JavaRun.cli(Jdks.JDK_17, "record", "--filter", "nosuchfield > 1", "--count", "1", PLACED)) {
+        try (JavaProcess record = JavaProcess.agentCli(Jdk.JDK_17, "record", "--filter", "nosuchfield > 1", "--count", "1", PLACED)) {
             assertEquals(1, record.awaitExit(CLI_TIMEOUT), record::toString);
             assertTrue(record.stderr().contains("'nosuchfield > 1'"), record::toString);
             assertEquals(List.of(), record.stdoutLines(), record::toString);
@@ -134,8 +141,8 @@ class RecordCommandKernelTest {
     @Test
     void statusListsTheApplicationsEventsAndWhoListensToThem() throws IOException, InterruptedException {
         awaitRegistered();
-        try (TraceInstance tracer = TraceInstance.create("status");
-             JavaRun status = runStatusWhile(tracer)) {
+        try (TraceInstance tracer = TraceInstance.create("e2e-tool-" + "status").readPipe();
+             JavaProcess status = runStatusWhile(tracer)) {
             assertEquals(0, status.awaitExit(CLI_TIMEOUT), status::toString);
             List<String> lines = status.stdoutLines();
             assertTrue(lines.stream().anyMatch(line -> line.matches("\\s+" + PLACED + "\\s+listened to by ftrace")),
@@ -148,7 +155,7 @@ class RecordCommandKernelTest {
 
     @Test
     void helpPrintsTheCommandsAndExitsZero() throws IOException, InterruptedException {
-        try (JavaRun help = JavaRun.cli(Jdks.JDK_17, "help")) {
+        try (JavaProcess help = JavaProcess.agentCli(Jdk.JDK_17, "help")) {
             assertEquals(0, help.awaitExit(CLI_TIMEOUT), help::toString);
             String text = help.stdout();
             for (String command : List.of("  status ", "  record [options] [EVENT..]", "  attach PID", "  help ",
@@ -160,23 +167,23 @@ class RecordCommandKernelTest {
     }
 
     /** status, once {@code tracer} listens to order_placed only. */
-    private JavaRun runStatusWhile(TraceInstance tracer) throws IOException, InterruptedException {
+    private JavaProcess runStatusWhile(TraceInstance tracer) throws IOException, InterruptedException {
         tracer.enableWhenRegistered(REGISTRATION_TIMEOUT, PLACED);
-        return JavaRun.cli(Jdks.JDK_17, "status");
+        return JavaProcess.agentCli(Jdk.JDK_17, "status");
     }
 
     private void awaitRegistered() throws InterruptedException {
-        Poll.until(REGISTRATION_TIMEOUT, () -> "the application to register its events: " + app, () -> {
+        Wait.until(REGISTRATION_TIMEOUT, () -> "the application to register its events: " + app, () -> {
             if (!app.isAlive()) {
                 throw new AssertionError("the application exited: " + app);
             }
-            return Files.exists(TraceInstance.globalEnableFile(PLACED))
-                && Files.exists(TraceInstance.globalEnableFile(CHARGED));
+            return Files.exists(GuestTracefs.enableFile(PLACED))
+                && Files.exists(GuestTracefs.enableFile(CHARGED));
         });
     }
 
     /** The event lines record printed (it prints trace_pipe lines with integers in decimal). */
-    private static List<TracedEvent> printedEvents(JavaRun record) {
+    private static List<TracedEvent> printedEvents(JavaProcess record) {
         List<TracedEvent> events = new ArrayList<>();
         for (String line : record.stdoutLines()) {
             events.add(TracedEvent.parse(line).orElseThrow(() -> new AssertionError("not an event line: '" + line + "'")));
@@ -235,7 +242,7 @@ class RecordCommandKernelTest {
     }
 
     private static List<String> recordInstances() {
-        try (Stream<Path> instances = Files.list(TraceInstance.TRACEFS.resolve("instances"))) {
+        try (Stream<Path> instances = Files.list(GuestTracefs.ROOT.resolve("instances"))) {
             return instances.map(path -> path.getFileName().toString())
                 .filter(name -> name.startsWith("userevents-record-")).sorted().toList();
         } catch (IOException e) {
@@ -246,7 +253,7 @@ class RecordCommandKernelTest {
     /** The distinct contents of the global {@code enable} files of our events (none yet: {"0"}). */
     private static Set<String> globalEnableValues() {
         Set<String> values = new TreeSet<>(Set.of("0"));
-        Path system = TraceInstance.TRACEFS.resolve("events").resolve("user_events");
+        Path system = GuestTracefs.ROOT.resolve("events").resolve("user_events");
         if (!Files.isDirectory(system)) {
             return values;
         }

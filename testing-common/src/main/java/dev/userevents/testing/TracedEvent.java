@@ -1,21 +1,21 @@
-package dev.userevents.agent.e2e.tool;
+package dev.userevents.testing;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One event line of {@code trace_pipe} (or of {@code record}, which prints those lines): the event's name and
- * the field text after {@code "NAME: "}, as printed.
+ * One event line of {@code trace_pipe} (or of the agent's {@code record}, which prints those lines): the
+ * event's name and the field text after {@code "NAME: "}, as printed.
  */
-record TracedEvent(String name, String fields) {
+public record TracedEvent(String name, String fields) {
     /**
      * {@code "  java-73  [001] .....  50.140: order_placed: orderId=0x1 (1) ..."}: the fields follow the
      * timestamp and the name; an event without fields prints nothing after the name's colon.
      */
     private static final Pattern LINE = Pattern.compile("^.*\\[\\d+\\]\\s+\\S+\\s+\\d+\\.\\d+: ([A-Za-z0-9_.]+):(?: (.*))?$");
 
-    static Optional<TracedEvent> parse(String line) {
+    public static Optional<TracedEvent> parse(String line) {
         Matcher m = LINE.matcher(line);
         return m.matches() ? Optional.of(new TracedEvent(m.group(1), m.group(2) == null ? "" : m.group(2)))
             : Optional.empty();
@@ -25,7 +25,7 @@ record TracedEvent(String name, String fields) {
      * {@code trace} prints 4- and 8-byte integers as {@code 0xHEX (DEC)} (kernel/trace/trace_output.c,
      * print_event_fields()).
      */
-    static String hexDec(long value) {
+    public static String hexDec(long value) {
         return "0x" + Long.toHexString(value) + " (" + value + ")";
     }
 }

@@ -1,0 +1,167 @@
+package dev.userevents.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The guest's tracefs, its global instance, driven as an administrator would: {@code echo 1 >
+ * events/user_events/NAME/enable}, {@code echo 'orderId < 10' > .../filter}, {@code cat trace}, {@code echo >
+ * trace}. Kernel tests only (the guest runs them as root). A test that must not touch the global switches
+ * uses a {@link TraceInstance} of its own.
+ *
+ * <p>Read {@code trace} while the registering process still runs: its events are deleted when it exits (unless
+ * enabled or persistent), and {@code trace} then prints their records as "Unknown type N".
+ */
+public final class GuestTracefs {
+    public static final Path ROOT = Path.of("/sys/kernel/tracing");
+    /** The system of events registered through user_events_data (UserEventsAbi.SYSTEM in native-shim). */
+    public static final String USER_EVENTS = "user_events";
+
+    private GuestTracefs() {
+    }
+
+    /** {@code events/SYSTEM/NAME}. */
+    public static Path eventDir(String system, String eventName) {
+        return ROOT.resolve("events").resolve(system).resolve(eventName);
+    }
+
+    /** {@code events/user_events/NAME}. */
+    public static Path eventDir(String eventName) {
+        return eventDir(USER_EVENTS, eventName);
+    }
+
+    /** {@code events/user_events/NAME/enable} of the global instance. */
+    public static Path enableFile(String eventName) {
+        return eventDir(eventName).resolve("enable");
+    }
+
+    /** Whether the event is registered: its folder exists while a process holds it (or a tracer enables it). */
+    public static boolean eventExists(String system, String eventName) {
+        return Files.isDirectory(eventDir(system, eventName));
+    }
+
+    public static boolean eventExists(String eventName) {
+        return eventExists(USER_EVENTS, eventName);
+    }
+
+    /** {@code echo 1 > events/user_events/NAME/enable}. */
+    public static void enable(String eventName) {
+        enable(USER_EVENTS, eventName);
+    }
+
+    public static void enable(String system, String eventName) {
+        write(eventDir(system, eventName).resolve("enable"), "1");
+    }
+
+    /** {@code echo 0 > events/user_events/NAME/enable}. */
+    public static void disable(String eventName) {
+        disable(USER_EVENTS, eventName);
+    }
+
+    public static void disable(String system, String eventName) {
+        write(eventDir(system, eventName).resolve("enable"), "0");
+    }
+
+    /** {@code echo EXPRESSION > events/user_events/NAME/filter}. */
+    public static void setFilter(String eventName, String expression) {
+        write(eventDir(eventName).resolve("filter"), expression);
+    }
+
+    /** {@code echo 0 > .../filter}: removes the filter. */
+    public static void clearFilter(String eventName) {
+        write(eventDir(eventName).resolve("filter"), "0");
+    }
+
+    /**
+     * {@code cat .../filter}: the expression, or "none". One read() call: the kernel answers only a read at
+     * offset 0 (kernel/trace/trace_events.c, event_filter_read()), and Files.readAllBytes reads a file that
+     * reports size 0 one byte first.
+     */
+    public static String filter(String eventName) {
+        Path file = eventDir(eventName).resolve("filter");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[4096];
+            int length = in.read(buffer);
+            return new String(buffer, 0, Math.max(length, 0), StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code echo > trace}: empties the ring buffers of all CPUs (opening with O_TRUNC does it). */
+    public static void clearTrace() {
+        write(ROOT.resolve("trace"), "");
+    }
+
+    /** {@code cat trace}, raw bytes: strings arrive as UTF-8, 1-byte fields may print a raw byte. */
+    public static byte[] readTrace() {
+        try {
+            return Files.readAllBytes(ROOT.resolve("trace"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What each trace line of {@code eventName} printed after {@code "NAME: "}, oldest first, decoded as UTF-8. */
+    public static List<String> eventLines(String eventName) {
+        return eventLines(eventName, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Same, decoded with {@code charset}: ISO-8859-1 maps each raw byte the kernel prints for a 1-byte field
+     * to one char, where UTF-8 would turn it into U+FFFD.
+     */
+    public static List<String> eventLines(String eventName, Charset charset) {
+        return eventLines(readTrace(), eventName, charset);
+    }
+
+    /** The lines of a {@code trace} file's content that show {@code eventName}, from after "NAME: ". */
+    static List<String> eventLines(byte[] trace, String eventName, Charset charset) {
+        String marker = " " + eventName + ": ";
+        List<String> lines = new ArrayList<>();
+        for (String line : new String(trace, charset).split("\n")) {
+            int at = line.indexOf(marker);
+            if (!line.startsWith("#") && at >= 0) {
+                lines.add(line.substring(at + marker.length()));
+            }
+        }
+        return lines;
+    }
+
+    /** Names of the tracepoint folders under {@code events/SYSTEM/} that match {@code regex}. */
+    public static List<String> eventDirs(String system, String regex) {
+        Path dir = ROOT.resolve("events").resolve(system);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        Pattern pattern = Pattern.compile(regex);
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory)
+                .map(p -> p.getFileName().toString())
+                .filter(name -> pattern.matcher(name).matches())
+                .sorted()
+                .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code text} to a tracefs file; the failure names the file and the text. */
+    static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write '" + text.strip() + "' to " + file, e);
+        }
+    }
+}
