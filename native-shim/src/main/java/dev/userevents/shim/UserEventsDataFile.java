@@ -1,8 +1,8 @@
 package dev.userevents.shim;
 
+import com.sun.jna.Memory;
 import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.KernelErrors;
-import com.sun.jna.Memory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;

@@ -1,11 +1,12 @@
 package dev.userevents.shim;
 
-import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Native;
+import dev.userevents.shim.hotpath.Errno;
+import dev.userevents.shim.hotpath.EventSink;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class DowncallSinkTest {
         assertEquals(true, process.waitFor(60, TimeUnit.SECONDS), "the check did not finish");
         List<String> lines = Files.readAllLines(output);
         assertEquals(0, process.exitValue(), String.join("\n", lines));
-        assertEquals(List.of("written=9 total=900000", "closed=-" + Errno.EBADF, "unknown=-1"), lines,
+        assertEquals(List.of("written=9 total=900000", "closed=-" + Errno.EBADF, "unknown=" + EventSink.UNKNOWN_ERROR), lines,
             "stdout and stderr together: no warning either");
         // write(), not pwrite(): a regular file's offset advances (user_events_data's stays 0, as for C).
         assertEquals("one event".repeat(100_001), new String(Files.readAllBytes(file), StandardCharsets.US_ASCII));

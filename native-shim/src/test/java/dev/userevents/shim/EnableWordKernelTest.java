@@ -1,6 +1,5 @@
 package dev.userevents.shim;
 
-import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +9,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.NativeWords;
 import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;

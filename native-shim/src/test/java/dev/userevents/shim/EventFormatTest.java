@@ -225,12 +225,12 @@ class EventFormatTest {
 
     @Test
     void charArrayDeclarationsCountTowardsTheLimitWithTheirLength() {
-        // "e char[16] aaa…;char[16] bbb…": 21 characters plus the two field names.
-        EventFormat accepted = EventFormat.named("e").charArray("a".repeat(245), 16).charArray("b".repeat(245), 16);
+        // "e char[16] aaa…; char[16] bbb…": 22 characters plus the two field names.
+        EventFormat accepted = EventFormat.named("e").charArray("a".repeat(245), 16).charArray("b".repeat(244), 16);
         assertEquals(511, accepted.command().length());
 
         assertThrows(IllegalArgumentException.class,
-            () -> EventFormat.named("e").charArray("a".repeat(245), 16).charArray("b".repeat(246), 16));
+            () -> EventFormat.named("e").charArray("a".repeat(245), 16).charArray("b".repeat(245), 16));
         assertEquals(511, accepted.renamed("f").command().length(), "same length under a name as long");
     }
 

@@ -1,12 +1,12 @@
 package dev.userevents.shim;
 
-import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.Wait;

@@ -1,8 +1,8 @@
 package dev.userevents.shim;
 
-import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
 import java.nio.charset.StandardCharsets;

@@ -1,12 +1,12 @@
 package dev.userevents.shim;
 
-import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.testing.KernelTest;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;

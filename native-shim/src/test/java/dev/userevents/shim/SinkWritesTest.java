@@ -1,6 +1,5 @@
 package dev.userevents.shim;
 
-import dev.userevents.shim.hotpath.Errno;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.shim.hotpath.ChannelEventSink;
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.JdkPwriteEventSink;
 import dev.userevents.shim.hotpath.NativeWords;
