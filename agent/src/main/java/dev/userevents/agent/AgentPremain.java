@@ -36,6 +36,9 @@ public final class AgentPremain {
     static final String START_NANOS_PROPERTY = "userevents.internal.startNanos";
     private static final String INSTALLER = "dev.userevents.agent.install.AgentInstaller";
     private static final String CLI = "dev.userevents.agent.cli.Cli";
+    /** {@code status PID} attaches with {@code countsTo=FILE}: see {@code ProbeCounts}. */
+    private static final String COUNTS_ARGUMENT = "countsTo=";
+    private static final String COUNTS_CLASS = "dev.userevents.agent.runtime.ProbeCounts";
 
     private AgentPremain() {
     }
@@ -65,6 +68,10 @@ public final class AgentPremain {
 
     private static void start(String agentArgument, Instrumentation instrumentation, boolean attached) {
         long startNanos = System.nanoTime();
+        if (attached && agentArgument != null && agentArgument.startsWith(COUNTS_ARGUMENT)) {
+            answerCounts(agentArgument.substring(COUNTS_ARGUMENT.length()));
+            return;
+        }
         try {
             System.setProperty(START_NANOS_PROPERTY, Long.toString(startNanos));
             File jar = agentJar();
@@ -82,6 +89,25 @@ public final class AgentPremain {
             } catch (Throwable ignored) {
                 // nothing more we can do without harming the application
             }
+        }
+    }
+
+    /**
+     * {@code status PID}: the running agent's counters go to the named file. Nothing is defined, opened or
+     * loaded here: a JVM without the agent only gets the answer that none runs.
+     */
+    private static void answerCounts(String file) {
+        try {
+            Class<?> counts;
+            try {
+                counts = Class.forName(COUNTS_CLASS, true, null);
+            } catch (ClassNotFoundException e) {
+                Files.write(Path.of(file), Collections.singletonList("no userevents agent runs in this JVM"));
+                return;
+            }
+            counts.getMethod("write", String.class).invoke(null, file);
+        } catch (Throwable e) {
+            // the command reports a missing answer
         }
     }
 

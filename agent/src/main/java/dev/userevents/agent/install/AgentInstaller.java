@@ -28,11 +28,6 @@ public final class AgentInstaller {
     /** Entry point from {@code AgentPremain}, through the agent's isolated class loader. */
     public static void install(Instrumentation instrumentation, String agentArgument, boolean attached) {
         try {
-            String countsFile = attached ? CountsRequest.fileOf(agentArgument) : null;
-            if (countsFile != null) {
-                CountsRequest.answer(countsFile); // status PID: report, install nothing
-                return;
-            }
             AgentOptions options = AgentOptions.parse(agentArgument, System.getProperties());
             if (!ProbeRuntime.claimInstallation()) {
                 AgentLog.warn("the agent is already running in this JVM; this " + (attached ? "attach" : "load")
@@ -40,13 +35,16 @@ public final class AgentInstaller {
                 return;
             }
             AgentLog.setLevel(options.logLevel());
-            ProbeRuntime.prepare(); // no agent class is first loaded or initialised on an application thread
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
             ProbeRuntime.setMaxEventBytes(options.eventBytes());
             EventBackend backend = JnaStartup.run(() -> openBackend(options)); // JNA initialises in there
             if (backend == null) {
                 return;
             }
+            // Only now, with a backend to write to: no agent class is first loaded or initialised on an
+            // application thread, and an agent that installs nothing takes no memory from the application.
+            ProbeRuntime.prepare();
+            warnAboutBufferProperty();
             ProbeRegistrar registrar = new ProbeRegistrar(backend);
             // Our Byte Buddy must not touch sun.misc.Unsafe (JDK 24+ warns). The property is read once, when
             // our copy initialises; it is restored at once so the application's own Byte Buddy is unaffected.
@@ -82,6 +80,14 @@ public final class AgentInstaller {
             new TracepointTransformer(registrar, options.prefix(), probes), options.prefix());
         instrumentation.addTransformer(transformer, true);
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
+    }
+
+    private static void warnAboutBufferProperty() {
+        String requested = System.getProperty("userevents.buffers");
+        if (requested != null && !requested.trim().equals(Integer.toString(ProbeRuntime.bufferCount()))) {
+            AgentLog.warn("-Duserevents.buffers=" + requested + " is not a whole number from 2 to "
+                + ProbeRuntime.MAX_BUFFERS + " rounded to a power of two: using " + ProbeRuntime.bufferCount() + " buffers");
+        }
     }
 
     private static long millisSinceStart() {

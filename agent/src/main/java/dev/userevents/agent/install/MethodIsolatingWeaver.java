@@ -52,7 +52,7 @@ final class MethodIsolatingWeaver {
                     leaveOff(definition);
                     AgentLog.error("method " + className + "." + definition.methodName() + definition.descriptor()
                         + " cannot be woven (" + failure + "); it runs untraced, the rest of " + className
-                        + " is traced. A method within about 100 bytes of the JVM's 64 KiB limit cannot take a probe:"
+                        + " is traced. A method within about 40 bytes of the JVM's 64 KiB limit cannot take a probe:"
                         + " split it, or remove its @Tracepoint");
                 }
             }

@@ -53,10 +53,15 @@ final class EventSinks {
     private static EventSink linkingInBackground(int fd, EventSink jna) {
         UpgradingEventSink sink = new UpgradingEventSink(fastestFrom(1, fd, jna, false), "downcall");
         Thread linker = new Thread(() -> {
-            EventSink downcall = make(Sink.DOWNCALL, fd, jna);
-            if (downcall != null) {
-                sink.upgrade(downcall);
-                AgentLog.debug("writes go through the downcall from now on");
+            try {
+                EventSink downcall = make(Sink.DOWNCALL, fd, jna);
+                if (downcall != null) {
+                    sink.upgrade(downcall);
+                    AgentLog.debug("writes go through the downcall from now on");
+                }
+            } catch (Throwable e) {
+                // e.g. no heap left to link: writes stay on the sink they have; nothing of ours on stderr
+                AgentLog.debug("the downcall was not linked (" + e + "); writes stay on " + sink.name());
             }
         }, "userevents-downcall-link");
         linker.setDaemon(true);

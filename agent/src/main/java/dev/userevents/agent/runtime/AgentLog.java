@@ -38,29 +38,54 @@ public final class AgentLog {
         return atLevel <= level;
     }
 
-    public static void error(String message) {
-        log(ERROR, "ERROR", message);
+    /**
+     * Logs {@code message} at ERROR level.
+     *
+     * @param message the line, without the {@code [userevents] LEVEL} prefix
+     * @return false when the line could not be written (a broken stream, or no stack left), else true
+     */
+    public static boolean error(String message) {
+        return log(ERROR, "ERROR", message);
     }
 
-    public static void warn(String message) {
-        log(WARN, "WARN", message);
+    /**
+     * Logs {@code message} at WARN level.
+     *
+     * @param message the line, without the {@code [userevents] LEVEL} prefix
+     * @return false when the line could not be written (a broken stream, or no stack left), else true
+     */
+    public static boolean warn(String message) {
+        return log(WARN, "WARN", message);
     }
 
-    public static void info(String message) {
-        log(INFO, "INFO", message);
+    /**
+     * Logs {@code message} at INFO level.
+     *
+     * @param message the line, without the {@code [userevents] LEVEL} prefix
+     * @return false when the line could not be written (a broken stream, or no stack left), else true
+     */
+    public static boolean info(String message) {
+        return log(INFO, "INFO", message);
     }
 
-    public static void debug(String message) {
-        log(DEBUG, "DEBUG", message);
+    /**
+     * Logs {@code message} at DEBUG level.
+     *
+     * @param message the line, without the {@code [userevents] LEVEL} prefix
+     * @return false when the line could not be written (a broken stream, or no stack left), else true
+     */
+    public static boolean debug(String message) {
+        return log(DEBUG, "DEBUG", message);
     }
 
-    private static void log(int atLevel, String tag, String message) {
+    private static boolean log(int atLevel, String tag, String message) {
         if (atLevel <= level) {
             try {
                 out.println("[userevents] " + tag + " " + message);
-            } catch (Throwable ignored) {
-                // A closed or broken stderr must not reach the application.
+            } catch (Throwable e) {
+                return false; // a closed or broken stderr must not reach the application
             }
         }
+        return true;
     }
 }

@@ -15,14 +15,16 @@ public enum DropReason {
         "nothing to do if the application handles its own stack overflows; else raise -Xss"),
     /** An {@link OutOfMemoryError} (heap, metaspace or direct memory) while the event was encoded. */
     OUT_OF_MEMORY("an OutOfMemoryError while encoding", "give the JVM more memory (-Xmx, -XX:MaxDirectMemorySize)"),
-    /** Any other {@link VirtualMachineError} (InternalError, UnknownError) while the event was encoded. */
-    VM_ERROR("a VirtualMachineError while encoding", "see the JVM's own messages"),
     /**
-     * Every pooled event buffer was in use (more threads inside a probe at once than buffers) and no direct
-     * memory was left for one more.
+     * Any other {@link VirtualMachineError} (InternalError, UnknownError), or a {@link LinkageError} (a class
+     * that a stack overflow or an out-of-memory kept from initialising), while the event was encoded.
      */
-    NO_BUFFER("no event buffer: every pooled one was in use and no direct memory was left for another",
-        "raise -XX:MaxDirectMemorySize, or the pool with -Duserevents.buffers=N"),
+    VM_ERROR("a VirtualMachineError, or a class a stack overflow or out-of-memory kept from initialising,"
+        + " while encoding", "see the JVM's own messages"),
+    /** Every pooled event buffer was in use: more threads inside a probe at once than buffers. */
+    NO_BUFFER("no event buffer: every one of the pool was in use (more threads inside probes at once than"
+        + " buffers, e.g. while slow toString() methods of arguments ran)",
+        "raise the pool with -Duserevents.buffers=N (4 KiB each, default 4 per CPU, at least 16)"),
     /** The write failed with a transient errno: EINTR, EAGAIN or EFAULT (see {@code KernelErrors}). */
     WRITE_INTERRUPTED("the write() failed with EINTR, EAGAIN or EFAULT", "nothing to do if it is rare");
 
@@ -51,14 +53,23 @@ public enum DropReason {
      * @return its drop reason, or null for a fault that would repeat (a bug: the probe is switched off)
      */
     static DropReason of(Throwable failure) {
-        if (failure instanceof StackOverflowError) {
-            return STACK_OVERFLOW;
-        }
-        if (failure instanceof OutOfMemoryError) {
-            return OUT_OF_MEMORY;
-        }
-        if (failure instanceof VirtualMachineError) {
-            return VM_ERROR;
+        // A class that could not be loaded or initialised (NoClassDefFoundError, ExceptionInInitializerError,
+        // BootstrapMethodError) is, on the per-call path, the trace of a stack overflow or an out-of-memory
+        // that hit a class initialiser: the agent's own classes are initialised at start-up, so it is the
+        // JDK's or the application's, and not a reason to switch the probe off.
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof StackOverflowError) {
+                return STACK_OVERFLOW;
+            }
+            if (cause instanceof OutOfMemoryError) {
+                return OUT_OF_MEMORY;
+            }
+            if (cause instanceof VirtualMachineError || cause instanceof LinkageError) {
+                return VM_ERROR;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
         }
         return null;
     }

@@ -45,7 +45,11 @@ public final class Probe {
     final long[] racyDrops = new long[DropReason.values().length];
     /** Bit per {@link DropReason} already reported in the log (by the agent's reporter thread). */
     private int reportedReasons;
+    /** Set once the ERROR line of the failure that switched the probe off was logged. */
     private final AtomicBoolean failed = new AtomicBoolean();
+    private volatile String failureWhat;
+    private Throwable failureCause;
+    private String failureFix;
     private volatile boolean off;
     /** Racy on purpose: a best-effort clock for unexplained failures, touched only when writes fail. */
     private long firstUnexplainedFailureNanos;
@@ -174,7 +178,8 @@ public final class Probe {
 
     /**
      * A permanent fault: switches the probe off (the enable check still runs, nothing is written) and logs
-     * one ERROR line. Never throws.
+     * one ERROR line, at once when it can, else from the agent's reporter thread ({@link #reportFailure}):
+     * the thread that failed may have no stack left to build the line. Never throws.
      *
      * @param what  the cause, one clause
      * @param cause what was thrown, or null
@@ -182,14 +187,40 @@ public final class Probe {
      */
     public void fail(String what, Throwable cause, String fix) {
         off = true;
+        if (failureWhat == null) { // plain stores: the first failure is the one reported
+            failureCause = cause;
+            failureFix = fix;
+            failureWhat = what;
+        }
+        ProbeRuntime.dropsToReport = true;
         try {
-            if (failed.compareAndSet(false, true)) {
-                AgentLog.error("probe " + eventName + " (" + methodName + ") switched off: " + what
-                    + (cause == null ? "" : ": " + cause) + "; " + fix
-                    + ". The application continues untraced by this probe.");
-            }
+            reportFailure();
         } catch (Throwable e) {
-            // Logging must not turn a probe's fault into the application's.
+            // the reporter thread logs it
+        }
+    }
+
+    /**
+     * Logs the ERROR line of the failure that switched this probe off, if not logged yet.
+     *
+     * @return true when this call logged it
+     */
+    public boolean reportFailure() {
+        String what = failureWhat;
+        if (what == null || !failed.compareAndSet(false, true)) {
+            return false;
+        }
+        boolean logged = false;
+        try {
+            Throwable cause = failureCause;
+            logged = AgentLog.error("probe " + eventName + " (" + methodName + ") switched off: " + what
+                + (cause == null ? "" : ": " + cause) + "; " + failureFix
+                + ". The application continues untraced by this probe.");
+            return logged;
+        } finally {
+            if (!logged) {
+                failed.set(false); // try again later
+            }
         }
     }
 

@@ -20,6 +20,16 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ProbeRuntime {
     private static final byte[] TO_STRING_THREW = "(toString threw)".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TO_STRING_TOO_DEEP = "(toString nested too deep)".getBytes(StandardCharsets.US_ASCII);
+    /** How many argument {@code toString()} calls may be under way at once on one thread. */
+    static final int MAX_TO_STRING_NESTING = 4;
+    /** Per thread: argument {@code toString()} calls under way (one int, allocated on a thread's first). */
+    private static final ThreadLocal<int[]> TO_STRING_NESTING = new ThreadLocal<int[]>() {
+        @Override
+        protected int[] initialValue() { // a class, not a lambda: nothing to spin on an application thread
+            return new int[1];
+        }
+    };
 
     private static final RecordPool POOL = new RecordPool(poolSize());
 
@@ -34,9 +44,18 @@ public final class ProbeRuntime {
     private ProbeRuntime() {
     }
 
+    /** Most buffers {@code -Duserevents.buffers} may ask for: 16 MiB of event buffers. */
+    public static final int MAX_BUFFERS = 4096;
+
     private static int poolSize() {
         int cpus = Runtime.getRuntime().availableProcessors();
-        return Integer.getInteger("userevents.buffers", Math.min(256, Math.max(16, cpus * 4)));
+        int requested;
+        try {
+            requested = Integer.getInteger("userevents.buffers", Math.min(256, Math.max(16, cpus * 4)));
+        } catch (RuntimeException e) {
+            requested = 16;
+        }
+        return Math.max(2, Math.min(MAX_BUFFERS, requested)); // AgentInstaller warns about a value out of range
     }
 
     /**
@@ -120,6 +139,13 @@ public final class ProbeRuntime {
      */
     public static void prepare() {
         DropReason.values();
+        try {
+            // JDK 17: what DirectByteBuffer's bounds checks load when a stack overflow passes through them;
+            // loading it then runs every agent's class transformer with no stack left.
+            Class.forName("jdk.internal.misc.ScopedMemoryAccess$Scope$ScopedAccessError", true, null);
+        } catch (Throwable e) {
+            // not on this JDK
+        }
         EventRecord.NONE.length();
         Utf8.class.getName();
         DecimalText.write(0.5, DecimalText.DOUBLE_DIGITS, java.nio.ByteBuffer.allocate(DecimalText.MAX_LENGTH), 0);
@@ -163,9 +189,11 @@ public final class ProbeRuntime {
             probe = probes[probeId];
             record = POOL.acquire();
         } catch (Throwable e) {
-            // No buffer: the pool was empty and one more could not be allocated (an OutOfMemoryError for
-            // direct memory), or a VirtualMachineError on the way.
-            noRecord(probe, e);
+            noRecord(probe, e); // a VirtualMachineError on the way to a buffer
+            return EventRecord.NONE;
+        }
+        if (record == null) {
+            noRecord(probe, null); // every buffer in use
             return EventRecord.NONE;
         }
         record.probe = probe; // a plain store, before any call that could fail: commit must see whose it is
@@ -182,10 +210,12 @@ public final class ProbeRuntime {
             return;
         }
         try {
-            probe.drop(failure instanceof StackOverflowError ? DropReason.STACK_OVERFLOW
-                : failure instanceof OutOfMemoryError ? DropReason.NO_BUFFER : DropReason.VM_ERROR);
+            probe.drop(failure == null ? DropReason.NO_BUFFER : failure instanceof StackOverflowError
+                ? DropReason.STACK_OVERFLOW : failure instanceof OutOfMemoryError ? DropReason.OUT_OF_MEMORY
+                : DropReason.VM_ERROR);
         } catch (Throwable e) {
-            probe.racyDrops[failure instanceof StackOverflowError ? 0 : failure instanceof OutOfMemoryError ? 3 : 2]++;
+            probe.racyDrops[failure == null ? 3 : failure instanceof StackOverflowError ? 0
+                : failure instanceof OutOfMemoryError ? 1 : 2]++;
             dropsToReport = true;
         }
     }
@@ -282,15 +312,30 @@ public final class ProbeRuntime {
     /**
      * Any other object: an enum by {@link Enum#name()} (final, so no application code runs), else
      * {@code toString()}; null (or a {@code toString()} returning null) becomes "(null)", as a null String
-     * does, and a throwing {@code toString()} becomes "(toString threw)".
+     * does, and a throwing {@code toString()} becomes "(toString threw)". A {@code toString()} that calls
+     * traced methods whose arguments' {@code toString()} call traced methods... would let the agent recurse
+     * where the application never does: past {@link #MAX_TO_STRING_NESTING} levels on one thread the text is
+     * "(toString nested too deep)" instead.
      */
     public static EventRecord putObject(EventRecord record, Object value) {
         if (record.failure != null) {
             return record;
         }
         String text;
+        int[] nesting = null;
         try {
-            text = value == null ? null : value instanceof Enum ? ((Enum<?>) value).name() : value.toString();
+            if (value == null || value instanceof Enum) {
+                text = value == null ? null : ((Enum<?>) value).name();
+            } else {
+                int[] depth = TO_STRING_NESTING.get();
+                if (depth[0] >= MAX_TO_STRING_NESTING) {
+                    record.putAsciiString(TO_STRING_TOO_DEEP);
+                    return record;
+                }
+                depth[0]++;
+                nesting = depth;
+                text = value.toString();
+            }
         } catch (Throwable e) {
             try {
                 record.putAsciiString(TO_STRING_THREW);
@@ -298,6 +343,10 @@ public final class ProbeRuntime {
                 record.failure = encodingFailure;
             }
             return record;
+        } finally {
+            if (nesting != null) {
+                nesting[0]--;
+            }
         }
         return putString(record, text);
     }

@@ -38,6 +38,7 @@ final class RecordPool {
     }
 
     @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; both are the same value.
+    /** A free buffer for the calling thread, or null when every one is in use. Never allocates. */
     EventRecord acquire() {
         Thread thread = Thread.currentThread();
         int start = (int) thread.getId();
@@ -51,9 +52,7 @@ final class RecordPool {
                 }
             }
         }
-        EventRecord overflow = new EventRecord(-1); // direct memory: may throw OutOfMemoryError, see ProbeRuntime.begin
-        overflow.owner = thread;
-        return overflow;
+        return null;
     }
 
     /** Gives a record back; the plain stores come first so a record whose probe is null is back or free. */

@@ -20,6 +20,13 @@ class DropReasonTest {
         assertEquals(DropReason.OUT_OF_MEMORY, DropReason.of(new OutOfMemoryError("Java heap space")));
         assertEquals(DropReason.VM_ERROR, DropReason.of(new InternalError()));
         assertNull(DropReason.of(new IllegalStateException()));
-        assertNull(DropReason.of(new NoClassDefFoundError()));
+        assertNull(DropReason.of(new IndexOutOfBoundsException()), "a bug of the encoder: it would repeat");
+    }
+
+    @Test
+    void aClassAStackOverflowKeptFromInitialisingIsTransient() {
+        assertEquals(DropReason.STACK_OVERFLOW, DropReason.of(new ExceptionInInitializerError(new StackOverflowError())));
+        assertEquals(DropReason.VM_ERROR, DropReason.of(new NoClassDefFoundError("Could not initialize class X")));
+        assertEquals(DropReason.OUT_OF_MEMORY, DropReason.of(new RuntimeException(new OutOfMemoryError())));
     }
 }

@@ -306,6 +306,72 @@ class ProbeFailureTest {
     }
 
     @Test
+    void noFreeBufferDropsTheEventCountsItAndAllocatesNothing() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        java.util.List<EventRecord> held = new java.util.ArrayList<>();
+        for (int i = 0; i < ProbeRuntime.bufferCount(); i++) {
+            held.add(ProbeRuntime.begin(probe.id()));
+        }
+
+        assertDoesNotThrow(() -> writeInt(probe, 1));
+
+        assertEquals(1, probe.dropped(DropReason.NO_BUFFER));
+        for (EventRecord record : held) {
+            ProbeRuntime.commit(ProbeRuntime.putInt(record, 2));
+        }
+        assertEquals(ProbeRuntime.bufferCount(), probe.written(), "the held buffers were written and given back");
+        writeInt(probe, 3);
+        assertFalse(probe.isOff());
+    }
+
+    @Test
+    void aFailureMessageThatCannotBeLoggedNowIsLoggedByTheReporterLater() {
+        Probe probe = InstalledProbes.enabled(4, 0, sink);
+        sink.answerWith(-2); // ENOENT: permanent
+        java.io.PrintStream broken = new java.io.PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new StackOverflowError();
+            }
+        });
+        java.io.PrintStream before = swapLogStream(broken);
+        try {
+            writeInt(probe, 1);
+        } finally {
+            swapLogStream(before);
+        }
+        assertTrue(probe.isOff());
+
+        try (CapturedLog log = CapturedLog.start()) {
+            assertTrue(probe.reportFailure(), "the reporter thread's call");
+            assertFalse(probe.reportFailure(), "once");
+            assertEquals(1, log.linesWith(probe.eventName() + " (").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void anArgumentWhoseToStringTracesItselfIsCutAfterFourLevelsInsteadOfOverflowingTheStack() {
+        Probe probe = InstalledProbes.enabled(4, 1, sink);
+        Object selfTracing = new Object() {
+            @Override
+            public String toString() {
+                ProbeRuntime.commit(ProbeRuntime.putObject(ProbeRuntime.begin(probe.id()), this));
+                return "x";
+            }
+        };
+
+        assertDoesNotThrow(() -> ProbeRuntime.commit(ProbeRuntime.putObject(ProbeRuntime.begin(probe.id()), selfTracing)));
+
+        List<String> texts = new java.util.ArrayList<>();
+        for (byte[] event : sink.events()) {
+            texts.add(new String(event, java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        assertEquals(5, texts.size(), "four levels of toString(), then the marker");
+        assertEquals(1, texts.stream().filter(text -> text.contains("(toString nested too deep)")).count(), texts.toString());
+        assertFalse(probe.isOff());
+    }
+
+    @Test
     void dropsAreReportedOncePerReason() {
         Probe probe = InstalledProbes.enabled(4, 0, sink);
         sink.throwOnWrite(new StackOverflowError());
@@ -316,6 +382,18 @@ class ProbeFailureTest {
         writeInt(probe, 3);
         assertEquals(List.of(), probe.takeUnreportedDropReasons(), "reported already");
         assertEquals(3, probe.dropped(DropReason.STACK_OVERFLOW));
+    }
+
+    private static java.io.PrintStream swapLogStream(java.io.PrintStream next) {
+        try {
+            java.lang.reflect.Field out = AgentLog.class.getDeclaredField("out");
+            out.setAccessible(true);
+            java.io.PrintStream current = (java.io.PrintStream) out.get(null);
+            out.set(null, next);
+            return current;
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static void writeInt(Probe probe, int value) {

@@ -1,0 +1,92 @@
+package dev.userevents.agent.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The probes' counters as text: the agent's line at exit and {@code java -jar userevents-agent.jar status
+ * PID}. That command attaches with the argument {@code countsTo=FILE}; the agent's front door hands it here
+ * before it starts anything ({@link #write}), so a JVM is never changed by being asked.
+ */
+public final class ProbeCounts {
+    /** The attach argument's key: {@code countsTo=/path/the/command/reads}. */
+    public static final String ARGUMENT = "countsTo";
+
+    private ProbeCounts() {
+    }
+
+    /**
+     * Writes the counters of every probe in this JVM to {@code file}, one line each after a totals line,
+     * or one line saying no agent runs here. Never throws.
+     *
+     * @param file where {@code status PID} reads them
+     */
+    public static void write(String file) {
+        List<String> lines = new ArrayList<>();
+        if (!ProbeRuntime.isInstalled()) {
+            lines.add("no userevents agent runs in this JVM");
+        } else {
+            List<Probe> probes = ProbeRuntime.installedProbes();
+            lines.add("totals: " + totals(probes));
+            for (Probe probe : probes) {
+                lines.add(of(probe));
+            }
+        }
+        try {
+            Files.write(Paths.get(file), lines, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            // the command reports a missing answer
+        }
+    }
+
+    /**
+     * The totals over {@code probes}: {@code "60 event(s) written, 2 found no tracer, 3 dropped (stack
+     * overflow 3); 0 of 4 probe(s) switched off"}.
+     */
+    public static String totals(List<Probe> probes) {
+        long written = 0;
+        long raced = 0;
+        long[] dropped = new long[DropReason.values().length];
+        long droppedTotal = 0;
+        int off = 0;
+        for (Probe probe : probes) {
+            written += probe.written();
+            raced += probe.raced();
+            for (DropReason reason : DropReason.values()) {
+                dropped[reason.ordinal()] += probe.dropped(reason);
+            }
+            droppedTotal += probe.dropped();
+            off += probe.isOff() ? 1 : 0;
+        }
+        return written + " event(s) written, " + raced + " found no tracer, " + droppedTotal + " dropped"
+            + reasons(dropped) + "; " + off + " of " + probes.size() + " probe(s) switched off";
+    }
+
+    /** One probe: {@code "probe NAME: 5 written, 0 found no tracer, 1 dropped (stack overflow 1)"}. */
+    public static String of(Probe probe) {
+        long[] dropped = new long[DropReason.values().length];
+        for (DropReason reason : DropReason.values()) {
+            dropped[reason.ordinal()] = probe.dropped(reason);
+        }
+        return "probe " + probe.eventName() + ": " + probe.written() + " written, " + probe.raced()
+            + " found no tracer, " + probe.dropped() + " dropped" + reasons(dropped)
+            + (probe.isOff() ? ", switched off" : "");
+    }
+
+    private static String reasons(long[] dropped) {
+        StringBuilder text = new StringBuilder();
+        for (DropReason reason : DropReason.values()) {
+            if (dropped[reason.ordinal()] > 0) {
+                text.append(text.length() == 0 ? " (" : ", ")
+                    .append(reason.name().toLowerCase(Locale.ROOT).replace('_', ' '))
+                    .append(' ').append(dropped[reason.ordinal()]);
+            }
+        }
+        return text.length() == 0 ? "" : text.append(')').toString();
+    }
+}
