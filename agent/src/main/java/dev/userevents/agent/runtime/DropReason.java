@@ -57,20 +57,19 @@ public enum DropReason {
         // BootstrapMethodError) is, on the per-call path, the trace of a stack overflow or an out-of-memory
         // that hit a class initialiser: the agent's own classes are initialised at start-up, so it is the
         // JDK's or the application's, and not a reason to switch the probe off.
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        DropReason reason = null;
+        int depth = 0;
+        for (Throwable cause = failure; cause != null && depth < 16; cause = cause.getCause(), depth++) {
             if (cause instanceof StackOverflowError) {
                 return STACK_OVERFLOW;
             }
             if (cause instanceof OutOfMemoryError) {
                 return OUT_OF_MEMORY;
             }
-            if (cause instanceof VirtualMachineError || cause instanceof LinkageError) {
-                return VM_ERROR;
-            }
-            if (cause.getCause() == cause) {
-                break;
+            if (reason == null && (cause instanceof VirtualMachineError || cause instanceof LinkageError)) {
+                reason = VM_ERROR; // unless a stack overflow or out-of-memory further down says more
             }
         }
-        return null;
+        return reason;
     }
 }
