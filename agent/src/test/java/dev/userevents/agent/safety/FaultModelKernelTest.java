@@ -160,7 +160,11 @@ class FaultModelKernelTest {
         try (TraceInstance trace = TraceInstance.create("fault_big", 1024);
              AppProcess app = AppProcess.start("BigMethodApp", SafetyApps.java(jdk.java().toString(), "", classPath, "BigMethodApp"))) {
             app.awaitLine("ready", START);
-            trace.enable("user_events", "fault_small");
+            try {
+                trace.enable("user_events", "fault_small");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + app.transcript(), e);
+            }
             boolean bigRegistered = Files.exists(GuestTracefs.ROOT.resolve("events/user_events/fault_big"));
             app.send("go");
             app.awaitLine("done", WORK);
