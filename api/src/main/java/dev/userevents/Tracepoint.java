@@ -33,6 +33,10 @@ public @interface Tracepoint {
      * The event name, a C identifier ({@code [A-Za-z_][A-Za-z0-9_]*}). When empty the name is
      * {@code <SimpleClassName>_<methodName>} (nested classes joined with '_'), other characters replaced by
      * '_'; overloads of one method get {@code _2}, {@code _3}, ... in the order of their descriptors.
+     * The agent's {@code prefix} option is put before it. The kernel takes the name as the first word of the
+     * {@code DIAG_IOCSREG} command ({@code user_event_parse_cmd()} in {@code kernel/trace/trace_events_user.c}).
+     *
+     * @return the event name, or {@code ""} for the derived name
      */
     String name() default "";
 
@@ -40,6 +44,8 @@ public @interface Tracepoint {
      * Also emit an exit event, named {@code <name>_exit}, when the method returns or throws: the return
      * value as field {@code ret}, the duration in nanoseconds as {@code duration_ns} and the exception class
      * name as {@code thrown} (empty on a normal return).
+     *
+     * @return whether the method also emits {@code <name>_exit}; {@code false} by default
      */
     boolean exit() default false;
 }

@@ -1,18 +1,17 @@
 package dev.userevents.agent;
 
 import java.io.File;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.jar.JarFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's front door: premain ({@code -javaagent}), agentmain (attach) and main (the CLI).
@@ -20,8 +19,10 @@ import java.util.jar.JarFile;
  * <p>Does as little as possible and never throws. The agent jar holds two parts:
  * <ul>
  *   <li>at its root, the per-call runtime ({@code dev.userevents.agent.runtime},
- *       {@code dev.userevents.shim.hotpath}): appended to the bootstrap class path, so woven code in any
- *       class loader can reach it; it depends on nothing but the JDK;</li>
+ *       {@code dev.userevents.shim.hotpath}): defined class by class in the bootstrap class loader
+ *       ({@link BootstrapRuntime}; appending the jar to the bootstrap search path is only the fallback, as it
+ *       costs the application class-data sharing), so woven code in any class loader can reach it; it depends
+ *       on nothing but the JDK;</li>
  *   <li>{@code inst/userevents-impl.jar}: weaving, registration, Byte Buddy and JNA, loaded by an isolated
  *       class loader whose parent is the platform loader, so the application's own Byte Buddy or JNA
  *       (any version) never meets ours.</li>
@@ -43,15 +44,37 @@ public final class AgentPremain {
     private AgentPremain() {
     }
 
-    public static void premain(String agentArgument, Instrumentation instrumentation) {
+    /**
+     * Starts the agent before the application's main ({@code -javaagent:userevents-agent.jar[=options]}).
+     * Never throws: a failure is one line on standard error and the application runs untraced.
+     *
+     * @param agentArgument the text after {@code =}, {@code key=value} pairs separated by {@code ,}
+     *     ({@link dev.userevents.agent.config.AgentOptions}); null when there is none
+     * @param instrumentation the JVM's instrumentation, for weaving and for opening {@code java.base} to the
+     *     runtime
+     */
+    public static void premain(@Nullable String agentArgument, Instrumentation instrumentation) {
         start(agentArgument, instrumentation, false);
     }
 
-    public static void agentmain(String agentArgument, Instrumentation instrumentation) {
+    /**
+     * Starts the agent in a running JVM (the Attach API, {@code java -jar userevents-agent.jar attach PID}); the
+     * classes already loaded are retransformed. Never throws, as {@link #premain}.
+     *
+     * @param agentArgument options as for {@link #premain}; null when there are none
+     * @param instrumentation the JVM's instrumentation
+     */
+    public static void agentmain(@Nullable String agentArgument, Instrumentation instrumentation) {
         start(agentArgument, instrumentation, true);
     }
 
-    /** {@code java -jar userevents-agent.jar <command>}. */
+    /**
+     * {@code java -jar userevents-agent.jar <command>}: runs the CLI ({@link dev.userevents.agent.cli.Cli}) from the
+     * implementation jar; it exits the JVM with the command's status.
+     *
+     * @param args the command and its arguments; none prints help
+     * @throws Exception if the implementation cannot be loaded, or whatever checked exception the CLI throws
+     */
     public static void main(String[] args) throws Exception {
         File jar = agentJar();
         if (jar != null && jar.isFile()) {
@@ -61,12 +84,12 @@ public final class AgentPremain {
         Method main = Class.forName(CLI, true, loader).getMethod("main", String[].class);
         try {
             main.invoke(null, (Object) args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
+        } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
         }
     }
 
-    private static void start(String agentArgument, Instrumentation instrumentation, boolean attached) {
+    private static void start(@Nullable String agentArgument, Instrumentation instrumentation, boolean attached) {
         long startNanos = System.nanoTime();
         if (attached && agentArgument != null && agentArgument.startsWith(COUNTS_ARGUMENT)) {
             answerCounts(agentArgument.substring(COUNTS_ARGUMENT.length()));
@@ -111,7 +134,8 @@ public final class AgentPremain {
         }
     }
 
-    static File agentJar() {
+    /** The jar this class was loaded from; null when unknown (not loaded from a file). */
+    static @Nullable File agentJar() {
         try {
             URL location = AgentPremain.class.getProtectionDomain().getCodeSource().getLocation();
             return new File(location.toURI());

@@ -95,17 +95,18 @@ final class BootstrapRuntime {
             Collections.singletonMap("jdk.internal.misc", Collections.singleton(BootstrapRuntime.class.getModule())),
             Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
         MethodHandle defineClass = unsafeDefineClass();
-        List<String> pending = new ArrayList<>(classes.keySet());
+        List<Map.Entry<String, byte[]>> pending = new ArrayList<>(classes.entrySet());
         while (!pending.isEmpty()) {
-            List<String> failed = new ArrayList<>();
+            List<Map.Entry<String, byte[]>> failed = new ArrayList<>();
             Throwable lastFailure = null;
-            for (String name : pending) {
-                byte[] bytes = classes.get(name);
+            for (Map.Entry<String, byte[]> runtimeClass : pending) {
+                String name = runtimeClass.getKey();
+                byte[] bytes = runtimeClass.getValue();
                 try {
                     Class<?> unused = (Class<?>) defineClass.invokeExact(name, bytes, 0, bytes.length, (ClassLoader) null,
                         (ProtectionDomain) null);
                 } catch (NoClassDefFoundError e) {
-                    failed.add(name);
+                    failed.add(runtimeClass);
                     lastFailure = e;
                 } catch (LinkageError e) {
                     if (!isDefinedAlready(name)) {
@@ -114,7 +115,11 @@ final class BootstrapRuntime {
                 }
             }
             if (failed.size() == pending.size()) {
-                throw new IllegalStateException("cannot define " + failed + " in the bootstrap loader", lastFailure);
+                List<String> names = new ArrayList<>();
+                for (Map.Entry<String, byte[]> runtimeClass : failed) {
+                    names.add(runtimeClass.getKey());
+                }
+                throw new IllegalStateException("cannot define " + names + " in the bootstrap loader", lastFailure);
             }
             pending = failed;
         }

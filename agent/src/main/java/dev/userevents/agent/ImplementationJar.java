@@ -4,9 +4,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.module.Configuration;
+import java.lang.module.ModuleFinder;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's implementation (weaving, registration, CLI, Byte Buddy, JNA) is a jar nested in the agent
@@ -40,8 +44,11 @@ final class ImplementationJar {
     private ImplementationJar() {
     }
 
-    /** The loader of the implementation, or the agent's own loader when run from class folders (tests). */
-    static ClassLoader loader(ClassLoader parent, Instrumentation instrumentation) throws Exception {
+    /**
+     * The loader of the implementation, or the agent's own loader when run from class folders (tests).
+     * {@code instrumentation} is null for the CLI, which grants native access through its manifest instead.
+     */
+    static ClassLoader loader(ClassLoader parent, @Nullable Instrumentation instrumentation) throws Exception {
         File agentJar = AgentPremain.agentJar();
         if (agentJar == null || !agentJar.isFile()) {
             return AgentPremain.class.getClassLoader();
@@ -86,14 +93,14 @@ final class ImplementationJar {
     }
 
     /** {@code $TMPDIR/userevents-<uid>}, created 0700; null unless it is a real folder owned by us, private. */
-    private static Path privateCacheFolder() {
+    private static @Nullable Path privateCacheFolder() {
         try {
             Object uid = Files.getAttribute(Paths.get("/proc/self"), "unix:uid");
             Path folder = Paths.get(System.getProperty("java.io.tmpdir"), "userevents-" + uid);
             if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } catch (java.nio.file.FileAlreadyExistsException raced) {
+                } catch (FileAlreadyExistsException raced) {
                     // another JVM made it: checked below like any other
                 }
             }
@@ -108,13 +115,12 @@ final class ImplementationJar {
     }
 
     /** The jar as a named module in a layer of its own, granted native access (JDK 22+). */
-    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, Instrumentation instrumentation)
+    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, @Nullable Instrumentation instrumentation)
             throws IOException {
         boolean cached = jar.getParent() != null && jar.getParent().toString().equals(System.getProperty(CACHE_FOLDER_PROPERTY));
-        java.lang.module.ModuleFinder finder = ImplementationJarModule.finder(jar, cached);
-        java.lang.module.Configuration configuration = ModuleLayer.boot().configuration().resolve(
-            finder != null ? finder : java.lang.module.ModuleFinder.of(jar), java.lang.module.ModuleFinder.of(),
-            Collections.singleton(MODULE));
+        ModuleFinder finder = ImplementationJarModule.finder(jar, cached);
+        Configuration configuration = ModuleLayer.boot().configuration().resolve(
+            finder != null ? finder : ModuleFinder.of(jar), ModuleFinder.of(), Collections.singleton(MODULE));
         ModuleLayer.Controller controller = ModuleLayer.defineModulesWithOneLoader(configuration,
             Collections.singletonList(ModuleLayer.boot()), parent);
         Module module = controller.layer().findModule(MODULE).orElseThrow();

@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The implementation jar as the automatic module {@value ImplementationJar#MODULE}, found without
@@ -37,7 +38,7 @@ final class ImplementationJarModule {
      * A finder of the one module, or null when the jar holds a name no package may have (the JDK then decides).
      * {@code cached}: the jar lies in the private cache folder, where its package list may be kept too.
      */
-    static ModuleFinder finder(Path jar, boolean cached) throws IOException {
+    static @Nullable ModuleFinder finder(Path jar, boolean cached) throws IOException {
         Set<String> packages = cached ? packages(jar) : listPackages(jar);
         if (packages == null) {
             return null;
@@ -62,8 +63,8 @@ final class ImplementationJarModule {
         };
     }
 
-    /** The packages, from {@code <jar>.packages}, else listed from the jar and written there. */
-    static Set<String> packages(Path jar) throws IOException {
+    /** The packages, from {@code <jar>.packages}, else listed from the jar and written there; null as listPackages. */
+    static @Nullable Set<String> packages(Path jar) throws IOException {
         Path list = jar.resolveSibling(jar.getFileName() + ".packages");
         if (Files.isRegularFile(list, LinkOption.NOFOLLOW_LINKS)) {
             List<String> lines = Files.readAllLines(list, StandardCharsets.UTF_8);
@@ -85,7 +86,7 @@ final class ImplementationJarModule {
      * As the JDK derives an automatic module's packages: the folder of every class file (resources alone make
      * no package). Null when a class file lies in a folder that is no legal package name, or at the root.
      */
-    static Set<String> listPackages(Path jar) throws IOException {
+    static @Nullable Set<String> listPackages(Path jar) throws IOException {
         Set<String> packages = new TreeSet<>();
         try (JarFile file = new JarFile(jar.toFile())) {
             for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {

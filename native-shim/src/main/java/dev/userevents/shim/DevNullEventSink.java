@@ -1,5 +1,6 @@
 package dev.userevents.shim;
 
+import dev.userevents.shim.hotpath.ChannelEventSink;
 import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.EventSink;
 import java.nio.ByteBuffer;
@@ -15,6 +16,13 @@ public final class DevNullEventSink implements EventSink {
         this.fd = fd;
     }
 
+    /**
+     * Opens {@code /dev/null} for writing ({@code O_RDWR | O_CLOEXEC}). The descriptor stays open for the life
+     * of the process.
+     *
+     * @return a sink whose every write succeeds with the full length
+     * @throws IllegalStateException if {@code open()} fails; the message carries the errno
+     */
     public static DevNullEventSink open() {
         int fd = Libc.open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC);
         if (fd < 0) {
@@ -23,7 +31,11 @@ public final class DevNullEventSink implements EventSink {
         return new DevNullEventSink(fd);
     }
 
-    /** The descriptor, for wrapping in a {@link dev.userevents.shim.hotpath.ChannelEventSink}. */
+    /**
+     * The descriptor, for wrapping in a {@link ChannelEventSink}.
+     *
+     * @return the open descriptor of {@code /dev/null}, owned by this sink
+     */
     public int fd() {
         return fd;
     }

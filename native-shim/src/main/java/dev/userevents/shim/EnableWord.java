@@ -21,7 +21,17 @@ public final class EnableWord {
         this.bit = bit;
     }
 
-    /** A word at an address the caller keeps mapped; checked against the kernel's rules. */
+    /**
+     * A word at an address the caller keeps mapped; checked against the kernel's rules ({@code user_reg_get()}
+     * and {@code user_event_enabler_create()} in {@code kernel/trace/trace_events_user.c}).
+     *
+     * @param address the word's virtual address in this process, non-zero and a multiple of {@code size}
+     * @param size the word's size in bytes: 4 or 8
+     * @param bit the bit the kernel sets, counted from the least significant: 0 to {@code size * 8 - 1}
+     * @return the word; nothing is read or written yet
+     * @throws IllegalArgumentException if the size is not 4 or 8, the bit does not fit the word, or the address
+     *     is 0 or not naturally aligned; the message names the value and the rule
+     */
     public static EnableWord at(long address, int size, int bit) {
         if (size != 4 && size != 8) {
             throw new IllegalArgumentException("enable size " + size + " at 0x" + Long.toHexString(address)
@@ -38,24 +48,48 @@ public final class EnableWord {
         return new EnableWord(address, size, bit);
     }
 
+    /**
+     * The word's address.
+     *
+     * @return the virtual address, naturally aligned to {@link #size()}
+     */
     public long address() {
         return address;
     }
 
+    /**
+     * The word's size, {@code enable_size} of {@code struct user_reg}.
+     *
+     * @return 4 or 8 (bytes)
+     */
     public int size() {
         return size;
     }
 
+    /**
+     * The bit the kernel sets while a tracer listens, {@code enable_bit} of {@code struct user_reg}.
+     *
+     * @return 0 to {@code size() * 8 - 1}
+     */
     public int bit() {
         return bit;
     }
 
-    /** The word's raw value, read with an opaque load. */
+    /**
+     * The word's raw value, read with an opaque load ({@link NativeWords}): never hoisted out of a loop, no
+     * ordering with other memory; the kernel's store becomes visible soon, which is all a tracer needs.
+     *
+     * @return the whole word, a 4-byte word zero-extended to a long
+     */
     public long value() {
         return size == 4 ? NativeWords.loInt(address) & 0xffffffffL : NativeWords.loLong(address);
     }
 
-    /** Whether the kernel has set this word's bit: some tracer listens. */
+    /**
+     * Whether the kernel has set this word's bit: some tracer listens.
+     *
+     * @return {@code true} while at least one tracer has the event enabled
+     */
     public boolean isSet() {
         return (value() & (1L << bit)) != 0;
     }

@@ -20,11 +20,21 @@ public final class EnableWordArena {
     private long chunkEnd;
     private long next;
 
+    /** An arena with no pages yet: the first {@link #allocate} maps one. */
     public EnableWordArena() {
         this.pageSize = Libc.getpagesize();
     }
 
-    /** A word of {@code size} bytes (4 or 8) whose {@code bit} the kernel will set. */
+    /**
+     * A word of {@code size} bytes whose {@code bit} the kernel will set, in an 8-byte slot of its own. Maps
+     * a new page ({@code mmap}, anonymous, private) when the current one is used up.
+     *
+     * @param size the word's size in bytes: 4 or 8
+     * @param bit the bit within the word: 0 to {@code size * 8 - 1}
+     * @return a zeroed word, mapped until the process exits
+     * @throws IllegalStateException if {@code mmap} of a new page fails; the message carries the errno
+     * @throws IllegalArgumentException if size or bit break {@link EnableWord#at}'s rules
+     */
     public synchronized EnableWord allocate(int size, int bit) {
         if (next + SLOT_SIZE > chunkEnd) {
             mapChunk();
@@ -52,6 +62,9 @@ public final class EnableWordArena {
     /**
      * Maps a fresh page and returns its address without touching it, for tests that check the kernel
      * faults the page in when it sets a bit. The page is never unmapped.
+     *
+     * @return the page's address, aligned to the page size ({@code getpagesize()} bytes)
+     * @throws IllegalStateException if {@code mmap} fails; the message carries the errno
      */
     public static long mapUntouchedPage() {
         long length = Libc.getpagesize();

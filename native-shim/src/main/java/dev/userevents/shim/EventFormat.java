@@ -51,20 +51,38 @@ public final class EventFormat {
             this.arrayLength = arrayLength;
         }
 
+        /**
+         * The field's type.
+         *
+         * @return the type, as declared to the kernel
+         */
         public FieldType type() {
             return type;
         }
 
+        /**
+         * The field's name.
+         *
+         * @return a C identifier, unique within its format
+         */
         public String name() {
             return name;
         }
 
-        /** N of {@code char[N]}; 0 for other types. */
+        /**
+         * N of {@code char[N]}.
+         *
+         * @return N in bytes for {@link FieldType#CHAR_ARRAY}; 0 for other types
+         */
         public int arrayLength() {
             return arrayLength;
         }
 
-        /** Bytes this field takes in the fixed part of the payload. */
+        /**
+         * Bytes this field takes in the fixed part of the payload.
+         *
+         * @return {@link FieldType#size()}, or N for {@code char[N]}
+         */
         public int size() {
             return type == FieldType.CHAR_ARRAY ? arrayLength : type.size();
         }
@@ -85,11 +103,8 @@ public final class EventFormat {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Field)) {
-                return false;
-            }
-            Field other = (Field) o;
-            return type == other.type && name.equals(other.name) && arrayLength == other.arrayLength;
+            return o instanceof Field other && type == other.type && name.equals(other.name)
+                && arrayLength == other.arrayLength;
         }
 
         @Override
@@ -103,50 +118,128 @@ public final class EventFormat {
         }
     }
 
-    /** Starts a format with no fields. */
+    /**
+     * Starts a format with no fields.
+     *
+     * @param name the event name: a C identifier ({@code [A-Za-z_][A-Za-z0-9_]*}) of at most
+     *     {@value #MAX_NAME_LENGTH} characters
+     * @return a format with that name and no fields
+     * @throws IllegalArgumentException if the name is empty, too long or not an identifier; the message says
+     *     which character at which index
+     */
     public static EventFormat named(String name) {
         requireIdentifier(name, "event name", MAX_NAME_LENGTH);
         return new EventFormat(name, Collections.emptyList(), name.length());
     }
 
+    /**
+     * Adds a signed 8-bit integer field ({@code s8}), {@link FieldType#S8}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat s8(String field) {
         return with(FieldType.S8, field);
     }
 
+    /**
+     * Adds a unsigned 8-bit integer field ({@code u8}), {@link FieldType#U8}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat u8(String field) {
         return with(FieldType.U8, field);
     }
 
+    /**
+     * Adds a signed 16-bit integer field ({@code s16}), {@link FieldType#S16}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat s16(String field) {
         return with(FieldType.S16, field);
     }
 
+    /**
+     * Adds a unsigned 16-bit integer field ({@code u16}), {@link FieldType#U16}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat u16(String field) {
         return with(FieldType.U16, field);
     }
 
+    /**
+     * Adds a signed 32-bit integer field ({@code s32}), {@link FieldType#S32}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat s32(String field) {
         return with(FieldType.S32, field);
     }
 
+    /**
+     * Adds a unsigned 32-bit integer field ({@code u32}), {@link FieldType#U32}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat u32(String field) {
         return with(FieldType.U32, field);
     }
 
+    /**
+     * Adds a signed 64-bit integer field ({@code s64}), {@link FieldType#S64}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat s64(String field) {
         return with(FieldType.S64, field);
     }
 
+    /**
+     * Adds a unsigned 64-bit integer field ({@code u64}), {@link FieldType#U64}.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat u64(String field) {
         return with(FieldType.U64, field);
     }
 
-    /** A UTF-8, NUL-terminated string as {@code __rel_loc char[]}. */
+    /**
+     * Adds a UTF-8, NUL-terminated string as {@code __rel_loc char[]}: a u32 {@code DYN_LOC} in the fixed part,
+     * the bytes after the fixed fields ({@link UserEventsAbi.EventPayload}).
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException as {@link #with(FieldType, String)}
+     */
     public EventFormat string(String field) {
         return with(FieldType.REL_LOC_STRING, field);
     }
 
-    /** {@code char[length]}: a fixed-size inline array. */
+    /**
+     * Adds {@code char[length]}: a fixed-size inline array of {@code length} bytes.
+     *
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @param length N, in bytes: 1 to {@link UserEventsAbi#MAX_FIELD_ARRAY_SIZE}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException if the length is out of range, or as {@link #with(FieldType, String)}
+     */
     public EventFormat charArray(String field, int length) {
         if (length < 1 || length > UserEventsAbi.MAX_FIELD_ARRAY_SIZE) {
             throw new IllegalArgumentException("char[" + length + "] " + field + " in event " + name
@@ -155,6 +248,16 @@ public final class EventFormat {
         return add(new Field(FieldType.CHAR_ARRAY, checkedFieldName(field), length));
     }
 
+    /**
+     * Adds a field of any type but {@link FieldType#CHAR_ARRAY} (which needs {@link #charArray}).
+     *
+     * @param type the field's type
+     * @param field the field's name, a C identifier not starting with {@code common_}
+     * @return a new format with the field last
+     * @throws IllegalArgumentException if the type is {@code CHAR_ARRAY}, the name is not an identifier, is
+     *     taken already in this format or starts with {@code common_} (the kernel's header fields), or the
+     *     command would reach {@link UserEventsAbi#MAX_EVENT_DESC} bytes
+     */
     public EventFormat with(FieldType type, String field) {
         if (type == FieldType.CHAR_ARRAY) {
             throw new IllegalArgumentException("char arrays need a length: use charArray(\"" + field + "\", N)");
@@ -193,7 +296,14 @@ public final class EventFormat {
         return format;
     }
 
-    /** Same fields under another name (for resolving name clashes). */
+    /**
+     * Same fields under another name (for resolving name clashes).
+     *
+     * @param newName the new event name, a C identifier of at most {@value #MAX_NAME_LENGTH} characters
+     * @return a format with that name and these fields
+     * @throws IllegalArgumentException if the name is not an identifier, or the command would reach
+     *     {@link UserEventsAbi#MAX_EVENT_DESC} bytes
+     */
     public EventFormat renamed(String newName) {
         requireIdentifier(newName, "event name", MAX_NAME_LENGTH);
         EventFormat format = new EventFormat(newName, fields, commandLength - name.length() + newName.length());
@@ -203,15 +313,29 @@ public final class EventFormat {
         return format;
     }
 
+    /**
+     * The event name.
+     *
+     * @return a C identifier, the first word of {@link #command()}
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The fields, in payload order: the order in which writes must lay them out.
+     *
+     * @return an unmodifiable list, empty for an event without fields
+     */
     public List<Field> fields() {
         return fields;
     }
 
-    /** Bytes of the fixed part of a payload (after the write index, before dynamic data). */
+    /**
+     * Bytes of the fixed part of a payload (after the write index, before dynamic data).
+     *
+     * @return the sum of {@link Field#size()}, in bytes; 0 without fields
+     */
     public int fixedSize() {
         int size = 0;
         for (Field field : fields) {
@@ -221,11 +345,13 @@ public final class EventFormat {
     }
 
     /**
-     * The command string of {@code DIAG_IOCSREG}: {@code "name type a; type b"}. Fields are separated by
-     * {@code "; "}, as Documentation/trace/user_events.rst writes them and as the kernel prints them back in
-     * {@code dynamic_events} ({@code user_event_show()}): kernels before the "non-spaced field matching" fix
-     * (6.4 to early 6.x) compare a second registration's format with that text and refuse {@code "a;b"}
-     * with EADDRINUSE.
+     * The command string of {@code DIAG_IOCSREG}, as {@code user_event_parse_cmd()} parses it. Fields are
+     * separated by {@code "; "}, as Documentation/trace/user_events.rst writes them and as the kernel prints
+     * them back in {@code dynamic_events} ({@code user_event_show()}): kernels before the "non-spaced field
+     * matching" fix (6.4 to early 6.x) compare a second registration's format with that text and refuse
+     * {@code "a;b"} with EADDRINUSE.
+     *
+     * @return {@code "name type a; type b"}, shorter than {@link UserEventsAbi#MAX_EVENT_DESC} bytes (ASCII)
      */
     public String command() {
         if (fields.isEmpty()) {
@@ -244,6 +370,9 @@ public final class EventFormat {
     /**
      * Turns any text into a valid event or field name: other characters become '_', a leading digit or a
      * leading {@code common_} (reserved for the kernel's header fields) gets '_'.
+     *
+     * @param text any text, such as a Java method name
+     * @return a C identifier of at most {@value #MAX_NAME_LENGTH} characters, never empty
      */
     public static String sanitize(String text) {
         StringBuilder out = new StringBuilder(text.length() + 1);
@@ -304,11 +433,7 @@ public final class EventFormat {
     /** Two formats are the same event when name and fields match. */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof EventFormat)) {
-            return false;
-        }
-        EventFormat other = (EventFormat) o;
-        return name.equals(other.name) && fields.equals(other.fields);
+        return o instanceof EventFormat other && name.equals(other.name) && fields.equals(other.fields);
     }
 
     @Override

@@ -25,6 +25,15 @@ public final class ForeignWrite {
     /**
      * A handle of {@link DowncallEventSink#WRITE_TYPE} on libc {@code write()}, or an exception saying why
      * this JDK cannot make one (older than 22, or native access refused).
+     *
+     * @param critical link with {@code Linker.Option.critical(false)} (for SinkBenchmark only)
+     * @return {@code (int fd, long address, long count) -> long} as C's {@code ssize_t write(int, const void *,
+     *     size_t)}: bytes written, or -1 with errno set
+     * @throws UnsupportedOperationException if this JDK is older than 22
+     * @throws NoSuchMethodException if libc exports no {@code write}
+     * @throws ReflectiveOperationException if the Foreign Function and Memory API is missing, or refuses the
+     *     call (an {@link java.lang.reflect.InvocationTargetException} wrapping the JDK's exception, such as
+     *     {@code IllegalCallerException} when native access is denied)
      */
     public static MethodHandle linkWrite(boolean critical) throws ReflectiveOperationException {
         if (Runtime.version().feature() < 22) {

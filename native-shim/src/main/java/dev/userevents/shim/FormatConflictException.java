@@ -9,6 +9,12 @@ import dev.userevents.shim.hotpath.Errno;
 public final class FormatConflictException extends RegistrationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The conflict, with the three ways out in the message.
+     *
+     * @param eventName the event whose registration the kernel refused
+     * @param command the {@code DIAG_IOCSREG} command that was refused ({@link EventFormat#command()})
+     */
     public FormatConflictException(String eventName, String command) {
         super(eventName, Errno.EADDRINUSE, "event " + eventName + " already exists with another format than '"
             + command + "': rename the probe, delete the old event (when nothing uses it: "

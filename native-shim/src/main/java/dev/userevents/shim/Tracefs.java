@@ -16,9 +16,13 @@ import java.util.List;
  * {@code CONFIG_USER_EVENTS} (Linux 6.4+ has the option; many distribution kernels leave it off).
  */
 public final class Tracefs {
+    /** Where tracefs is mounted on current systems (Linux 4.1+). */
     public static final Path DEFAULT_ROOT = Paths.get("/sys/kernel/tracing");
+    /** Where older systems reach tracefs, automounted inside debugfs. */
     public static final Path DEBUGFS_ROOT = Paths.get("/sys/kernel/debug/tracing");
+    /** The file events are registered through and written to ({@code user_data_fops}). */
     public static final String DATA_FILE = "user_events_data";
+    /** The kernel's list of user_events and who listens to each ({@code user_seq_show()}). */
     public static final String STATUS_FILE = "user_events_status";
 
     private final Path root;
@@ -27,12 +31,25 @@ public final class Tracefs {
         this.root = root;
     }
 
-    /** A tracefs at a known root, not checked: for tests and explicit configuration. */
+    /**
+     * A tracefs at a known root, not checked: for tests and explicit configuration.
+     *
+     * @param root the mount point, such as {@link #DEFAULT_ROOT}
+     * @return the tracefs there; whether it offers user_events shows when its data file is opened
+     */
     public static Tracefs at(Path root) {
         return new Tracefs(root);
     }
 
-    /** Finds the tracefs that offers user_events, or says precisely why there is none. */
+    /**
+     * Finds the tracefs that offers user_events, or says precisely why there is none.
+     *
+     * @return the first of {@link #DEFAULT_ROOT}, {@link #DEBUGFS_ROOT} and the tracefs mounts of
+     *     {@code /proc/self/mounts} that holds {@link #DATA_FILE}
+     * @throws UserEventsUnavailableException if none does: {@code KERNEL_WITHOUT_USER_EVENTS} when a tracefs
+     *     is mounted without it, {@code PERMISSION_DENIED} when one is not readable by this user, else
+     *     {@code TRACEFS_NOT_MOUNTED}
+     */
     public static Tracefs locate() throws UserEventsUnavailableException {
         return locate(Paths.get("/proc/self/mounts"));
     }
@@ -74,7 +91,7 @@ public final class Tracefs {
         List<Path> mounts = new ArrayList<>();
         try {
             for (String line : Files.readAllLines(mountsFile, StandardCharsets.UTF_8)) {
-                String[] parts = line.split(" ");
+                String[] parts = line.split(" ", -1);
                 if (parts.length > 2 && parts[2].equals("tracefs")) {
                     mounts.add(Paths.get(unescapeMountPath(parts[1])));
                 }
@@ -112,19 +129,40 @@ public final class Tracefs {
         return true;
     }
 
+    /**
+     * The mount point.
+     *
+     * @return the tracefs root folder
+     */
     public Path root() {
         return root;
     }
 
+    /**
+     * The data file.
+     *
+     * @return {@code <root>/user_events_data}
+     */
     public Path dataFile() {
         return root.resolve(DATA_FILE);
     }
 
+    /**
+     * The status file.
+     *
+     * @return {@code <root>/user_events_status}
+     */
     public Path statusFile() {
         return root.resolve(STATUS_FILE);
     }
 
-    /** {@code events/<system>/<name>}: the folder holding enable, filter, format of one event. */
+    /**
+     * The folder holding {@code enable}, {@code filter} and {@code format} of one event.
+     *
+     * @param system {@link UserEventsAbi#SYSTEM} or {@link UserEventsAbi#MULTI_SYSTEM}
+     * @param eventName the event name (in the multi-format system: {@code NAME.<hex id>})
+     * @return {@code <root>/events/<system>/<eventName>}, which may not exist
+     */
     public Path eventDir(String system, String eventName) {
         return root.resolve("events").resolve(system).resolve(eventName);
     }

@@ -77,13 +77,21 @@ public final class UserEventsAbi {
      * </pre>
      */
     public static final class UserReg {
+        /** {@code __u32 size}: the caller's idea of the struct's length, {@link #LENGTH}. */
         public static final int SIZE_OFFSET = 0;
+        /** {@code __u8 enable_bit}: the bit of the enable word the kernel sets. */
         public static final int ENABLE_BIT_OFFSET = 4;
+        /** {@code __u8 enable_size}: the enable word's size, 4 or 8 bytes. */
         public static final int ENABLE_SIZE_OFFSET = 5;
+        /** {@code __u16 flags}: {@link #REG_PERSIST}, {@link #REG_MULTI_FORMAT}. */
         public static final int FLAGS_OFFSET = 6;
+        /** {@code __u64 enable_addr}: the enable word's address in this process. */
         public static final int ENABLE_ADDR_OFFSET = 8;
+        /** {@code __u64 name_args}: address of the NUL-terminated command ({@link EventFormat#command()}). */
         public static final int NAME_ARGS_OFFSET = 16;
+        /** {@code __u32 write_index}: filled in by the kernel; every write of the event starts with it. */
         public static final int WRITE_INDEX_OFFSET = 24;
+        /** Bytes of the whole struct. */
         public static final int LENGTH = 28;
 
         private UserReg() {
@@ -104,9 +112,13 @@ public final class UserEventsAbi {
      * </pre>
      */
     public static final class UserUnreg {
+        /** {@code __u32 size}: the caller's idea of the struct's length, {@link #LENGTH}. */
         public static final int SIZE_OFFSET = 0;
+        /** {@code __u8 disable_bit}: the bit given as {@code enable_bit} at registration. */
         public static final int DISABLE_BIT_OFFSET = 4;
+        /** {@code __u64 disable_addr}: the address given as {@code enable_addr} at registration. */
         public static final int DISABLE_ADDR_OFFSET = 8;
+        /** Bytes of the whole struct (the two reserved fields must be 0). */
         public static final int LENGTH = 16;
 
         private UserUnreg() {
@@ -127,13 +139,22 @@ public final class UserEventsAbi {
      * checks both stay inside the event and that strings end in NUL ({@code user_event_validate()}).
      */
     public static final class EventPayload {
+        /** The u32 write index, {@link Registration#writeIndex()}. */
         public static final int WRITE_INDEX_OFFSET = 0;
+        /** The first fixed field; {@code __rel_loc} offsets count from the end of their own field, not from here. */
         public static final int FIELDS_OFFSET = 4;
 
         private EventPayload() {
         }
 
-        /** {@code DYN_LOC(offset, size)}. */
+        /**
+         * {@code DYN_LOC(offset, size)} of {@code include/uapi/linux/user_events.h}, for a {@code __rel_loc}
+         * field; {@code user_event_validate()} in {@code kernel/trace/trace_events_user.c} checks it.
+         *
+         * @param offsetFromFieldEnd bytes from the end of the {@code __rel_loc} field to its data: 0 to 65535
+         * @param length bytes of the data, the NUL of a string included: 0 to 65535
+         * @return the u32 to store in the field: length in the high 16 bits, offset in the low 16
+         */
         public static int relLoc(int offsetFromFieldEnd, int length) {
             return (length << 16) | (offsetFromFieldEnd & 0xffff);
         }

@@ -1,8 +1,10 @@
 package dev.userevents.shim;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
 import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.KernelErrors;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Set;
@@ -35,11 +37,25 @@ public final class UserEventsDataFile implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Opens {@code user_events_data} of the tracefs that offers it. */
+    /**
+     * Opens {@code user_events_data} of the tracefs that offers it ({@link Tracefs#locate()}).
+     *
+     * @return the open file; close it when done
+     * @throws UserEventsUnavailableException as {@link Tracefs#locate()} and {@link #open(Tracefs)}
+     */
     public static UserEventsDataFile open() throws UserEventsUnavailableException {
         return open(Tracefs.locate());
     }
 
+    /**
+     * Opens {@code user_events_data} of a given tracefs, read-write and close-on-exec.
+     *
+     * @param tracefs the tracefs whose {@link Tracefs#dataFile()} to open
+     * @return the open file; close it when done
+     * @throws UserEventsUnavailableException if {@code open()} fails: {@code PERMISSION_DENIED} on EACCES or
+     *     EPERM, {@code KERNEL_WITHOUT_USER_EVENTS} on ENOENT, else {@code OPEN_FAILED}; the message says how to
+     *     grant access
+     */
     public static UserEventsDataFile open(Tracefs tracefs) throws UserEventsUnavailableException {
         Path path = tracefs.dataFile();
         int fd = Libc.open(path.toString(), Libc.O_RDWR | Libc.O_CLOEXEC);
@@ -47,26 +63,34 @@ public final class UserEventsDataFile implements AutoCloseable {
             return new UserEventsDataFile(path, fd);
         }
         int errno = Libc.errno();
-        switch (errno) {
-            case Errno.EACCES:
-            case Errno.EPERM:
-                throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.PERMISSION_DENIED,
-                    "cannot open " + path + " for writing: " + Errno.describe(errno) + "; run as root, or grant "
-                        + "this user access: mount tracefs with gid=<group> (e.g. 'mount -o remount,gid=tracing "
-                        + tracefs.root() + "') and 'chmod g+rw " + path + "', then add the user to that group");
-            case Errno.ENOENT:
-                throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.KERNEL_WITHOUT_USER_EVENTS,
-                    path + " does not exist: the kernel lacks CONFIG_USER_EVENTS (Linux 6.4+ has it as an option)");
-            default:
-                throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.OPEN_FAILED,
-                    "cannot open " + path + ": " + Errno.describe(errno));
-        }
+        throw switch (errno) {
+            case Errno.EACCES, Errno.EPERM -> new UserEventsUnavailableException(
+                UserEventsUnavailableException.Reason.PERMISSION_DENIED,
+                "cannot open " + path + " for writing: " + Errno.describe(errno) + "; run as root, or grant "
+                    + "this user access: mount tracefs with gid=<group> (e.g. 'mount -o remount,gid=tracing "
+                    + tracefs.root() + "') and 'chmod g+rw " + path + "', then add the user to that group");
+            case Errno.ENOENT -> new UserEventsUnavailableException(
+                UserEventsUnavailableException.Reason.KERNEL_WITHOUT_USER_EVENTS,
+                path + " does not exist: the kernel lacks CONFIG_USER_EVENTS (Linux 6.4+ has it as an option)");
+            default -> new UserEventsUnavailableException(UserEventsUnavailableException.Reason.OPEN_FAILED,
+                "cannot open " + path + ": " + Errno.describe(errno));
+        };
     }
 
     /**
      * Registers {@code format} with its enable word. {@code flags} may hold {@link UserEventsAbi#REG_PERSIST}
      * and {@link UserEventsAbi#REG_MULTI_FORMAT}; a kernel that predates a flag answers EINVAL, and the
      * registration is retried without flags ({@link Registration#flags()} tells what stuck).
+     * Follows {@code user_events_ioctl_reg()} in {@code kernel/trace/trace_events_user.c}.
+     *
+     * @param format the event's name and fields
+     * @param word the enable word, mapped until it is unregistered; one registration per word and bit
+     * @param flags {@code USER_EVENT_REG_*} bits, or 0
+     * @return the registration, with the write index every write of the event starts with
+     * @throws FormatConflictException if the name exists with another format (EADDRINUSE)
+     * @throws RegistrationException if the file is closed (EBADF) or the kernel refuses otherwise: the same
+     *     word registered twice (EADDRINUSE), a bad format or word (EINVAL), an unmapped or read-only word
+     *     (ENOMEM, EFAULT), a persistent event without the rights (EPERM, EACCES); the message names the fix
      */
     public Registration register(EventFormat format, EnableWord word, int flags) throws RegistrationException {
         ensureOpen(format.name());
@@ -80,6 +104,14 @@ public final class UserEventsDataFile implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers {@code format} without flags: the event lives while a registration holds it.
+     *
+     * @param format the event's name and fields
+     * @param word the enable word, mapped until it is unregistered; one registration per word and bit
+     * @return the registration, with the write index every write of the event starts with
+     * @throws RegistrationException as {@link #register(EventFormat, EnableWord, int)}
+     */
     public Registration register(EventFormat format, EnableWord word) throws RegistrationException {
         return register(format, word, 0);
     }
@@ -98,43 +130,48 @@ public final class UserEventsDataFile implements AutoCloseable {
         reg.setByte(UserEventsAbi.UserReg.ENABLE_SIZE_OFFSET, (byte) word.size());
         reg.setShort(UserEventsAbi.UserReg.FLAGS_OFFSET, (short) flags);
         reg.setLong(UserEventsAbi.UserReg.ENABLE_ADDR_OFFSET, word.address());
-        reg.setLong(UserEventsAbi.UserReg.NAME_ARGS_OFFSET, com.sun.jna.Pointer.nativeValue(text));
+        reg.setLong(UserEventsAbi.UserReg.NAME_ARGS_OFFSET, Pointer.nativeValue(text));
 
-        int result = Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSREG, com.sun.jna.Pointer.nativeValue(reg));
-        if (result < 0) {
-            int errno = Libc.errno();
-            throw registrationError(format, word, flags, errno);
+        try {
+            int result = Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSREG, Pointer.nativeValue(reg));
+            if (result < 0) {
+                int errno = Libc.errno();
+                throw registrationError(format, word, flags, errno);
+            }
+            int writeIndex = reg.getInt(UserEventsAbi.UserReg.WRITE_INDEX_OFFSET);
+            REGISTERED_WORDS.add(wordKey(word));
+            return writeIndex;
+        } finally {
+            // The kernel reads both by address only: keep them (and their native memory) until it has copied them.
+            Reference.reachabilityFence(text);
+            Reference.reachabilityFence(reg);
         }
-        int writeIndex = reg.getInt(UserEventsAbi.UserReg.WRITE_INDEX_OFFSET);
-        REGISTERED_WORDS.add(wordKey(word));
-        // Keep both buffers reachable until the kernel has copied them.
-        java.lang.ref.Reference.reachabilityFence(text);
-        return writeIndex;
     }
 
     private static RegistrationException registrationError(EventFormat format, EnableWord word, int flags, int errno) {
         String name = format.name();
-        switch (errno) {
-            case Errno.EADDRINUSE:
-                if (REGISTERED_WORDS.contains(wordKey(word))) {
-                    return new RegistrationException(name, errno, "enable word " + word + " of event " + name
-                        + " is already registered in this process: EADDRINUSE; give each registration its own word "
-                        + "or bit, or unregister the old one first");
-                }
-                return new FormatConflictException(name, format.command());
-            case Errno.EINVAL:
-                return new RegistrationException(name, errno, "kernel refused event " + name + " ('" + format.command()
-                    + "', " + word + ", flags " + flags + "): "
-                    + KernelErrors.describe(KernelErrors.Operation.REGISTER, errno));
-            default:
-                return new RegistrationException(name, errno, "kernel refused event " + name + " (" + word + "): "
-                    + KernelErrors.describe(KernelErrors.Operation.REGISTER, errno));
-        }
+        return switch (errno) {
+            case Errno.EADDRINUSE -> REGISTERED_WORDS.contains(wordKey(word))
+                ? new RegistrationException(name, errno, "enable word " + word + " of event " + name
+                    + " is already registered in this process: EADDRINUSE; give each registration its own word "
+                    + "or bit, or unregister the old one first")
+                : new FormatConflictException(name, format.command());
+            case Errno.EINVAL -> new RegistrationException(name, errno, "kernel refused event " + name + " ('"
+                + format.command() + "', " + word + ", flags " + flags + "): "
+                + KernelErrors.describe(KernelErrors.Operation.REGISTER, errno));
+            default -> new RegistrationException(name, errno, "kernel refused event " + name + " (" + word + "): "
+                + KernelErrors.describe(KernelErrors.Operation.REGISTER, errno));
+        };
     }
 
     /**
      * Stops the kernel updating {@code word} ({@code DIAG_IOCSUNREG}). After this returns the memory may be
      * reused. The event itself lives on while other registrations or tracers hold it.
+     * Follows {@code user_events_ioctl_unreg()} in {@code kernel/trace/trace_events_user.c}.
+     *
+     * @param word a word registered by this process, through this or another data file
+     * @throws RegistrationException if the file is closed (EBADF), or the kernel refuses (this process has no
+     *     registration of that word and bit); its event name is empty
      */
     public void unregister(EnableWord word) throws RegistrationException {
         ensureOpen("(unregister)");
@@ -143,18 +180,26 @@ public final class UserEventsDataFile implements AutoCloseable {
         unreg.setInt(UserEventsAbi.UserUnreg.SIZE_OFFSET, UserEventsAbi.UserUnreg.LENGTH);
         unreg.setByte(UserEventsAbi.UserUnreg.DISABLE_BIT_OFFSET, (byte) word.bit());
         unreg.setLong(UserEventsAbi.UserUnreg.DISABLE_ADDR_OFFSET, word.address());
-        if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSUNREG, com.sun.jna.Pointer.nativeValue(unreg)) < 0) {
-            int errno = Libc.errno();
-            throw new RegistrationException("", errno, "unregister of " + word + " failed: "
-                + KernelErrors.describe(KernelErrors.Operation.UNREGISTER, errno));
+        try {
+            if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSUNREG, Pointer.nativeValue(unreg)) < 0) {
+                int errno = Libc.errno();
+                throw new RegistrationException("", errno, "unregister of " + word + " failed: "
+                    + KernelErrors.describe(KernelErrors.Operation.UNREGISTER, errno));
+            }
+        } finally {
+            Reference.reachabilityFence(unreg); // the kernel reads it during the ioctl
         }
-        java.lang.ref.Reference.reachabilityFence(unreg); // the kernel read it during the ioctl
         REGISTERED_WORDS.remove(wordKey(word));
     }
 
     /**
      * Deletes an event by name ({@code DIAG_IOCSDEL}). The kernel answers EBUSY while anything still
      * references it (a registration or an enabled tracer).
+     * Follows {@code user_events_ioctl_del()} in {@code kernel/trace/trace_events_user.c}.
+     *
+     * @param eventName the event's name, as registered
+     * @throws RegistrationException if the file is closed (EBADF), the event is in use (EBUSY), does not exist
+     *     (ENOENT) or is not this user's to delete (EPERM)
      */
     public void delete(String eventName) throws RegistrationException {
         ensureOpen(eventName);
@@ -162,18 +207,27 @@ public final class UserEventsDataFile implements AutoCloseable {
         Memory text = new Memory(nameBytes.length + 1L);
         text.write(0, nameBytes, 0, nameBytes.length);
         text.setByte(nameBytes.length, (byte) 0);
-        if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSDEL, com.sun.jna.Pointer.nativeValue(text)) < 0) {
-            int errno = Libc.errno();
-            throw new RegistrationException(eventName, errno, "delete of event " + eventName + " failed: "
-                + KernelErrors.describe(KernelErrors.Operation.DELETE, errno));
+        try {
+            if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSDEL, Pointer.nativeValue(text)) < 0) {
+                int errno = Libc.errno();
+                throw new RegistrationException(eventName, errno, "delete of event " + eventName + " failed: "
+                    + KernelErrors.describe(KernelErrors.Operation.DELETE, errno));
+            }
+        } finally {
+            Reference.reachabilityFence(text); // the kernel reads it during the ioctl
         }
-        java.lang.ref.Reference.reachabilityFence(text); // the kernel read it during the ioctl
     }
 
     /**
      * Writes one event, {@code [u32 write_index][payload]}, from native memory: one {@code write()} system
      * call, no allocation. Returns the bytes written or {@code -errno}. {@code -EBADF} means no tracer has
      * the event enabled right now (the normal race after a tracer detaches), not a broken file.
+     * The kernel side is {@code user_events_write_core()}.
+     *
+     * @param address native address of the event: {@link UserEventsAbi.EventPayload}
+     * @param length bytes to write, write index included
+     * @return bytes written, or {@code -errno} ({@code -EBADF}: no tracer; {@code -EINVAL}: bad write index or
+     *     payload; {@code -EFAULT}: unreadable memory)
      */
     public long write(long address, int length) {
         long written = Libc.write(fd, address, length);
@@ -187,16 +241,29 @@ public final class UserEventsDataFile implements AutoCloseable {
         return -errno;
     }
 
-    /** Writes answered EBADF because no tracer had the event enabled at that instant: expected, not errors. */
+    /**
+     * Writes answered EBADF because no tracer had the event enabled at that instant: expected, not errors.
+     *
+     * @return the count since this file was opened
+     */
     public long writesNobodyTraced() {
         return writesNobodyTraced.sum();
     }
 
-    /** The file descriptor, for a caller that wraps it in another write path. Owned by this object. */
+    /**
+     * The file descriptor, for a caller that wraps it in another write path. Owned by this object.
+     *
+     * @return the descriptor; invalid once {@link #close()} has run
+     */
     public int fd() {
         return fd;
     }
 
+    /**
+     * Where the file is.
+     *
+     * @return the path it was opened with
+     */
     public Path path() {
         return path;
     }

@@ -1,5 +1,9 @@
 package dev.userevents.agent.cli;
 
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -8,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code attach PID [options]}: loads this jar as an agent into a running JVM with the Attach API; the
@@ -34,10 +39,10 @@ final class AttachCommand {
     private static final long SIGQUIT_BIT = 1L << (3 - 1);
 
     private final String pid;
-    private final String options;
+    private final @Nullable String options;
     private final PrintStream out;
 
-    private AttachCommand(String pid, String options, PrintStream out) {
+    private AttachCommand(String pid, @Nullable String options, PrintStream out) {
         this.pid = pid;
         this.options = options;
         this.out = out;
@@ -62,16 +67,16 @@ final class AttachCommand {
         File jar = agentJar();
         awaitReadyForAttach();
         try {
-            com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+            VirtualMachine vm = VirtualMachine.attach(pid);
             try {
                 vm.loadAgent(jar.getAbsolutePath(), options);
             } finally {
                 vm.detach();
             }
-        } catch (com.sun.tools.attach.AttachNotSupportedException e) {
+        } catch (AttachNotSupportedException e) {
             throw new Cli.CommandFailedException(exitedMeanwhile(e).orElse("attach: cannot attach to JVM " + pid + ": "
                 + e.getMessage() + " (is it a running JVM of the same user? started with -XX:+DisableAttachMechanism?)"));
-        } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException e) {
+        } catch (AgentLoadException | AgentInitializationException e) {
             throw new Cli.CommandFailedException(exitedMeanwhile(e).orElse("attach: JVM " + pid + " refused the agent: "
                 + e.getMessage() + " (its standard error may say more)"));
         } catch (IOException e) {
@@ -119,7 +124,7 @@ final class AttachCommand {
     }
 
     /** The lines of /proc/PID/status, null once the process is gone. */
-    private List<String> readStatus() {
+    private @Nullable List<String> readStatus() {
         try {
             return Files.readAllLines(Path.of("/proc", pid, "status"), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -146,7 +151,7 @@ final class AttachCommand {
         String namespacePid = pid;
         for (String line : status) {
             if (line.startsWith("NSpid:")) {
-                String[] pids = line.substring("NSpid:".length()).trim().split("\\s+");
+                String[] pids = line.substring("NSpid:".length()).trim().split("\\s+", -1);
                 namespacePid = pids[pids.length - 1];
             }
         }

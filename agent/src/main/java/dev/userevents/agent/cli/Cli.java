@@ -1,7 +1,9 @@
 package dev.userevents.agent.cli;
 
+import dev.userevents.agent.config.AgentOptions;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * {@code java -jar userevents-agent.jar <command>}: status, record, attach, help. Exit status 0 on success,
@@ -11,6 +13,13 @@ public final class Cli {
     private Cli() {
     }
 
+    /**
+     * Runs one command and exits the JVM with its status: 0 done, 1 failed (the message on standard error says
+     * why and what to do), 2 a usage error.
+     *
+     * @param args the command ({@code status}, {@code record}, {@code attach}, {@code help}) and its arguments;
+     *     none prints help and exits with 2
+     */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
@@ -22,23 +31,20 @@ public final class Cli {
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         try {
-            switch (args[0]) {
-                case "status":
-                    return rest.length == 0 ? new StatusCommand(out).run() : ProbeCountsCommand.parse(rest, out).run();
-                case "record":
-                    return RecordCommand.parse(rest, out, err).run();
-                case "attach":
-                    return AttachCommand.parse(rest, out).run();
-                case "help":
-                case "--help":
-                case "-h":
+            return switch (args[0]) {
+                case "status" -> rest.length == 0 ? new StatusCommand(out).run() : ProbeCountsCommand.parse(rest, out).run();
+                case "record" -> RecordCommand.parse(rest, out, err).run();
+                case "attach" -> AttachCommand.parse(rest, out).run();
+                case "help", "--help", "-h" -> {
                     help(out);
-                    return 0;
-                default:
+                    yield 0;
+                }
+                default -> {
                     err.println("unknown command '" + args[0] + "'");
                     help(err);
-                    return 2;
-            }
+                    yield 2;
+                }
+            };
         } catch (UsageException e) {
             err.println(e.getMessage());
             err.println("see: java -jar userevents-agent.jar help");
@@ -71,8 +77,9 @@ public final class Cli {
         out.println("                             @Tracepoint methods; options as for -javaagent");
         out.println("  help                       this text");
         out.println();
+        // Generated from the option table the parser uses, defaults included: the two cannot disagree.
         out.println("Agent options (-javaagent:userevents-agent.jar=k=v,k=v or -Duserevents.k=v):");
-        for (java.util.Map.Entry<String, String> option : dev.userevents.agent.config.AgentOptions.descriptions().entrySet()) {
+        for (Map.Entry<String, String> option : AgentOptions.descriptions().entrySet()) {
             out.printf("  %-22s %s%n", option.getKey(), option.getValue());
         }
     }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code record}: enables events in a trace instance of our own ({@code instances/userevents-record-PID}),
@@ -28,15 +29,15 @@ final class RecordCommand {
     private static final long POLL_MILLIS = 100;
 
     private final List<String> events;
-    private final String filter;
+    private final @Nullable String filter;
     private final long durationMillis;
     private final long maxEvents;
     private final boolean raw;
     private final PrintStream out;
     private final PrintStream err;
-    private volatile Thread reader;
+    private volatile @Nullable Thread reader;
 
-    private RecordCommand(List<String> events, String filter, long durationMillis, long maxEvents, boolean raw,
+    private RecordCommand(List<String> events, @Nullable String filter, long durationMillis, long maxEvents, boolean raw,
                           PrintStream out, PrintStream err) {
         this.events = events;
         this.filter = filter;
@@ -55,24 +56,17 @@ final class RecordCommand {
         boolean raw = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--filter":
-                    filter = value(args, ++i, "--filter");
-                    break;
-                case "--duration":
-                    duration = (long) (positive(value(args, ++i, "--duration"), "--duration") * 1000);
-                    break;
-                case "--count":
-                    count = (long) positive(value(args, ++i, "--count"), "--count");
-                    break;
-                case "--raw":
-                    raw = true;
-                    break;
-                default:
+                case "--filter" -> filter = value(args, ++i, "--filter");
+                case "--duration" -> duration = (long) (positive(value(args, ++i, "--duration"), "--duration") * 1000);
+                case "--count" -> count = (long) positive(value(args, ++i, "--count"), "--count");
+                case "--raw" -> raw = true;
+                default -> {
                     if (args[i].startsWith("-")) {
                         throw new Cli.UsageException("record: unknown option " + args[i]);
                     }
                     events.add(args[i].startsWith(UserEventsAbi.SYSTEM + ":")
                         ? args[i].substring(UserEventsAbi.SYSTEM.length() + 1) : args[i]);
+                }
             }
         }
         return new RecordCommand(events, filter, duration, count, raw, out, err);
@@ -115,7 +109,7 @@ final class RecordCommand {
         Thread cleanup = new Thread(() -> removeInstance(instance, done, reader), "userevents-record-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return record(tracefs, instance, done);
+            return record(instance, done);
         } finally {
             removeInstance(instance, done, reader);
             try {
@@ -131,7 +125,7 @@ final class RecordCommand {
      * each as it appears, and runs until Ctrl-C, the count, or the duration counted from the first enabled
      * event.
      */
-    private int record(Tracefs tracefs, Path instance, AtomicBoolean done) throws Cli.CommandFailedException {
+    private int record(Path instance, AtomicBoolean done) throws Cli.CommandFailedException {
         long deadline = Long.MAX_VALUE;
         Set<String> enabled = new LinkedHashSet<>();
         boolean all = events.isEmpty();
@@ -242,7 +236,7 @@ final class RecordCommand {
      * reader blocked in {@code read()} on trace_pipe keeps the instance busy, so a marker written to the
      * instance's trace_marker wakes it first.
      */
-    private static void removeInstance(Path instance, AtomicBoolean done, Thread reader) {
+    private static void removeInstance(Path instance, AtomicBoolean done, @Nullable Thread reader) {
         done.set(true);
         if (!Files.isDirectory(instance)) {
             return;

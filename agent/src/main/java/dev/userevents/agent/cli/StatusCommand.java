@@ -50,7 +50,7 @@ final class StatusCommand {
             out.println("can register:  yes (as uid " + uid() + ")");
         } catch (UserEventsUnavailableException e) {
             out.println("can register:  no");
-            throw new Cli.CommandFailedException(e.getMessage());
+            throw new Cli.CommandFailedException(String.valueOf(e.getMessage()));
         } catch (Exception e) {
             out.println("can register:  no");
             throw new Cli.CommandFailedException("registering a test event failed: " + e.getMessage());
@@ -88,7 +88,7 @@ final class StatusCommand {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
                 if (line.startsWith("Uid:")) {
-                    return line.substring(4).trim().split("\\s+")[1];
+                    return line.substring(4).trim().split("\\s+", -1)[1];
                 }
             }
         } catch (IOException | RuntimeException ignored) {

@@ -1,12 +1,18 @@
 package dev.userevents.agent.config;
 
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.EventRecord;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's settings, from {@code -javaagent:userevents-agent.jar=key=value,key=value} and from system
@@ -15,6 +21,10 @@ import java.util.Properties;
  *
  * <p>Lists (include, exclude) separate their items with {@code ;} or {@code |}, since {@code ,} separates
  * options.
+ *
+ * <p>One table, {@link Option}, lists every key with its default and its description: parsing, the defaults,
+ * {@link #descriptions()} (the CLI's help) and {@link #toString()} all read it, so they cannot disagree. The
+ * values are parsed and checked once, by {@link #parse}, into final fields.
  */
 public final class AgentOptions {
     /** How probes are backed. */
@@ -41,155 +51,313 @@ public final class AgentOptions {
         JNA
     }
 
-    static final Map<String, String> KEYS = new LinkedHashMap<>();
+    /** Every option, in the order help lists them: key, default (as it would be written), meaning. */
+    enum Option {
+        LOG("log", "info", "log level: off, error, warn, info, debug"),
+        PREFIX("prefix", "", "text put before every event name: letters, digits and '_' (none by default)"),
+        INCLUDE("include", "", "class name patterns to weave, ';'-separated, '*' wildcard (all classes when unset)"),
+        EXCLUDE("exclude", "", "class name patterns never to weave, ';'-separated"),
+        STRING_BYTES("stringBytes", "1024", "most bytes of one string field, at least 8"),
+        EVENT_BYTES("eventBytes", "4000", "most bytes of one event, write index included, 64 to "
+            + EventRecord.MAX_RECORDED_EVENT),
+        MULTI_FORMAT("multiFormat", "false",
+            "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi)"),
+        MODE("mode", "kernel", "kernel, dry (weave against words nothing sets), devnull (always write to /dev/null)"),
+        SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
+        PROBES("probes", null, "file listing methods to trace without annotations"),
+        TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
+        SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
+            "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
+
+        final String key;
+        /** The value an absent option takes, written as it would be given; null: unset. */
+        final @Nullable String defaultValue;
+        final String description;
+
+        Option(String key, @Nullable String defaultValue, String description) {
+            this.key = key;
+            this.defaultValue = defaultValue;
+            this.description = description;
+        }
+
+        /** The description with the default, one line of help. */
+        String help() {
+            return defaultValue == null || defaultValue.isEmpty() ? description
+                : description + " (default " + defaultValue + ")";
+        }
+
+        /** The parsed value as an agent argument would give it; null when unset. */
+        @Nullable String written(AgentOptions options) {
+            Object parsed = options.value(this);
+            if (parsed instanceof List<?> items) {
+                return items.stream().map(String::valueOf).collect(Collectors.joining(";"));
+            }
+            return parsed instanceof Enum<?> constant ? constant.name().toLowerCase(Locale.ROOT)
+                : parsed == null ? null : parsed.toString();
+        }
+
+        static @Nullable Option forKey(String key) {
+            for (Option option : values()) {
+                if (option.key.equals(key)) {
+                    return option;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static final Map<String, String> DESCRIPTIONS;
 
     static {
-        KEYS.put("log", "log level: off, error, warn, info (default), debug");
-        KEYS.put("prefix", "text put before every event name (default none)");
-        KEYS.put("include", "class name patterns to weave, ';'-separated, '*' wildcard (default all)");
-        KEYS.put("exclude", "class name patterns never to weave, ';'-separated");
-        KEYS.put("stringBytes", "most bytes of one string field (default 1024)");
-        KEYS.put("eventBytes", "most bytes of one event, write index included (default 4000, at most 4068)");
-        KEYS.put("multiFormat", "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi); default false");
-        KEYS.put("mode", "kernel (default), dry (weave against words nothing sets), devnull (always write to /dev/null)");
-        KEYS.put("sink", "the write() path: auto (default: the fastest available), downcall (JDK 22+), pwrite, channel, jna");
-        KEYS.put("probes", "file listing methods to trace without annotations");
-        KEYS.put("tracefs", "tracefs mount point (default: found automatically)");
-        KEYS.put("simulateNoMultiFormat", "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
+        Map<String, String> descriptions = new LinkedHashMap<>();
+        for (Option option : Option.values()) {
+            descriptions.put(option.key, option.help());
+        }
+        DESCRIPTIONS = Collections.unmodifiableMap(descriptions);
     }
 
-    private final Map<String, String> values;
+    private final String logLevel;
+    private final String prefix;
+    private final List<String> includes;
+    private final List<String> excludes;
+    private final int stringBytes;
+    private final int eventBytes;
+    private final Mode mode;
+    private final Sink sink;
+    private final boolean multiFormat;
+    private final boolean simulateNoMultiFormat;
+    private final @Nullable String probesFile;
+    private final @Nullable String tracefs;
 
-    private AgentOptions(Map<String, String> values) {
-        this.values = values;
+    /** Parses and checks every value; the order of the checks decides which of several bad values is reported. */
+    private AgentOptions(Map<Option, String> given) {
+        String level = raw(given, Option.LOG);
+        AgentLog.parseLevel(level);
+        this.logLevel = level;
+        this.stringBytes = wholeNumber(given, Option.STRING_BYTES, 8);
+        this.eventBytes = wholeNumber(given, Option.EVENT_BYTES, 64);
+        if (eventBytes > EventRecord.MAX_RECORDED_EVENT) {
+            throw new IllegalArgumentException("agent option eventBytes='" + eventBytes + "': at most "
+                + EventRecord.MAX_RECORDED_EVENT + " (the kernel drops larger events)");
+        }
+        this.mode = enumValue(given, Option.MODE, Mode.class);
+        this.sink = enumValue(given, Option.SINK, Sink.class);
+        this.multiFormat = bool(given, Option.MULTI_FORMAT);
+        this.simulateNoMultiFormat = bool(given, Option.SIMULATE_NO_MULTI_FORMAT);
+        this.prefix = raw(given, Option.PREFIX);
+        if (!prefix.matches("[A-Za-z0-9_]*")) {
+            throw new IllegalArgumentException("agent option prefix='" + prefix + "': use letters, digits and '_'");
+        }
+        this.includes = list(given, Option.INCLUDE);
+        this.excludes = list(given, Option.EXCLUDE);
+        this.probesFile = given.get(Option.PROBES);
+        this.tracefs = given.get(Option.TRACEFS);
     }
 
+    /**
+     * Every option at its default, as {@code parse(null, new Properties())} gives.
+     *
+     * @return the defaults
+     */
     public static AgentOptions defaults() {
         return new AgentOptions(Collections.emptyMap());
     }
 
-    /** Parses the agent argument (may be null) over the {@code userevents.*} system properties. */
-    public static AgentOptions parse(String agentArgument, Properties systemProperties) {
-        Map<String, String> values = new LinkedHashMap<>();
-        for (String key : KEYS.keySet()) {
-            String property = systemProperties.getProperty("userevents." + key);
+    /**
+     * Parses the agent argument over the {@code userevents.*} system properties, once.
+     *
+     * @param agentArgument {@code key=value} pairs separated by {@code ,}; a key alone means {@code key=true};
+     *     null or blank for none
+     * @param systemProperties where {@code userevents.<key>} properties are looked up (other properties, even
+     *     under {@code userevents.}, are ignored)
+     * @return the parsed, checked options
+     * @throws IllegalArgumentException if the argument has an unknown key, or any value is malformed or out of
+     *     range; the message names the key, the value and what would be accepted
+     */
+    public static AgentOptions parse(@Nullable String agentArgument, Properties systemProperties) {
+        Map<Option, String> given = new EnumMap<>(Option.class);
+        for (Option option : Option.values()) {
+            String property = systemProperties.getProperty("userevents." + option.key);
             if (property != null) {
-                values.put(key, property.trim());
+                given.put(option, property.trim());
             }
         }
         if (agentArgument != null && !agentArgument.trim().isEmpty()) {
-            for (String pair : agentArgument.split(",")) {
+            for (String pair : agentArgument.split(",", -1)) {
                 if (pair.trim().isEmpty()) {
                     continue;
                 }
                 int equals = pair.indexOf('=');
                 String key = (equals < 0 ? pair : pair.substring(0, equals)).trim();
                 String value = equals < 0 ? "true" : pair.substring(equals + 1).trim();
-                if (!KEYS.containsKey(key)) {
-                    throw new IllegalArgumentException("unknown agent option '" + key + "'; known: " + String.join(", ", KEYS.keySet()));
+                Option option = Option.forKey(key);
+                if (option == null) {
+                    throw new IllegalArgumentException("unknown agent option '" + key + "'; known: "
+                        + String.join(", ", DESCRIPTIONS.keySet()));
                 }
-                values.put(key, value);
+                given.put(option, value);
             }
         }
-        AgentOptions options = new AgentOptions(values);
-        options.validate();
-        return options;
+        return new AgentOptions(given);
     }
 
-    private void validate() {
-        logLevel();
-        stringBytes();
-        eventBytes();
-        mode();
-        sink();
-        multiFormat();
-        simulateNoMultiFormat();
-        String prefix = prefix();
-        if (!prefix.matches("[A-Za-z0-9_]*")) {
-            throw new IllegalArgumentException("agent option prefix='" + prefix + "': use letters, digits and '_'");
-        }
-    }
-
-    /** Describes every option, for help output. */
+    /**
+     * Describes every option, for help output.
+     *
+     * @return key to one line of description ending with the default, in the order help lists them; unmodifiable
+     */
     public static Map<String, String> descriptions() {
-        return Collections.unmodifiableMap(KEYS);
+        return DESCRIPTIONS;
     }
 
+    /**
+     * The log level ({@code log}), checked by {@link AgentLog#parseLevel}.
+     *
+     * @return {@code off}, {@code error}, {@code warn}, {@code info} or {@code debug}, as given
+     */
     public String logLevel() {
-        String level = values.getOrDefault("log", "info");
-        dev.userevents.agent.runtime.AgentLog.parseLevel(level);
-        return level;
+        return logLevel;
     }
 
+    /**
+     * Text put before every event name ({@code prefix}).
+     *
+     * @return letters, digits and '_' only; empty by default
+     */
     public String prefix() {
-        return values.getOrDefault("prefix", "");
+        return prefix;
     }
 
+    /**
+     * Class name patterns to weave ({@code include}).
+     *
+     * @return the patterns, trimmed, without empty items; empty for all classes
+     */
     public List<String> includes() {
-        return list("include");
+        return includes;
     }
 
+    /**
+     * Class name patterns never to weave ({@code exclude}).
+     *
+     * @return the patterns, trimmed, without empty items; empty by default
+     */
     public List<String> excludes() {
-        return list("exclude");
+        return excludes;
     }
 
-    /** At least 8: ProbeRuntime.setMaxStringBytes refuses less. */
+    /**
+     * Most bytes of one string field ({@code stringBytes}): longer strings are cut.
+     *
+     * @return at least 8 (ProbeRuntime.setMaxStringBytes refuses less); 1024 by default
+     */
     public int stringBytes() {
-        return wholeNumber("stringBytes", 1024, 8);
+        return stringBytes;
     }
 
-    /** At least 64 (ProbeRuntime.setMaxEventBytes refuses less); more than a page is cut to a page. */
+    /**
+     * Most bytes of one event, write index included ({@code eventBytes}).
+     *
+     * @return 64 (ProbeRuntime.setMaxEventBytes refuses less) to {@link EventRecord#MAX_RECORDED_EVENT} (the
+     *     kernel drops larger events); 4000 by default
+     */
     public int eventBytes() {
-        int bytes = wholeNumber("eventBytes", 4000, 64);
-        if (bytes > dev.userevents.agent.runtime.EventRecord.MAX_RECORDED_EVENT) {
-            throw new IllegalArgumentException("agent option eventBytes='" + bytes + "': at most "
-                + dev.userevents.agent.runtime.EventRecord.MAX_RECORDED_EVENT + " (the kernel drops larger events)");
-        }
-        return bytes;
+        return eventBytes;
     }
 
+    /**
+     * Whether to register with {@code USER_EVENT_REG_MULTI_FORMAT} ({@code multiFormat}, Linux 6.10+).
+     *
+     * @return {@code false} by default
+     */
     public boolean multiFormat() {
-        return bool("multiFormat");
+        return multiFormat;
     }
 
+    /**
+     * Whether to act as if the kernel refused {@code USER_EVENT_REG_MULTI_FORMAT} ({@code simulateNoMultiFormat}),
+     * to test the fallback.
+     *
+     * @return {@code false} by default
+     */
     public boolean simulateNoMultiFormat() {
-        return bool("simulateNoMultiFormat");
+        return simulateNoMultiFormat;
     }
 
+    /**
+     * How probes are backed ({@code mode}).
+     *
+     * @return {@link Mode#KERNEL} by default
+     */
     public Mode mode() {
-        return enumValue("mode", Mode.class, Mode.KERNEL);
+        return mode;
     }
 
+    /**
+     * Which system call path writes events ({@code sink}).
+     *
+     * @return {@link Sink#AUTO} by default
+     */
     public Sink sink() {
-        return enumValue("sink", Sink.class, Sink.AUTO);
+        return sink;
     }
 
-    public String probesFile() {
-        return values.get("probes");
+    /**
+     * The file listing methods to trace without annotations ({@code probes}).
+     *
+     * @return the path as given, or null when unset
+     */
+    public @Nullable String probesFile() {
+        return probesFile;
     }
 
-    public String tracefs() {
-        return values.get("tracefs");
+    /**
+     * The tracefs mount point ({@code tracefs}).
+     *
+     * @return the path as given, or null when unset (then it is found automatically)
+     */
+    public @Nullable String tracefs() {
+        return tracefs;
     }
 
-    private List<String> list(String key) {
-        String value = values.get(key);
-        List<String> items = new ArrayList<>();
+    /** The parsed value of an option; a switch without default, so a new option cannot be forgotten here. */
+    private @Nullable Object value(Option option) {
+        return switch (option) {
+            case LOG -> logLevel;
+            case PREFIX -> prefix;
+            case INCLUDE -> includes;
+            case EXCLUDE -> excludes;
+            case STRING_BYTES -> stringBytes;
+            case EVENT_BYTES -> eventBytes;
+            case MULTI_FORMAT -> multiFormat;
+            case MODE -> mode;
+            case SINK -> sink;
+            case PROBES -> probesFile;
+            case TRACEFS -> tracefs;
+            case SIMULATE_NO_MULTI_FORMAT -> simulateNoMultiFormat;
+        };
+    }
+
+    private static String raw(Map<Option, String> given, Option option) {
+        String value = given.get(option);
         if (value != null) {
-            for (String item : value.split("[;|]")) {
-                if (!item.trim().isEmpty()) {
-                    items.add(item.trim());
-                }
+            return value;
+        }
+        return option.defaultValue == null ? "" : option.defaultValue;
+    }
+
+    private static List<String> list(Map<Option, String> given, Option option) {
+        List<String> items = new ArrayList<>();
+        for (String item : raw(given, option).split("[;|]", -1)) {
+            if (!item.trim().isEmpty()) {
+                items.add(item.trim());
             }
         }
-        return items;
+        return Collections.unmodifiableList(items);
     }
 
-    private int wholeNumber(String key, int fallback, int minimum) {
-        String value = values.get(key);
-        if (value == null) {
-            return fallback;
-        }
+    private static int wholeNumber(Map<Option, String> given, Option option, int minimum) {
+        String value = raw(given, option);
         try {
             int parsed = Integer.parseInt(value);
             if (parsed >= minimum) {
@@ -198,34 +366,44 @@ public final class AgentOptions {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new IllegalArgumentException("agent option " + key + "='" + value + "': use a whole number of at least "
-            + minimum);
+        throw new IllegalArgumentException("agent option " + option.key + "='" + value
+            + "': use a whole number of at least " + minimum);
     }
 
-    private boolean bool(String key) {
-        String value = values.getOrDefault(key, "false").toLowerCase(Locale.ROOT);
+    private static boolean bool(Map<Option, String> given, Option option) {
+        String value = raw(given, option).toLowerCase(Locale.ROOT);
         if (value.equals("true") || value.equals("false")) {
             return value.equals("true");
         }
-        throw new IllegalArgumentException("agent option " + key + "='" + value + "': use true or false");
+        throw new IllegalArgumentException("agent option " + option.key + "='" + value + "': use true or false");
     }
 
-    private <E extends Enum<E>> E enumValue(String key, Class<E> type, E fallback) {
-        String value = values.get(key);
-        if (value == null) {
-            return fallback;
-        }
+    private static <E extends Enum<E>> E enumValue(Map<Option, String> given, Option option, Class<E> type) {
+        String value = raw(given, option);
         for (E constant : type.getEnumConstants()) {
             if (constant.name().equalsIgnoreCase(value)) {
                 return constant;
             }
         }
-        throw new IllegalArgumentException("agent option " + key + "='" + value + "': use one of "
-            + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+        throw new IllegalArgumentException("agent option " + option.key + "='" + value + "': use one of "
+            + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * Every option with its parsed value, written as an agent argument that parses back to equal options
+     * (unless a path holds a {@code ,}, which only a system property can give).
+     *
+     * @return {@code key=value} pairs separated by {@code ,}, in table order; unset options left out
+     */
     @Override
     public String toString() {
-        return values.toString();
+        List<String> pairs = new ArrayList<>();
+        for (Option option : Option.values()) {
+            String written = option.written(this);
+            if (written != null) {
+                pairs.add(option.key + "=" + written);
+            }
+        }
+        return String.join(",", pairs);
     }
 }

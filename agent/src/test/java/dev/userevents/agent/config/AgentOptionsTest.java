@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -200,11 +201,54 @@ class AgentOptionsTest {
     }
 
     @Test
-    void everyKeyHasADescription() {
-        assertEquals(AgentOptions.KEYS.keySet(), AgentOptions.descriptions().keySet());
+    void helpDescribesEveryOptionTheParserKnowsInTableOrder() {
+        List<String> keys = new ArrayList<>();
+        for (AgentOptions.Option option : AgentOptions.Option.values()) {
+            keys.add(option.key);
+            AgentOptions.parse(option.key + "=" + (option.defaultValue == null ? "x" : option.defaultValue), properties);
+        }
+        assertEquals(keys, new ArrayList<>(AgentOptions.descriptions().keySet()));
         for (String description : AgentOptions.descriptions().values()) {
             assertFalse(description.isBlank());
         }
+    }
+
+    @Test
+    void theDefaultHelpShowsIsTheValueAnAbsentOptionTakes() {
+        for (AgentOptions.Option option : AgentOptions.Option.values()) {
+            if (option.defaultValue != null) {
+                assertEquals(AgentOptions.defaults().toString(),
+                    AgentOptions.parse(option.key + "=" + option.defaultValue, properties).toString(), option.key);
+                if (!option.defaultValue.isEmpty()) {
+                    assertTrue(AgentOptions.descriptions().get(option.key).endsWith("(default " + option.defaultValue + ")"),
+                        AgentOptions.descriptions().get(option.key));
+                }
+            }
+        }
+    }
+
+    @Test
+    void helpLinesEndWithTheirDefault() {
+        assertEquals("most bytes of one string field, at least 8 (default 1024)",
+            AgentOptions.descriptions().get("stringBytes"));
+        assertEquals("file listing methods to trace without annotations", AgentOptions.descriptions().get("probes"));
+    }
+
+    @Test
+    void toStringIsAnAgentArgumentThatParsesBackToTheSameOptions() {
+        AgentOptions options = AgentOptions.parse("mode=devnull,include=a.*;b.C,stringBytes=64,probes=/p,multiFormat",
+            properties);
+
+        assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
+            + "mode=devnull,sink=auto,probes=/p,simulateNoMultiFormat=false", options.toString());
+        assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
+    }
+
+    @Test
+    void parsedListsCannotBeChanged() {
+        List<String> includes = AgentOptions.parse("include=a.*", properties).includes();
+
+        assertThrows(UnsupportedOperationException.class, () -> includes.add("b.*"));
     }
 
     private void assertRefused(String argument, String message) {
