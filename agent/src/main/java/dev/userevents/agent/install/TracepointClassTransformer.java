@@ -8,6 +8,9 @@ import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.agent.weave.TracepointTransformer;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.method.MethodDescription;
@@ -86,7 +89,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
             EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(
                 retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile);
             if (plan.isEntryOnly()) {
-                java.util.List<ProbeDefinition> definitions = new java.util.ArrayList<>(entryOnly.definitions(plan).values());
+                List<ProbeDefinition> definitions = new ArrayList<>(entryOnly.definitions(plan).values());
                 return new MethodIsolatingWeaver(weaver.registrar(), className, loader, definitions)
                     .weave(include -> entryOnly.weave(classFile, plan, loader, include));
             }
@@ -104,9 +107,9 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         if (definitions.isEmpty()) {
             return null;
         }
-        return new MethodIsolatingWeaver(weaver.registrar(), className, loader, new java.util.ArrayList<>(definitions.values()))
+        return new MethodIsolatingWeaver(weaver.registrar(), className, loader, new ArrayList<>(definitions.values()))
             .weave(include -> {
-                Map<MethodDescription, ProbeDefinition> included = new java.util.LinkedHashMap<>();
+                Map<MethodDescription, ProbeDefinition> included = new LinkedHashMap<>();
                 definitions.forEach((method, definition) -> {
                     if (include.test(definition.methodKey())) {
                         included.put(method, definition);

@@ -15,7 +15,9 @@ import dev.userevents.shim.UserEventsUnavailableException;
 import dev.userevents.shim.hotpath.EventSink;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Real user_events: one open {@code user_events_data}, one 4-byte enable word (bit 0) per probe. */
 public final class KernelBackend implements EventBackend {
@@ -28,7 +30,7 @@ public final class KernelBackend implements EventBackend {
     private final boolean multiFormat;
     private final boolean simulateNoMultiFormat;
     private final List<EnableWord> registered = new ArrayList<>();
-    private final java.util.Map<Long, EnableWord> allocated = new java.util.HashMap<>();
+    private final Map<Long, EnableWord> allocated = new HashMap<>();
     private boolean flagRefusalLogged;
 
     private KernelBackend(UserEventsDataFile file, EventSink sink, boolean multiFormat, boolean simulateNoMultiFormat) {

@@ -7,8 +7,10 @@ import dev.userevents.agent.weave.ProbeDefinition;
 import dev.userevents.shim.RegistrationException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
@@ -31,8 +33,8 @@ public final class ProbeRegistrar {
     private final Map<String, Probe> bootstrapProbes = new HashMap<>();
     private final Map<String, String> methodByEventName = new HashMap<>();
     /** Method keys (per loader) that must stay unwoven: the kernel refused their event, or weaving failed. */
-    private final Map<ClassLoader, java.util.Set<String>> leftOffByLoader = new WeakHashMap<>();
-    private final java.util.Set<String> bootstrapLeftOff = new java.util.HashSet<>();
+    private final Map<ClassLoader, Set<String>> leftOffByLoader = new WeakHashMap<>();
+    private final Set<String> bootstrapLeftOff = new HashSet<>();
     /** Probes given an id and a word on this thread, waiting for {@link #registerDeferred()}; null: not deferring. */
     private final ThreadLocal<List<Pending>> deferred = new ThreadLocal<>();
     private int probeCount;
@@ -94,10 +96,10 @@ public final class ProbeRegistrar {
      *
      * @return the method keys whose event the kernel refused (logged; they stay unwoven from now on)
      */
-    public synchronized java.util.Set<String> registerDeferred() {
+    public synchronized Set<String> registerDeferred() {
         List<Pending> pending = deferred.get();
         deferred.remove();
-        java.util.Set<String> refused = new java.util.HashSet<>();
+        Set<String> refused = new HashSet<>();
         if (pending != null) {
             for (Pending probe : pending) {
                 if (!registerWithKernel(probe)) {
@@ -163,8 +165,8 @@ public final class ProbeRegistrar {
         return loader == null ? bootstrapProbes : probesByLoader.computeIfAbsent(loader, key -> new HashMap<>());
     }
 
-    private java.util.Set<String> leftOffOf(ClassLoader loader) {
-        return loader == null ? bootstrapLeftOff : leftOffByLoader.computeIfAbsent(loader, key -> new java.util.HashSet<>());
+    private Set<String> leftOffOf(ClassLoader loader) {
+        return loader == null ? bootstrapLeftOff : leftOffByLoader.computeIfAbsent(loader, key -> new HashSet<>());
     }
 
     private ProbeDefinition withUniqueName(ProbeDefinition definition) {

@@ -4,6 +4,8 @@ import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.KernelErrors;
 import dev.userevents.shim.hotpath.NativeWords;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -159,8 +161,8 @@ public final class Probe {
      *
      * @return the reasons to log, possibly empty
      */
-    public java.util.List<DropReason> takeUnreportedDropReasons() {
-        java.util.List<DropReason> reasons = new java.util.ArrayList<>();
+    public List<DropReason> takeUnreportedDropReasons() {
+        List<DropReason> reasons = new ArrayList<>();
         for (DropReason reason : DropReason.values()) {
             int bit = 1 << reason.ordinal();
             if ((reportedReasons & bit) == 0 && dropped(reason) > 0) {

@@ -1,6 +1,12 @@
 package dev.userevents.agent.runtime;
 
+import dev.userevents.shim.hotpath.Errno;
+import dev.userevents.shim.hotpath.KernelErrors;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The calls woven into each {@code @Tracepoint} method. Only after the method's enable word reads
@@ -37,7 +43,7 @@ public final class ProbeRuntime {
     /** Set when a probe counted a drop that the reporter thread has not logged yet. */
     static volatile boolean dropsToReport;
     private static boolean installed;
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_ID = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger NEXT_ID = new AtomicInteger();
     private static volatile int maxEventBytes = 4000;
     private static volatile int maxStringBytes = 1024;
 
@@ -148,9 +154,8 @@ public final class ProbeRuntime {
         }
         EventRecord.NONE.length();
         Utf8.class.getName();
-        DecimalText.write(0.5, DecimalText.DOUBLE_DIGITS, java.nio.ByteBuffer.allocate(DecimalText.MAX_LENGTH), 0);
-        dev.userevents.shim.hotpath.KernelErrors.of(dev.userevents.shim.hotpath.KernelErrors.Operation.WRITE,
-            dev.userevents.shim.hotpath.Errno.EINTR);
+        DecimalText.write(0.5, DecimalText.DOUBLE_DIGITS, ByteBuffer.allocate(DecimalText.MAX_LENGTH), 0);
+        KernelErrors.of(KernelErrors.Operation.WRITE, Errno.EINTR);
     }
 
     /**
@@ -171,9 +176,9 @@ public final class ProbeRuntime {
      *
      * @return a fresh list; empty before the first probe
      */
-    public static java.util.List<Probe> installedProbes() {
+    public static List<Probe> installedProbes() {
         Probe[] table = probes;
-        java.util.List<Probe> all = new java.util.ArrayList<>();
+        List<Probe> all = new ArrayList<>();
         for (Probe probe : table) {
             if (probe != null) {
                 all.add(probe);

@@ -6,6 +6,7 @@ import dev.userevents.agent.runtime.Probe;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -64,7 +65,7 @@ public final class EntryOnlyClassWeaver {
      * As {@link #weave(byte[], Plan, ClassLoader)}, for the methods whose {@link ProbeDefinition#methodKey()}
      * {@code include} accepts; the others are copied through unchanged.
      */
-    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader, java.util.function.Predicate<String> include) {
+    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader, Predicate<String> include) {
         Map<String, EntryProbe> entries = new HashMap<>();
         for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan).entrySet()) {
             ProbeDefinition definition = entry.getValue();
