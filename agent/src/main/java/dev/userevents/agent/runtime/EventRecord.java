@@ -118,7 +118,7 @@ public final class EventRecord {
         if (text == null) {
             position = putAscii(NULL_TEXT, position, end);
         } else {
-            position = Utf8.encode(text, buffer, position, end);
+            position = Utf8.encode(text, buffer, address, position, end);
             if (position < 0) {
                 position = markTruncated(-position - 1, start, end);
             }

@@ -1,5 +1,6 @@
 package dev.userevents.agent.runtime;
 
+import dev.userevents.shim.hotpath.NativeWords;
 import java.nio.ByteBuffer;
 
 /** UTF-8 encoding straight into a buffer, without the JDK encoder's allocations. */
@@ -13,9 +14,27 @@ final class Utf8 {
      * last whole character). NUL and unpaired surrogates become '?': the kernel's strings end at NUL, and a
      * lone surrogate has no UTF-8 form.
      */
-    static int encode(String text, ByteBuffer buffer, int position, int end) {
+    static int encode(String text, ByteBuffer buffer, long address, int position, int end) {
         int length = text.length();
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        // ASCII (the common case) is one byte per char, so one range check up front covers it: copyAscii copies
+        // the ASCII prefix without per-byte checks (8 bytes at a time from a compact String's own bytes) and is
+        // small enough for the JIT to inline into the probe (the general loop below is not). The general loop
+        // goes on from the first char that needs more bytes, or is NUL.
+        if (length <= end - position && end <= buffer.capacity() && position >= 0) {
+            i = NativeWords.copyAscii(text, length, address + position);
+            position += i;
+            if (i == length) {
+                return position;
+            }
+        }
+        return encodeFrom(text, i, buffer, position, end);
+    }
+
+    /** The general case, from char {@code i} on: bounds-checked buffer puts, every width. */
+    private static int encodeFrom(String text, int from, ByteBuffer buffer, int position, int end) {
+        int length = text.length();
+        for (int i = from; i < length; i++) {
             char c = text.charAt(i);
             if (c < 0x80 && c != 0) {
                 if (position >= end) {

@@ -260,6 +260,38 @@ class ProbeRuntimeEncodingTest {
         assertEquals("a?b", oneString("a\u0000b"));
     }
 
+    /**
+     * ASCII text takes a fast path (8 bytes at a time from a LATIN1 String's own bytes) that hands over to the
+     * general encoder at the first other char: every position of that char, in LATIN1 and UTF16 Strings.
+     */
+    @Test
+    void textSwitchingFromAsciiToOtherCharsAtAnyPositionIsEncodedExactly() {
+        String ascii = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (String other : new String[] {"\u00e9", "\u20ac", "\uD83D\uDE00", "\u007f"}) {
+            for (int at = 0; at <= 20; at++) {
+                String text = ascii.substring(0, at) + other + ascii.substring(at, at + 5);
+                assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), oneStringBytes(text), text);
+            }
+        }
+    }
+
+    @Test
+    void nulAtAnyPositionOfAsciiTextBecomesQuestionMark() {
+        String ascii = "abcdefghijklmnopqrstuvwxyz";
+        for (int at = 0; at < 20; at++) {
+            String text = ascii.substring(0, at) + '\u0000' + ascii.substring(at, at + 4);
+            assertEquals(text.replace('\u0000', '?'), oneString(text), "NUL at " + at);
+        }
+    }
+
+    @Test
+    void asciiTextOfEveryLengthUpToThreeWordsIsEncodedExactly() {
+        String ascii = "The quick brown fox jumps!";
+        for (int length = 0; length <= 25; length++) {
+            assertEquals(ascii.substring(0, length), oneString(ascii.substring(0, length)));
+        }
+    }
+
     @Test
     void enumIsEncodedByItsName() {
         assertEquals(List.of("OPEN", "CLOSED"), objects(Status.OPEN, Status.CLOSED));
@@ -397,6 +429,7 @@ class ProbeRuntimeEncodingTest {
     }
 
     private byte[] oneStringBytes(String text) {
+        sink.clear();
         Probe probe = InstalledProbes.enabled(4, 1, sink);
         ProbeRuntime.commit(ProbeRuntime.putString(ProbeRuntime.begin(probe.id()), text));
         return onlyEvent().stringBytes();

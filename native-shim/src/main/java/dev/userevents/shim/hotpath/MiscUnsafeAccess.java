@@ -38,6 +38,10 @@ final class MiscUnsafeAccess {
         return UNSAFE.getLong(direct, BUFFER_ADDRESS);
     }
 
+    static void putByte(long address, byte value) {
+        UNSAFE.putByte(address, value);
+    }
+
     static int lvInt(long address) {
         return UNSAFE.getIntVolatile(null, address);
     }

@@ -18,6 +18,7 @@ package dev.userevents.shim.hotpath;
  */
 public final class NativeWords {
     private static final boolean INTERNAL_UNSAFE = internalUnsafeAccessible();
+    private static final boolean LATIN1_COPY = INTERNAL_UNSAFE && latin1Strings();
 
     private NativeWords() {
     }
@@ -56,6 +57,43 @@ public final class NativeWords {
     }
 
     /**
+     * Plain store of one byte at {@code address}: for event buffers only (memory this JVM allocated and keeps
+     * reachable), never for enable words. No bounds check: the caller has checked the range.
+     */
+    public static void putByte(long address, byte value) {
+        if (INTERNAL_UNSAFE) {
+            InternalUnsafeAccess.putByte(address, value);
+        } else {
+            MiscUnsafeAccess.putByte(address, value);
+        }
+    }
+
+    /**
+     * Copies the ASCII chars (NUL excluded) that {@code text} starts with, one byte each, to {@code address};
+     * stops at the first other char or after {@code length} ({@code text.length()}) chars and returns how
+     * many it copied. The caller has checked that {@code length} bytes fit at {@code address}. With
+     * {@code jdk.internal.misc.Unsafe}, compact (LATIN1) Strings are copied 8 bytes at a time from their own
+     * bytes; otherwise, char by char.
+     */
+    public static int copyAscii(String text, int length, long address) {
+        if (LATIN1_COPY) {
+            int copied = InternalUnsafeAccess.copyLatin1Ascii(text, length, address);
+            if (copied >= 0) {
+                return copied;
+            }
+        }
+        int i = 0;
+        for (; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80 || c == 0) {
+                break;
+            }
+            putByte(address + i, (byte) c);
+        }
+        return i;
+    }
+
+    /**
      * A direct buffer's native address: the start of its memory, for system calls that take a pointer.
      * The buffer must stay reachable while the address is used.
      */
@@ -72,6 +110,14 @@ public final class NativeWords {
     /** Which access this JVM uses, for status output: "jdk.internal.misc.Unsafe" or "sun.misc.Unsafe". */
     public static String accessName() {
         return INTERNAL_UNSAFE ? "jdk.internal.misc.Unsafe" : "sun.misc.Unsafe";
+    }
+
+    private static boolean latin1Strings() {
+        try {
+            return InternalUnsafeAccess.latin1Strings();
+        } catch (Throwable e) {
+            return false;
+        }
     }
 
     private static boolean internalUnsafeAccessible() {

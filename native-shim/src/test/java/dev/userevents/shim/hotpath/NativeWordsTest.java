@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Loads and stores by absolute address, checked against a direct buffer's view of the same bytes. */
 class NativeWordsTest {
 
-    private final ByteBuffer memory = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    private final ByteBuffer memory = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
     private final long address = com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(memory));
 
     @Test
@@ -46,5 +46,45 @@ class NativeWordsTest {
         NativeWords.svLong(address + 8, Long.MIN_VALUE);
 
         assertEquals(Long.MIN_VALUE, memory.getLong(8));
+    }
+
+    @Test
+    void copyAsciiCopiesWholeAsciiTextAndNotOneByteMore() {
+        String text = "0123456789abcdefXYZ"; // two words and three bytes
+        for (int length = 0; length <= text.length(); length++) {
+            fill((byte) 0x55);
+
+            assertEquals(length, NativeWords.copyAscii(text.substring(0, length), length, address + 1));
+
+            assertEquals(0x55, memory.get(0), "before");
+            for (int i = 0; i < length; i++) {
+                assertEquals(text.charAt(i), memory.get(1 + i));
+            }
+            assertEquals(0x55, memory.get(1 + length), "after " + length + " bytes");
+        }
+    }
+
+    @Test
+    void copyAsciiStopsAtTheFirstNonAsciiOrNulChar() {
+        String ascii = "abcdefghijklmnopqrstuvwxyz";
+        for (char stop : new char[] {'\u0000', '\u0080', '\u00ff', '\u0100', '\u20ac', '\ud83d'}) {
+            for (int at = 0; at <= 20; at++) {
+                String text = ascii.substring(0, at) + stop + ascii.substring(at, at + 3);
+                fill((byte) 0x55);
+
+                assertEquals(at, NativeWords.copyAscii(text, text.length(), address), "stop " + (int) stop + " at " + at);
+                for (int i = 0; i < at; i++) {
+                    assertEquals(text.charAt(i), memory.get(i));
+                }
+                // a whole word may have been read, but only bytes before the stop are written
+                assertEquals(0x55, memory.get(at), "stop " + (int) stop + " at " + at);
+            }
+        }
+    }
+
+    private void fill(byte value) {
+        for (int i = 0; i < memory.capacity(); i++) {
+            memory.put(i, value);
+        }
     }
 }
