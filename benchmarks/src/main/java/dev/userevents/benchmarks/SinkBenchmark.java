@@ -92,7 +92,7 @@ public class SinkBenchmark {
         return devNull.pwrite.write(event.buffer, event.address, EVENT_BYTES);
     }
 
-    /** JDK 22+ only. An FFM downcall to libc write() (the agent's sink=downcall, default on JDK 22+). */
+    /** JDK 22+ only. An FFM downcall to libc pwrite() at offset 0 (the agent's sink=downcall, default on JDK 22+). */
     @Benchmark
     public long downcall(Downcall downcall, Event event) {
         return downcall.sink.write(event.buffer, event.address, EVENT_BYTES);

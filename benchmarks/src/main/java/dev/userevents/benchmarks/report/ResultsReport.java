@@ -253,7 +253,7 @@ public final class ResultsReport {
         line("|---|---:|---:|---:|---:|---:|---:|");
         String[][] rows = {
             {"downcall", defaultSink().equals("downcall") ? "devnullDefault" : null,
-                "FFM downcall to libc write() (sink=downcall, JDK 22+)"},
+                "FFM downcall to libc pwrite() (sink=downcall, JDK 22+)"},
             {"downcallCritical", null, "the same downcall, `Linker.Option.critical` (not used: it holds up safepoints)"},
             {"pwrite", defaultSink().equals("pwrite") ? "devnullDefault" : null,
                 "the JDK's JNI stub for pwrite(), no FileChannel (sink=pwrite)"},
