@@ -52,6 +52,11 @@ public final class EventRecord {
     private int limit;
     private int stringsLeft;
     Throwable failure;
+    /**
+     * Set once the kernel accepted this event's write, before the written counter is touched: a stack
+     * overflow inside that counting must not count an event that reached the trace as dropped.
+     */
+    boolean delivered;
 
     private EventRecord() {
         this.buffer = null;
@@ -69,6 +74,7 @@ public final class EventRecord {
     void start(Probe probe, int maxEventBytes) {
         this.probe = probe;
         this.failure = null;
+        this.delivered = false;
         this.limit = Math.min(maxEventBytes, CAPACITY);
         this.stringsLeft = probe.stringFields();
         buffer.clear(); // a channel write moved position and limit

@@ -45,6 +45,11 @@ public final class Probe {
      * {@code instanceof} chain, also call-free: 0 stack overflow, 1 out of memory, 2 other.
      */
     final long[] racyDrops = new long[DropReason.values().length];
+    /**
+     * Events the kernel accepted whose counting in {@link #written} overflowed the stack; racy like
+     * {@link #racyDrops} and for the same reason.
+     */
+    long racyWritten;
     /** Bit per {@link DropReason} already reported in the log (by the agent's reporter thread). */
     private int reportedReasons;
     /** Set once the ERROR line of the failure that switched the probe off was logged. */
@@ -110,7 +115,7 @@ public final class Probe {
 
     /** Events written successfully. */
     public long written() {
-        return written.sum();
+        return written.sum() + racyWritten;
     }
 
     /** Writes that found no tracer: the tracer detached between our bit check and the write. */
@@ -229,6 +234,7 @@ public final class Probe {
     void write(EventRecord record) {
         long result = sink.write(record.buffer(), record.address(), record.length());
         if (result >= 0) {
+            record.delivered = true; // a plain store: from here on a throwable must not count a drop
             written.increment();
             return;
         }

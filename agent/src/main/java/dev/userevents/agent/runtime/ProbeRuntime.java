@@ -444,6 +444,9 @@ public final class ProbeRuntime {
             return; // NONE, or commit released it already
         }
         try {
+            if (record.delivered) {
+                return; // commit wrote and counted it, then overflowed releasing the buffer
+            }
             faulted(probe, failure);
         } catch (Throwable e) {
             probe.racyDrops[e instanceof StackOverflowError ? 0 : e instanceof OutOfMemoryError ? 1 : 2]++;
@@ -475,7 +478,11 @@ public final class ProbeRuntime {
                     probe.write(record);
                 }
             } catch (Throwable e) {
-                faulted(probe, e);
+                if (record.delivered) {
+                    probe.racyWritten++; // the write went through; counting it overflowed the stack
+                } else {
+                    faulted(probe, e);
+                }
             }
         } catch (Throwable e) {
             // no stack left even to count: an array increment and a static store make no call
@@ -509,7 +516,9 @@ public final class ProbeRuntime {
         Probe probe = null;
         try {
             probe = probes[probeId];
-            POOL.reclaim(Thread.currentThread(), probe);
+            if (POOL.reclaim(Thread.currentThread(), probe)) {
+                return; // commit wrote and counted the event, then overflowed releasing its buffer
+            }
             faulted(probe, failure);
         } catch (Throwable e) {
             if (probe != null) {

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>A thread starts at a slot picked by its id and takes the first free buffer with one
  * {@code getAndSet}; slots sit {@link #STRIDE} references apart so two threads working on neighbouring
  * slots do not share a cache line. A buffer is held only while one event is encoded and written. When
- * every slot is busy (more threads inside a write at once than slots) the event gets a buffer of its own,
- * dropped afterwards: rare, and better than losing the event or waiting.
+ * every slot is busy (more threads inside a write at once than slots) {@link #acquire} returns null and
+ * the caller drops the event as {@code NO_BUFFER}: allocating direct memory there could force a
+ * {@code System.gc()} and sleeps on the application's thread.
  */
 final class RecordPool {
     private static final int STRIDE = 16;
@@ -66,13 +67,17 @@ final class RecordPool {
     /**
      * Gives back the pooled record {@code thread} holds for {@code probe}, if any: one a throwable took out
      * of the woven code before its commit could release it. Off the per-call path (a scan of every slot).
+     *
+     * @return true when the record's event had already been written (so it is no drop)
      */
-    void reclaim(Thread thread, Probe probe) {
+    boolean reclaim(Thread thread, Probe probe) {
         for (EventRecord record : all) {
             if (record.probe == probe && record.owner == thread) {
+                boolean delivered = record.delivered;
                 release(record);
-                return;
+                return delivered;
             }
         }
+        return false;
     }
 }

@@ -89,9 +89,17 @@ class FaultModelKernelTest {
             assertEquals(0, app.awaitExit(EXIT), "exit status" + app.transcript());
 
             assertEquals(0, status.exitValue(), output);
-            Matcher probe = Pattern.compile("probe fault_recurse: (\\d+) written, 0 found no tracer").matcher(output);
+            Matcher probe = Pattern.compile("probe fault_recurse: (\\d+) written, 0 found no tracer, (\\d+) dropped")
+                .matcher(output);
             assertTrue(output.startsWith("JVM " + app.pid() + ":\n  totals: ") && probe.find(), output);
-            assertEquals(events, Long.parseLong(probe.group(1)), "the counter equals the events in trace: " + output);
+            long written = Long.parseLong(probe.group(1));
+            long dropped = Long.parseLong(probe.group(2));
+            // A stack overflow inside the sink's own Java code, after the kernel took the write but before the
+            // sink returned, counts an event that arrived as dropped: the drop count is an upper bound.
+            assertTrue(written <= events && events <= written + dropped,
+                "the events in trace (" + events + ") lie between the written counter and written + dropped: "
+                    + output);
+            assertTrue(written > 100, "the counter counted the events: " + output);
             assertEquals(List.of("ready", "caught StackOverflowError", "after: 100 calls, sum 0", "done"), app.stdout());
             assertTrue(app.agentLines().stream().noneMatch(line -> line.contains("already running")), app.transcript());
             System.out.printf("fault model: status PID printed:%n%s", output);
