@@ -66,6 +66,7 @@ public final class AgentOptions {
         SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
         PROBES("probes", null, "file listing methods to trace without annotations"),
         TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
+        LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
             "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
 
@@ -128,6 +129,7 @@ public final class AgentOptions {
     private final boolean simulateNoMultiFormat;
     private final @Nullable String probesFile;
     private final @Nullable String tracefs;
+    private final boolean logs;
 
     /** Parses and checks every value; the order of the checks decides which of several bad values is reported. */
     private AgentOptions(Map<Option, String> given) {
@@ -152,6 +154,7 @@ public final class AgentOptions {
         this.excludes = list(given, Option.EXCLUDE);
         this.probesFile = given.get(Option.PROBES);
         this.tracefs = given.get(Option.TRACEFS);
+        this.logs = bool(given, Option.LOGS);
     }
 
     /**
@@ -320,6 +323,15 @@ public final class AgentOptions {
         return tracefs;
     }
 
+    /**
+     * Whether the log bridges are installed ({@code logs}).
+     *
+     * @return true unless {@code logs=false}
+     */
+    public boolean logs() {
+        return logs;
+    }
+
     /** The parsed value of an option; a switch without default, so a new option cannot be forgotten here. */
     private @Nullable Object value(Option option) {
         return switch (option) {
@@ -334,6 +346,7 @@ public final class AgentOptions {
             case SINK -> sink;
             case PROBES -> probesFile;
             case TRACEFS -> tracefs;
+            case LOGS -> logs;
             case SIMULATE_NO_MULTI_FORMAT -> simulateNoMultiFormat;
         };
     }

@@ -1,6 +1,7 @@
 package dev.userevents.agent.install;
 
 import dev.userevents.agent.config.AgentOptions;
+import dev.userevents.agent.logs.LogBridge;
 import dev.userevents.agent.registry.EventBackend;
 import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.agent.registry.LocalBackend;
@@ -58,6 +59,9 @@ public final class AgentInstaller {
                 } else {
                     System.setProperty(BYTE_BUDDY_SAFE, safe);
                 }
+            }
+            if (options.logs()) {
+                LogBridge.install(instrumentation, backend, options.prefix());
             }
             FaultReporter.start();
             // Nothing is unregistered at exit: enable words and events must keep working for the

@@ -38,6 +38,21 @@ public interface EventBackend extends AutoCloseable {
     Registered register(EventFormat format, long enableWordAddress) throws RegistrationException;
 
     /**
+     * Registers {@code format} with bit {@code bit} of a word from {@link #allocateEnableWord()} that other
+     * events of this backend share, each with a bit of its own (the kernel allows it: {@code
+     * user_event_enabler_exists()} compares address and bit). One load of the word then tells whether any
+     * of them is traced.
+     *
+     * @param format            the event's name and fields
+     * @param enableWordAddress the shared word
+     * @param bit               0 to 31, not yet used by another event on this word
+     * @return the word and the write index of the event
+     * @throws RegistrationException when the kernel refuses the event (the message names cause and fix)
+     * @throws IllegalArgumentException when the word was not allocated by this backend
+     */
+    Registered registerOnBit(EventFormat format, long enableWordAddress, int bit) throws RegistrationException;
+
+    /**
      * Registers {@code format} with a fresh enable word.
      *
      * @param format the event's name and fields

@@ -31,6 +31,8 @@ public final class KernelBackend implements EventBackend {
     private final boolean simulateNoMultiFormat;
     private final List<EnableWord> registered = new ArrayList<>();
     private final Map<Long, EnableWord> allocated = new HashMap<>();
+    /** Words whose bits several events use ({@link #registerOnBit}). */
+    private final java.util.Set<Long> shared = new java.util.HashSet<>();
     private boolean flagRefusalLogged;
 
     private KernelBackend(UserEventsDataFile file, EventSink sink, boolean multiFormat, boolean simulateNoMultiFormat) {
@@ -71,6 +73,22 @@ public final class KernelBackend implements EventBackend {
             throw new IllegalArgumentException("enable word 0x" + Long.toHexString(enableWordAddress)
                 + " was not allocated by this backend, or is registered already");
         }
+        return registerWord(format, word);
+    }
+
+    @Override
+    public synchronized Registered registerOnBit(EventFormat format, long enableWordAddress, int bit)
+            throws RegistrationException {
+        if (allocated.remove(enableWordAddress) != null) {
+            shared.add(enableWordAddress);
+        } else if (!shared.contains(enableWordAddress)) {
+            throw new IllegalArgumentException("enable word 0x" + Long.toHexString(enableWordAddress)
+                + " was not allocated by this backend");
+        }
+        return registerWord(format, EnableWord.at(enableWordAddress, ENABLE_SIZE, bit));
+    }
+
+    private Registered registerWord(EventFormat format, EnableWord word) throws RegistrationException {
         int flags = multiFormat && !simulateNoMultiFormat ? UserEventsAbi.REG_MULTI_FORMAT : 0;
         Registration registration = file.register(format, word, flags);
         if (multiFormat && (registration.flags() & UserEventsAbi.REG_MULTI_FORMAT) == 0 && !flagRefusalLogged) {

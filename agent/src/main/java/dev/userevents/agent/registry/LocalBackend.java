@@ -39,6 +39,14 @@ public final class LocalBackend implements EventBackend {
     }
 
     @Override
+    public Registered registerOnBit(EventFormat format, long enableWordAddress, int bit) {
+        if (alwaysEnabled) {
+            NativeWords.svInt(enableWordAddress, NativeWords.loInt(enableWordAddress) | 1 << bit);
+        }
+        return register(format, enableWordAddress);
+    }
+
+    @Override
     public EventSink sink() {
         return sink;
     }

@@ -32,6 +32,8 @@ public final class Probe {
     /** -1 until the kernel registered the event ({@link #registeredAt}); written before the probe is installed. */
     private int writeIndex;
     private final long enableWordAddress;
+    /** The probe's own bit in its enable word. */
+    private final int enableMask;
     private final int fixedSize;
     private final int stringFields;
     private final EventSink sink;
@@ -64,6 +66,17 @@ public final class Probe {
 
     public Probe(int id, String eventName, String methodName, int writeIndex, long enableWordAddress,
                  int fixedSize, int stringFields, EventSink sink) {
+        this(id, eventName, methodName, writeIndex, enableWordAddress, 0, fixedSize, stringFields, sink);
+    }
+
+    /**
+     * A probe whose event owns bit {@code enableBit} of a 4-byte enable word other events may share.
+     *
+     * @param enableBit 0 to 31: the bit the kernel sets while this event is traced
+     */
+    public Probe(int id, String eventName, String methodName, int writeIndex, long enableWordAddress, int enableBit,
+                 int fixedSize, int stringFields, EventSink sink) {
+        this.enableMask = 1 << enableBit;
         this.id = id;
         this.eventName = eventName;
         this.methodName = methodName;
@@ -245,7 +258,7 @@ public final class Probe {
     private void writeFailed(EventRecord record, long result) {
         // EBADF is the kernel saying nobody traces this event any more: the tracer detached after our
         // bit check. Any failure while our bit reads clear is that same race, whatever the sink reports.
-        if (result == -Errno.EBADF || NativeWords.loInt(enableWordAddress) == 0) {
+        if (result == -Errno.EBADF || (NativeWords.loInt(enableWordAddress) & enableMask) == 0) {
             firstUnexplainedFailureNanos = 0; // explained: unexplained failures must be continuous to count
             raced.increment();
             return;

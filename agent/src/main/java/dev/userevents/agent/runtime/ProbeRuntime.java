@@ -156,6 +156,7 @@ public final class ProbeRuntime {
         Utf8.class.getName();
         DecimalText.write(0.5, DecimalText.DOUBLE_DIGITS, ByteBuffer.allocate(DecimalText.MAX_LENGTH), 0);
         KernelErrors.of(KernelErrors.Operation.WRITE, Errno.EINTR);
+        LogEvents.prepare();
     }
 
     /**

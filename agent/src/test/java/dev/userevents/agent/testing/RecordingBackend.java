@@ -17,6 +17,7 @@ public final class RecordingBackend implements EventBackend {
     private final Map<String, EventFormat> formats = new ConcurrentHashMap<>();
     private final Map<String, Long> words = new ConcurrentHashMap<>();
     private final Map<String, Integer> writeIndexes = new ConcurrentHashMap<>();
+    private final Map<String, Integer> bits = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private int nextWriteIndex = 1;
 
@@ -40,6 +41,18 @@ public final class RecordingBackend implements EventBackend {
         words.put(format.name(), word);
         writeIndexes.put(format.name(), writeIndex);
         return new Registered(word, writeIndex, "test");
+    }
+
+    @Override
+    public synchronized Registered registerOnBit(EventFormat format, long word, int bit) throws RegistrationException {
+        Registered registered = register(format, word);
+        bits.put(format.name(), bit);
+        return registered;
+    }
+
+    /** The bit {@code eventName} was registered on: 0 unless through {@link #registerOnBit}. */
+    public int bit(String eventName) {
+        return bits.getOrDefault(eventName, 0);
     }
 
     @Override

@@ -1,0 +1,127 @@
+package dev.userevents.agent.logs;
+
+import dev.userevents.agent.registry.EventBackend;
+import dev.userevents.shim.RegistrationException;
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.LogEvents;
+import dev.userevents.agent.runtime.Probe;
+import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.shim.EventFormat;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Bridges the application's logging frameworks (Logback 1.3+, Log4j 2.17+, {@code java.util.logging}) to
+ * the events {@code log_error}, {@code log_warn}, {@code log_info}, {@code log_debug} and {@code log_trace},
+ * with no appender or configuration change: their logger classes are woven when they load (or retransformed
+ * when already loaded, as on attach), see {@link LogBridgeTransformer}. The five events are registered when
+ * the first framework is woven, on one enable word with a bit each.
+ */
+public final class LogBridge {
+    private final EventBackend backend;
+    private final String prefix;
+    /** The shared enable word; 0 until the events are registered. */
+    private long word;
+
+    LogBridge(EventBackend backend, String prefix) {
+        this.backend = backend;
+        this.prefix = prefix;
+    }
+
+    /**
+     * Installs the bridges: a class-load hook for the frameworks' logger classes, and a retransformation of
+     * those already loaded. Never throws; a failure is one log line and leaves the frameworks as they were.
+     *
+     * @param instrumentation the agent's
+     * @param backend         where the log events are registered and written
+     * @param prefix          put before each event name (agent option {@code prefix})
+     */
+    public static void install(Instrumentation instrumentation, EventBackend backend, String prefix) {
+        try {
+            LogBridge bridge = new LogBridge(backend, prefix);
+            LogBridgeTransformer transformer = new LogBridgeTransformer(bridge);
+            letJavaLoggingReachTheRuntime(instrumentation);
+            instrumentation.addTransformer(transformer, true);
+            List<Class<?>> loaded = new ArrayList<>();
+            for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+                if (LogBridgeTransformer.isBridged(type.getName()) && instrumentation.isModifiableClass(type)) {
+                    loaded.add(type);
+                }
+            }
+            for (Class<?> type : loaded) {
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Throwable e) {
+                    AgentLog.error("log bridge: could not weave the loaded class " + type.getName() + ": " + e
+                        + "; its records are not bridged, the application is unaffected");
+                }
+            }
+        } catch (Throwable e) {
+            AgentLog.error("log bridge not installed: " + e + "; log records are not bridged (the application is"
+                + " unaffected); logs=false turns the bridge off without this line");
+        }
+    }
+
+    /**
+     * JUL's logger lives in the named module {@code java.logging}, which reads no unnamed module; the woven
+     * code calls the agent's runtime, defined in the bootstrap loader's unnamed module.
+     */
+    private static void letJavaLoggingReachTheRuntime(Instrumentation instrumentation) {
+        Module julModule = Logger.class.getModule();
+        Module runtime = LogEvents.class.getModule();
+        if (!julModule.canRead(runtime)) {
+            instrumentation.redefineModule(julModule, Set.of(runtime), Map.of(), Map.of(), Set.of(), Map.of());
+        }
+    }
+
+    /**
+     * The log events' shared enable word, registering the five events on first use.
+     *
+     * @return the word's address, or 0 when not one of the events could be registered (logged)
+     */
+    synchronized long enableWord() {
+        if (word != 0) {
+            return word;
+        }
+        long allocated = backend.allocateEnableWord();
+        List<String> refused = new ArrayList<>();
+        int registered = 0;
+        for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
+            EventFormat format = format(prefix + LogEvents.eventName(level));
+            Probe probe = new Probe(ProbeRuntime.nextProbeId(), format.name(), "log bridge", -1, allocated, level,
+                format.fixedSize(), 4, backend.sink());
+            try {
+                probe.registeredAt(backend.registerOnBit(format, allocated, level).writeIndex);
+                LogEvents.install(level, probe);
+                registered++;
+            } catch (RegistrationException | RuntimeException e) {
+                refused.add(format.name() + ": " + e.getMessage());
+            }
+        }
+        if (!refused.isEmpty()) {
+            AgentLog.error("log bridge: the kernel refused " + String.join("; ", refused)
+                + "; records of those levels are not bridged");
+        }
+        if (registered == 0) {
+            return 0;
+        }
+        word = allocated;
+        AgentLog.debug("log bridge: " + registered + " log events registered");
+        return word;
+    }
+
+    /**
+     * The format of one log event: {@code logger}, {@code message}, {@code thread}, {@code thrown}, each a
+     * {@code __rel_loc char[]} ({@link LogEvents#write} writes them in this order).
+     *
+     * @param name the event's name, prefix included
+     * @return the format
+     */
+    static EventFormat format(String name) {
+        return EventFormat.named(name).string("logger").string("message").string("thread").string("thrown");
+    }
+}

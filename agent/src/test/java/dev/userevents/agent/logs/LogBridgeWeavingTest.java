@@ -1,0 +1,141 @@
+package dev.userevents.agent.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.agent.runtime.LogEvents;
+import dev.userevents.agent.testing.EventPayload;
+import dev.userevents.agent.testing.RecordingBackend;
+import dev.userevents.shim.hotpath.NativeWords;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge woven into the real Logback 1.5 and Log4j 2.24 (Maven Central jars), both configured to log
+ * nothing below INFO: with {@code log_debug} traced, a DEBUG record reaches it with exact fields; with
+ * nothing traced, nothing is written; a trailing throwable argument becomes {@code thrown}.
+ */
+class LogBridgeWeavingTest {
+    private static final RecordingBackend BACKEND = new RecordingBackend();
+    private static final LogBridge BRIDGE = new LogBridge(BACKEND, "");
+    private static final LogBridgeTransformer TRANSFORMER = new LogBridgeTransformer(BRIDGE);
+
+    private long word;
+
+    @BeforeEach
+    void registerTheEvents() {
+        word = BRIDGE.enableWord();
+        BACKEND.sink().clear();
+    }
+
+    @AfterEach
+    void traceNothing() {
+        NativeWords.svInt(word, 0);
+    }
+
+    @Test
+    void theFiveEventsShareOneWordWithABitPerLevel() {
+        for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
+            String name = LogEvents.eventName(level);
+            assertEquals(word, BACKEND.enableWord(name), name);
+            assertEquals(level, BACKEND.bit(name), name);
+            assertEquals(List.of("logger", "message", "thread", "thrown"), fieldsOf(name), name);
+        }
+    }
+
+    @Test
+    void logbackDebugRecordReachesLogDebugWhileLogbackSaysInfo() throws Exception {
+        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
+            "logback-classic.jar", "logback-core.jar", "slf4j-api.jar");
+        Object logger = slf4jLogger(loader, "com.acme.Orders");
+        Method debug = logger.getClass().getMethod("debug", String.class, Object.class, Object.class);
+
+        debug.invoke(logger, "order {} for {}", 42, "ann");
+        assertEquals(0, BACKEND.sink().events().size(), "nothing traced: nothing written");
+
+        trace(LogEvents.DEBUG);
+        debug.invoke(logger, "order {} for {}", 42, "ann");
+        logger.getClass().getMethod("info", String.class).invoke(logger, "not traced: log_info is off");
+
+        assertEquals(List.of(List.of("com.acme.Orders", "order 42 for ann", Thread.currentThread().getName(), "")),
+            records("log_debug"));
+        assertEquals(List.of(), records("log_info"));
+    }
+
+    @Test
+    void logbackTrailingThrowableBecomesThrown() throws Exception {
+        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
+            "logback-classic.jar", "logback-core.jar", "slf4j-api.jar");
+        Object logger = slf4jLogger(loader, "com.acme.Payments");
+        trace(LogEvents.ERROR);
+        logger.getClass().getMethod("error", String.class, Object.class, Object.class)
+            .invoke(logger, "refund {} failed", "r-7", new IllegalStateException("card expired"));
+
+        assertEquals(List.of(List.of("com.acme.Payments", "refund r-7 failed", Thread.currentThread().getName(),
+            "java.lang.IllegalStateException: card expired")), records("log_error"));
+    }
+
+    @Test
+    void log4jDebugRecordReachesLogDebugWhileLog4jSaysError() throws Exception {
+        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("org.apache.logging.log4j."),
+            "log4j-api.jar", "log4j-core.jar");
+        Class<?> manager = loader.loadClass("org.apache.logging.log4j.LogManager");
+        Object logger = manager.getMethod("getLogger", String.class).invoke(null, "com.acme.Stock");
+        Class<?> api = loader.loadClass("org.apache.logging.log4j.Logger");
+
+        api.getMethod("debug", String.class, Object.class, Object.class).invoke(logger, "sku {} left {}", "A-1", 3);
+        assertEquals(0, BACKEND.sink().events().size(), "nothing traced: nothing written");
+
+        trace(LogEvents.DEBUG);
+        trace(LogEvents.WARN);
+        api.getMethod("debug", String.class, Object.class, Object.class).invoke(logger, "sku {} left {}", "A-1", 3);
+        api.getMethod("warn", String.class, Throwable.class).invoke(logger, "low stock", new RuntimeException());
+        api.getMethod("debug", String.class).invoke(logger, "plain {}");
+
+        String thread = Thread.currentThread().getName();
+        assertEquals(List.of(List.of("com.acme.Stock", "sku A-1 left 3", thread, ""),
+            List.of("com.acme.Stock", "plain {}", thread, "")), records("log_debug"));
+        assertEquals(List.of(List.of("com.acme.Stock", "low stock", thread, "java.lang.RuntimeException")),
+            records("log_warn"));
+    }
+
+    @Test
+    void julMessagesAreFormattedAsJulFormatsThem() {
+        assertEquals("order 42 for ann", LogEvents.julMessage("order {0} for {1}", new Object[] {42, "ann"}));
+        assertEquals("no placeholders", LogEvents.julMessage("no placeholders", new Object[] {1}));
+        assertEquals("{0} kept", LogEvents.julMessage("{0} kept", null));
+        assertEquals("bad {0", LogEvents.julMessage("bad {0", new Object[] {1}), "MessageFormat refuses it");
+    }
+
+    private static Object slf4jLogger(ClassLoader loader, String name) throws Exception {
+        Class<?> factory = loader.loadClass("org.slf4j.LoggerFactory");
+        Object logger = factory.getMethod("getLogger", String.class).invoke(null, name);
+        Class<?> level = loader.loadClass("ch.qos.logback.classic.Level");
+        Object root = factory.getMethod("getLogger", String.class).invoke(null, "ROOT");
+        root.getClass().getMethod("setLevel", level).invoke(root, level.getField("INFO").get(null));
+        return logger;
+    }
+
+    private void trace(int level) {
+        NativeWords.svInt(word, NativeWords.loInt(word) | 1 << level);
+    }
+
+    private static List<String> fieldsOf(String eventName) {
+        List<String> fields = new ArrayList<>();
+        BACKEND.format(eventName).fields().forEach(field -> fields.add(field.name()));
+        return fields;
+    }
+
+    /** Each event of {@code eventName}: logger, message, thread, thrown. */
+    private static List<List<String>> records(String eventName) {
+        List<List<String>> records = new ArrayList<>();
+        for (EventPayload event : BACKEND.sink().eventsOf(BACKEND.writeIndex(eventName))) {
+            records.add(List.of(event.string(), event.string(), event.string(), event.string()));
+        }
+        return records;
+    }
+}
