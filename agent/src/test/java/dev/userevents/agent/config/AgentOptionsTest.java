@@ -97,7 +97,7 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, tracefs, simulateNoMultiFormat", refused.getMessage());
+            + "multiFormat, mode, sink, probes, tracefs, logs, simulateNoMultiFormat", refused.getMessage());
     }
 
     @Test
@@ -240,8 +240,16 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,simulateNoMultiFormat=false", options.toString());
+            + "mode=devnull,sink=auto,probes=/p,logs=true,simulateNoMultiFormat=false", options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
+    }
+
+    @Test
+    void logsIsOnUnlessTurnedOffByOptionOrProperty() {
+        assertTrue(AgentOptions.parse(null, properties).logs());
+        assertFalse(AgentOptions.parse("logs=false", properties).logs());
+        properties.setProperty("userevents.logs", "false");
+        assertFalse(AgentOptions.parse(null, properties).logs());
     }
 
     @Test
