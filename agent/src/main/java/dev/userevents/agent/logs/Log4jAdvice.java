@@ -9,6 +9,7 @@ import org.apache.logging.log4j.message.Message;
 import org.apache.logging.log4j.message.MessageFactory2;
 import org.apache.logging.log4j.message.ReusableMessageFactory;
 import org.apache.logging.log4j.spi.AbstractLogger;
+import org.apache.logging.log4j.status.StatusLogger;
 import org.apache.logging.log4j.util.LambdaUtil;
 import org.apache.logging.log4j.util.MessageSupplier;
 import org.apache.logging.log4j.util.Supplier;
@@ -25,6 +26,8 @@ import org.apache.logging.log4j.util.Supplier;
  * against the JIT's inlining budget of {@code logIfEnabled}. The templates repeat one another because
  * advice is copied into the framework's class and so cannot call shared code of its own there.
  * The supplier overloads call the supplier for the event; Log4j calls it again if it logs the record too.
+ * Log4j's own {@code StatusLogger} (an {@code AbstractLogger} too) is not bridged: its records are Log4j's
+ * diagnostics of itself, not the application's.
  */
 final class Log4jAdvice {
     private Log4jAdvice() {
@@ -40,7 +43,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) Message given, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = given;
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -63,7 +66,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) MessageSupplier supplier, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = LambdaUtil.get(supplier);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -86,7 +89,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) Supplier<?> supplier, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = LambdaUtil.getMessage(supplier, logger.getMessageFactory());
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -109,7 +112,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) Object value, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(value);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -133,7 +136,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) CharSequence text, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = ((MessageFactory2) logger.getMessageFactory()).newMessage(text);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -157,7 +160,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -181,7 +184,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -205,7 +208,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.Argument(4) Object[] params) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text, params);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -229,7 +232,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.Argument(4) Supplier<?>[] suppliers) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text, LambdaUtil.getAll(suppliers));
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
@@ -253,7 +256,7 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.AllArguments Object[] arguments) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (LogEvents.enter(word, our)) {
+                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
                     try {
                         Object[] all = arguments; // each read of an @AllArguments parameter builds the array
                         Message message = logger.getMessageFactory().newMessage(text, Arrays.copyOfRange(all, 4, all.length));

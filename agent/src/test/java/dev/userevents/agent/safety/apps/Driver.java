@@ -36,6 +36,16 @@ final class Driver {
         }
     }
 
+    /** The next command, or null when the input ended. */
+    static String next() {
+        try {
+            String line = IN.readLine();
+            return line == null ? null : line.trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Blocks until the input ends: the app lives (and its events with it) while the test reads the trace. */
     static void awaitEnd() {
         await("\u0000never sent");
