@@ -13,9 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The bridge woven into the real Logback 1.5 and Log4j 2.24 (Maven Central jars), both configured to log
+ * The bridge woven into the real Logback (1.5.18 and the oldest supported, 1.3.15) and Log4j 2 (2.24.3 and
+ * 2.17.2), jars from Maven Central, configured to log
  * nothing below INFO: with {@code log_debug} traced, a DEBUG record reaches it with exact fields; with
  * nothing traced, nothing is written; a trailing throwable argument becomes {@code thrown}.
  */
@@ -47,10 +50,10 @@ class LogBridgeWeavingTest {
         }
     }
 
-    @Test
-    void logbackDebugRecordReachesLogDebugWhileLogbackSaysInfo() throws Exception {
-        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
-            "logback-classic.jar", "logback-core.jar", "slf4j-api.jar");
+    @ParameterizedTest(name = "Logback {0}")
+    @ValueSource(strings = {"1.5", "1.3"})
+    void logbackDebugRecordReachesLogDebugWhileLogbackSaysInfo(String version) throws Exception {
+        ClassLoader loader = logback(version);
         Object logger = slf4jLogger(loader, "com.acme.Orders");
         Method debug = logger.getClass().getMethod("debug", String.class, Object.class, Object.class);
 
@@ -66,10 +69,10 @@ class LogBridgeWeavingTest {
         assertEquals(List.of(), records("log_info"));
     }
 
-    @Test
-    void logbackTrailingThrowableBecomesThrown() throws Exception {
-        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
-            "logback-classic.jar", "logback-core.jar", "slf4j-api.jar");
+    @ParameterizedTest(name = "Logback {0}")
+    @ValueSource(strings = {"1.5", "1.3"})
+    void logbackTrailingThrowableBecomesThrown(String version) throws Exception {
+        ClassLoader loader = logback(version);
         Object logger = slf4jLogger(loader, "com.acme.Payments");
         trace(LogEvents.ERROR);
         logger.getClass().getMethod("error", String.class, Object.class, Object.class)
@@ -79,10 +82,12 @@ class LogBridgeWeavingTest {
             "java.lang.IllegalStateException: card expired")), records("log_error"));
     }
 
-    @Test
-    void log4jDebugRecordReachesLogDebugWhileLog4jSaysError() throws Exception {
+    @ParameterizedTest(name = "Log4j {0}")
+    @ValueSource(strings = {"2.24", "2.17"})
+    void log4jDebugRecordReachesLogDebugWhileLog4jSaysError(String version) throws Exception {
+        String jars = version.equals("2.17") ? "-oldest" : "";
         ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("org.apache.logging.log4j."),
-            "log4j-api.jar", "log4j-core.jar");
+            "log4j-api" + jars + ".jar", "log4j-core" + jars + ".jar");
         Class<?> manager = loader.loadClass("org.apache.logging.log4j.LogManager");
         Object logger = manager.getMethod("getLogger", String.class).invoke(null, "com.acme.Stock");
         Class<?> api = loader.loadClass("org.apache.logging.log4j.Logger");
@@ -103,12 +108,66 @@ class LogBridgeWeavingTest {
             records("log_warn"));
     }
 
+    /** An argument whose toString() throws: the framework's own text for it, nothing thrown into the app. */
+    @Test
+    void throwingToStringArgumentNeverReachesTheApplication() throws Exception {
+        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
+            "logback-classic.jar", "logback-core.jar", "slf4j-api.jar");
+        Object logger = slf4jLogger(loader, "com.acme.Broken");
+        trace(LogEvents.DEBUG);
+        logger.getClass().getMethod("debug", String.class, Object.class).invoke(logger, "value {}", new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString fails");
+            }
+        });
+
+        assertEquals(List.of(List.of("com.acme.Broken", "value [FAILED toString()]", Thread.currentThread().getName(),
+            "")), records("log_debug"));
+    }
+
+    /**
+     * An argument whose toString() logs through the same framework: the framework, at INFO, would never call
+     * it; the bridge does, once, and does not bridge the record logged from inside (no recursion the
+     * application never has).
+     */
+    @Test
+    void recordLoggedFromAnArgumentsToStringIsNotBridgedAgain() throws Exception {
+        ClassLoader loader = new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
+            "logback-classic.jar", "logback-core.jar", "slf4j-api.jar");
+        Object logger = slf4jLogger(loader, "com.acme.Chatty");
+        Method debug = logger.getClass().getMethod("debug", String.class, Object.class);
+        trace(LogEvents.DEBUG);
+        Object chatty = new Object() {
+            @Override
+            public String toString() {
+                try {
+                    debug.invoke(logger, "inside {}", this); // would recurse without end if bridged again
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+                return "chatty";
+            }
+        };
+        debug.invoke(logger, "outside {}", chatty);
+
+        assertEquals(List.of(List.of("com.acme.Chatty", "outside chatty", Thread.currentThread().getName(), "")),
+            records("log_debug"));
+    }
+
     @Test
     void julMessagesAreFormattedAsJulFormatsThem() {
         assertEquals("order 42 for ann", LogEvents.julMessage("order {0} for {1}", new Object[] {42, "ann"}));
         assertEquals("no placeholders", LogEvents.julMessage("no placeholders", new Object[] {1}));
         assertEquals("{0} kept", LogEvents.julMessage("{0} kept", null));
         assertEquals("bad {0", LogEvents.julMessage("bad {0", new Object[] {1}), "MessageFormat refuses it");
+    }
+
+    /** Logback 1.5.18 with SLF4J 2.0.17, or the oldest supported: Logback 1.3.15 with SLF4J 2.0.7. */
+    private static ClassLoader logback(String version) {
+        String jars = version.equals("1.3") ? "-oldest" : "";
+        return new FrameworkLoader(TRANSFORMER, List.of("ch.qos.logback.", "org.slf4j."),
+            "logback-classic" + jars + ".jar", "logback-core" + jars + ".jar", "slf4j-api" + jars + ".jar");
     }
 
     private static Object slf4jLogger(ClassLoader loader, String name) throws Exception {
