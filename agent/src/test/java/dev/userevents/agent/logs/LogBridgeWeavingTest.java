@@ -155,6 +155,81 @@ class LogBridgeWeavingTest {
             records("log_debug"));
     }
 
+    /**
+     * Every {@code log(Level, ...)} and {@code logp(Level, ...)} overload of the running JDK's JUL logger, its
+     * arguments decoded from the signature the advice passes ({@code @Advice.Origin("#m#d")}): the message
+     * formatted, the throwable found wherever the overload puts it.
+     */
+    @Test
+    void everyJulOverloadIsDecodedFromItsSignature() {
+        trace(LogEvents.DEBUG);
+        IllegalStateException failure = new IllegalStateException("boom");
+        int overloads = 0;
+        for (Method method : java.util.logging.Logger.class.getMethods()) {
+            Class<?>[] types = method.getParameterTypes();
+            if (!(method.getName().equals("log") || method.getName().equals("logp")) || types.length < 2
+                    || types[0] != java.util.logging.Level.class) {
+                continue;
+            }
+            Object[] arguments = new Object[types.length];
+            arguments[0] = java.util.logging.Level.FINE;
+            boolean seenText = false;
+            for (int i = 1; i < types.length; i++) {
+                if (types[i] == String.class) {
+                    // logp's sourceClass and sourceMethod come first; the last String is the message
+                    arguments[i] = "source";
+                } else if (types[i] == Object.class) {
+                    arguments[i] = 7;
+                } else if (types[i] == Object[].class) {
+                    arguments[i] = new Object[] {7};
+                } else if (types[i] == Throwable.class) {
+                    arguments[i] = failure;
+                } else if (types[i] == java.util.function.Supplier.class) {
+                    arguments[i] = (java.util.function.Supplier<String>) () -> "supplied";
+                    seenText = true;
+                }
+            }
+            if (!seenText) {
+                int message = method.getName().equals("logp") ? 3 : 1;
+                arguments[message] = "value {0}";
+            }
+            boolean hasThrown = java.util.Arrays.asList(types).contains(Throwable.class);
+            boolean hasParams = java.util.Arrays.asList(types).contains(Object.class)
+                || java.util.Arrays.asList(types).contains(Object[].class);
+            BACKEND.sink().clear();
+            String signature = method.getName() + new net.bytebuddy.description.method.MethodDescription.ForLoadedMethod(
+                method).getDescriptor();
+
+            LogEvents.writeJul(LogEvents.DEBUG, "com.acme.Jul", signature, arguments);
+
+            String message = seenText ? "supplied" : hasParams ? "value 7" : "value {0}";
+            assertEquals(List.of(List.of("com.acme.Jul", message, Thread.currentThread().getName(),
+                hasThrown ? "java.lang.IllegalStateException: boom" : "")), records("log_debug"), signature);
+            overloads++;
+        }
+        assertTrue(overloads >= 12, overloads + " overloads of log/logp");
+    }
+
+    @Test
+    void levelsMapAsTheReadmeSays() {
+        assertEquals(List.of(LogEvents.NONE, LogEvents.ERROR, LogEvents.WARN, LogEvents.INFO, LogEvents.DEBUG,
+            LogEvents.DEBUG, LogEvents.TRACE, LogEvents.TRACE), java.util.stream.Stream.of(java.util.logging.Level.OFF,
+            java.util.logging.Level.SEVERE, java.util.logging.Level.WARNING, java.util.logging.Level.INFO,
+            java.util.logging.Level.CONFIG, java.util.logging.Level.FINE, java.util.logging.Level.FINER,
+            java.util.logging.Level.FINEST).map(level -> LogEvents.fromJul(level.intValue())).toList());
+        // Log4j StandardLevel: OFF 0, FATAL 100, ERROR 200, WARN 300, INFO 400, DEBUG 500, TRACE 600, ALL max
+        assertEquals(List.of(LogEvents.NONE, LogEvents.ERROR, LogEvents.ERROR, LogEvents.WARN, LogEvents.INFO,
+            LogEvents.DEBUG, LogEvents.TRACE, LogEvents.TRACE), java.util.stream.IntStream.of(0, 100, 200, 300, 400,
+            500, 600, Integer.MAX_VALUE).mapToObj(LogEvents::fromLog4j).toList());
+        // Logback Level.levelInt: OFF max, ERROR 40000, WARN 30000, INFO 20000, DEBUG 10000, TRACE 5000, ALL min
+        assertEquals(List.of(LogEvents.NONE, LogEvents.ERROR, LogEvents.WARN, LogEvents.INFO, LogEvents.DEBUG,
+            LogEvents.TRACE, LogEvents.TRACE), java.util.stream.IntStream.of(Integer.MAX_VALUE, 40000, 30000, 20000,
+            10000, 5000, Integer.MIN_VALUE).mapToObj(LogEvents::fromLogback).toList());
+        // SLF4J 2 org.slf4j.event.Level.toInt(): ERROR 40, WARN 30, INFO 20, DEBUG 10, TRACE 0
+        assertEquals(List.of(LogEvents.ERROR, LogEvents.WARN, LogEvents.INFO, LogEvents.DEBUG, LogEvents.TRACE),
+            java.util.stream.IntStream.of(40, 30, 20, 10, 0).mapToObj(LogEvents::fromSlf4j).toList());
+    }
+
     @Test
     void julMessagesAreFormattedAsJulFormatsThem() {
         assertEquals("order 42 for ann", LogEvents.julMessage("order {0} for {1}", new Object[] {42, "ann"}));
