@@ -5,6 +5,8 @@
 # little more", side by side, and writes the tables to benchmarks/RESULTS.md:
 #   host  (any kernel)   disabled probes vs no agent, JFR, java.util.logging and a hand-written floor;
 #                        enabled probes (mode=devnull) vs a C program writing the same payload to /dev/null;
+#                        log bridges (Logback, Log4j 2, java.util.logging): a debug call below the level with
+#                        no agent, mode=dry and logs=false; mode=devnull vs the framework's own formatting;
 #                        one thread vs two; start-up with 100 and 1,000 probes (mode=dry)
 #   guest (vm/run.sh)    enabled probes on real user_events vs the C program on user_events_data and an
 #                        enabled JFR event; start-up with 1,000 real registrations
@@ -58,6 +60,7 @@ probe_package=dev.userevents.benchmarks.startup
 if [ "$quick" = 1 ]; then
   jmh_host=(-f 1 -wi 1 -w 500ms -i 2 -r 500ms)
   jmh_disabled=("${jmh_host[@]}") jmh_scaling=("${jmh_host[@]}")
+  jmh_logs_enabled=(-f 1 -wi 4 -w 500ms -i 2 -r 500ms)
   jmh_guest=(-f 1 -wi 1 -w 2s -i 1 -r 2s)
   floor_host=(--iterations 200000 --warmup 20000 --runs 3)
   floor_guest=(--iterations 20000 --warmup 2000 --runs 3)
@@ -67,6 +70,9 @@ else
   # Sub-nanosecond differences: most of the spread is between forks (code layout), so more forks.
   jmh_disabled=(-f 6 -wi 3 -w 1s -i 5 -r 1s)
   jmh_scaling=(-f 3 -wi 3 -w 1s -i 5 -r 1s)
+  # The bridges' enabled paths (formatting, encoding, write()) take 3-5 s to reach steady state on 2 cores
+  # (JUL's the longest): more warm-up than the probes'.
+  jmh_logs_enabled=(-f 2 -wi 5 -w 1s -i 5 -r 1s)
   # Emulated JIT compilation is slow: the enabled paths reach steady state after about 10 s in the guest.
   jmh_guest=(-f 1 -wi 5 -w 2s -i 5 -r 2s)
   floor_host=(--iterations 2000000 --warmup 200000 --runs 9)
@@ -240,6 +246,7 @@ done
   echo "jmh_host=${jmh_host[*]}"
   echo "jmh_disabled=${jmh_disabled[*]}"
   echo "jmh_scaling=${jmh_scaling[*]}"
+  echo "jmh_logs_enabled=${jmh_logs_enabled[*]}"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg) (1/5/15-min load average at the start)"
 } >"$out/env.txt"
 
@@ -314,6 +321,9 @@ phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_disabled[@
 phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullDefault|devnullJna|devnullChannel|jfrEnabled)$' \
   "${jmh_host[@]}" -prof gc
 phase host-sinks jmh host-sinks "$sink_benchmarks" "${jmh_host[@]}" -prof gc
+# Sub-nanosecond differences again: the disabled log calls get the disabled probes' forks.
+phase host-logs-disabled jmh host-logs-disabled 'LogBridgeDisabledBenchmark' "${jmh_disabled[@]}" -prof gc
+phase host-logs-enabled jmh host-logs-enabled 'LogBridgeEnabledBenchmark' "${jmh_logs_enabled[@]}" -prof gc
 phase host-floor floors
 phase host-scaling jmh host-scaling 'ScalingBenchmark' "${jmh_scaling[@]}"
 phase host-startup eval 'startup "$work" dry "$startup_runs_host" bare bare_1000_methods agent_no_probes agent_100_probes \

@@ -23,6 +23,9 @@ final class Forks {
     /** Probes woven against enable words nothing ever sets. */
     static final String DRY = AGENT + "=mode=dry";
 
+    /** Dry, without the log bridges: the agent leaves the logging frameworks' classes as they are. */
+    static final String DRY_NO_LOGS = DRY + ",logs=false";
+
     /** The default mode. On a host without user_events the agent logs why and transforms nothing. */
     static final String KERNEL = AGENT + "=mode=kernel";
 

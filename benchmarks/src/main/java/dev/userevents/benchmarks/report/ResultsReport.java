@@ -18,7 +18,8 @@ import java.util.Map;
  * <pre>java -cp benchmarks.jar dev.userevents.benchmarks.report.ResultsReport RESULTS_DIR &gt; section.md</pre>
  *
  * The directory holds {@code env.txt} (key=value), JMH CSV files ({@code host-disabled.csv},
- * {@code host-enabled.csv}, {@code host-scaling.csv}, {@code guest-enabled.csv}), the C floor's output lines
+ * {@code host-enabled.csv}, {@code host-logs-disabled.csv}, {@code host-logs-enabled.csv}, {@code host-scaling.csv},
+ * {@code guest-enabled.csv}), the C floor's output lines
  * ({@code floor-*.txt}) and start-up timings ({@code startup-*.txt}). Missing files leave their table out.
  */
 public final class ResultsReport {
@@ -33,6 +34,8 @@ public final class ResultsReport {
     static final double NOISE = 0.02;
     static final double DISABLED_FLOOR_TARGET_NS = 0.05;
     static final double LOGGER_RATIO_TARGET = 10;
+    /** Most a woven, disabled log bridge may add to a debug call below the framework's level, in ns. */
+    static final double LOG_BRIDGE_DISABLED_TARGET_NS = 0.5;
     /** Fewer bytes per call than this is no allocation on the path (a real one is 16 bytes or more). */
     static final double NO_ALLOCATION = 1.0;
 
@@ -43,6 +46,12 @@ public final class ResultsReport {
     private static final String ENABLED = "dev.userevents.benchmarks.EnabledProbeBenchmark.";
     private static final String SCALING = "dev.userevents.benchmarks.ScalingBenchmark.";
     private static final String SINK = "dev.userevents.benchmarks.SinkBenchmark.";
+    private static final String LOGS_OFF = "dev.userevents.benchmarks.LogBridgeDisabledBenchmark.";
+    private static final String LOGS_ON = "dev.userevents.benchmarks.LogBridgeEnabledBenchmark.";
+    /** The log bridge benchmarks' framework prefixes and names. */
+    private static final String[][] LOG_FRAMEWORKS = {
+        {"logback", "Logback 1.5 (SLF4J 2)"}, {"log4j", "Log4j 2"}, {"jul", "java.util.logging"},
+    };
     /** The probe benchmarks' sink suffixes: devnull&lt;X&gt;, kernel&lt;X&gt;. */
     private static final String[] PROBE_SINKS = {"Default", "Channel", "Jna"};
 
@@ -74,6 +83,7 @@ public final class ResultsReport {
         disabled();
         enabledHost();
         sinks();
+        logBridges();
         enabledGuest();
         scaling();
         startup();
@@ -108,6 +118,7 @@ public final class ResultsReport {
         if (env.containsKey("jmh_disabled")) {
             row("JMH, host, disabled / two threads", code(env.get("jmh_disabled")) + " / " + code(env.get("jmh_scaling")));
         }
+        row("JMH, host, log bridges enabled", code(env.get("jmh_logs_enabled")));
         row("JMH, guest", code(env.get("jmh_guest")));
         row("load before the run", env.get("load_before"));
         for (Map.Entry<String, String> entry : env.entrySet()) {
@@ -272,6 +283,108 @@ public final class ResultsReport {
                 + (probe == null ? "" : f(probe.score)) + " | " + (probe == null ? "" : signed(probe.score - sink.score))
                 + " | " + bytes(sink) + " | " + sink.others + " |");
         }
+        line("");
+    }
+
+    // ---------------------------------------------------------------- log bridges
+
+    /**
+     * The log bridges (agent/logs): a debug call below the framework's level, disabled (no agent, mode=dry,
+     * logs=false) and enabled (mode=devnull, against the framework's own formatting of the message).
+     */
+    private void logBridges() throws IOException {
+        Map<String, Score> off = jmh("host-logs-disabled.csv");
+        Map<String, Score> on = jmh("host-logs-enabled.csv");
+        if (off.isEmpty() && on.isEmpty()) {
+            return;
+        }
+        line("### Log bridges (host)");
+        line("");
+        line("The same debug call in each framework, below its level (INFO; the frameworks' appenders discard, and"
+            + " nothing reaches them): `logger.debug(\"order {} for {}\", id, customer)` in Logback (through SLF4J)"
+            + " and Log4j 2, `logger.log(Level.FINE, \"order {0} for {1}\", new Object[] {id, customer})` in"
+            + " java.util.logging (`LogBridgeDisabledBenchmark`, `LogBridgeEnabledBenchmark`). The id is outside"
+            + " `Integer`'s cache, so B/op includes its box wherever the JIT does not remove it.");
+        line("");
+        if (!off.isEmpty()) {
+            line("Disabled: (a) no agent; (b) agent mode=dry: the framework's logger woven, the log events' enable"
+                + " word reads 0 (one load, a test, a branch); (c) agent mode=dry, `logs=false`: nothing woven."
+                + " ± is JMH's 99.9% error.");
+            line("");
+            line(String.format(Locale.ROOT, "| framework | (a) no agent, ns/op | (b) woven, dry, ns/op | (b) − (a), ns"
+                + " | (c) logs=false, ns/op | (c) − (a), ns | B/op (a) / (b) / (c) | (b) − (a) ≤ %.2f ns, no B/op added"
+                + " | others (a / b / c) |", LOG_BRIDGE_DISABLED_TARGET_NS));
+            line("|---|---:|---:|---:|---:|---:|---:|---|---:|");
+            for (String[] framework : LOG_FRAMEWORKS) {
+                Score base = off.get(LOGS_OFF + framework[0] + "NoAgent");
+                Score dry = off.get(LOGS_OFF + framework[0] + "Dry");
+                Score unwoven = off.get(LOGS_OFF + framework[0] + "LogsOff");
+                if (base == null || dry == null) {
+                    continue;
+                }
+                double over = dry.score - base.score;
+                double error = errorOf(dry) + errorOf(base);
+                double added = bytesOrZero(dry) - bytesOrZero(base);
+                boolean allocates = added >= NO_ALLOCATION;
+                String verdict = allocates ? "missed" : over <= LOG_BRIDGE_DISABLED_TARGET_NS ? "met"
+                    : over <= LOG_BRIDGE_DISABLED_TARGET_NS + error ? "met within the error bars" : "missed";
+                line("| " + framework[1] + " | " + base.withError() + " | " + dry.withError() + " | " + signed(over)
+                    + " | " + (unwoven == null ? "" : unwoven.withError()) + " | "
+                    + (unwoven == null ? "" : signed(unwoven.score - base.score)) + " | " + bytes(base) + " / "
+                    + bytes(dry) + " / " + (unwoven == null ? "" : bytes(unwoven)) + " | **" + verdict + "** | "
+                    + base.others + " / " + dry.others + " / " + (unwoven == null ? "" : unwoven.others) + " |");
+                verdicts.add(String.format(Locale.ROOT, "Disabled log bridge adds ≤ %.2f ns and no allocation to a"
+                        + " debug call below the level, %s: (b) %s vs (a) %s ns/op, %s ± %s ns, %s B/op added -> **%s**",
+                    LOG_BRIDGE_DISABLED_TARGET_NS, framework[1], f(dry.score), f(base.score), signed(over), f(error),
+                    added < NO_ALLOCATION ? "0" : f(added), verdict));
+            }
+            line("");
+            line(OTHERS);
+            line("");
+        }
+        if (on.isEmpty()) {
+            return;
+        }
+        Floor floor = floor("floor-host-devnull-1.txt");
+        Score probe = jmh("host-enabled.csv").get(ENABLED + "devnullDefault");
+        double probeOwn = probe == null || floor == null ? Double.NaN : probe.score - floor.nsPerOp;
+        line("Enabled: agent mode=devnull, every log event traced: the bridge formats the message as the framework"
+            + " would and writes a `log_debug` event (logger, message, thread name, thrown: strings) to /dev/null"
+            + " with one write(); the framework itself still logs nothing. Against the framework's own formatting of"
+            + " the same message without the agent (what any logged record costs): Logback `MessageFormatter"
+            + ".arrayFormat(...).getMessage()`, Log4j the logger's message factory and `getFormattedMessage()`, JUL"
+            + " `MessageFormat.format` (as `Formatter.formatMessage`). Bridge − formatting − the C floor's write() is"
+            + " the bridge's own cost, to compare with what an enabled `@Tracepoint` adds to the same floor"
+            + (probe == null || floor == null ? "." : String.format(Locale.ROOT, " (%s − %s = %s ns in this run).",
+                f(probe.score), f(floor.nsPerOp), signed(probeOwn))));
+        line("");
+        line("| framework | formatting alone, no agent, ns/op | bridge, mode=devnull, ns/op | bridge − formatting, ns"
+            + " | bridge − formatting − C floor, ns | `@Tracepoint` − C floor, ns | B/op formatting / bridge | others |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (String[] framework : LOG_FRAMEWORKS) {
+            Score format = on.get(LOGS_ON + framework[0] + "FormatOnly");
+            Score bridge = on.get(LOGS_ON + framework[0] + "Devnull");
+            if (format == null || bridge == null) {
+                continue;
+            }
+            double overFormat = bridge.score - format.score;
+            double own = floor == null ? Double.NaN : overFormat - floor.nsPerOp;
+            line("| " + framework[1] + " | " + format.withError() + " | " + bridge.withError() + " | "
+                + signed(overFormat) + " | " + (floor == null ? "" : signed(own)) + " | "
+                + (Double.isNaN(probeOwn) ? "" : signed(probeOwn)) + " | " + bytes(format) + " / " + bytes(bridge)
+                + " | " + format.others + " / " + bridge.others + " |");
+            if (floor != null) {
+                // The enabled path must have run: a write() per call costs at least most of the C floor.
+                boolean ran = overFormat >= 0.5 * floor.nsPerOp;
+                verdicts.add(String.format(Locale.ROOT, "Enabled log bridge, %s: %s ns/op, %s over the framework's own"
+                        + " formatting, of which %s beyond the write() (an enabled `@Tracepoint`: %s) -> %s", framework[1],
+                    f(bridge.score), signed(overFormat), signed(own), Double.isNaN(probeOwn) ? "?" : signed(probeOwn),
+                    ran ? "informational (no target)" : "**suspect**: less than half a write() over formatting, the"
+                        + " enabled path may not have run"));
+            }
+        }
+        line("");
+        line(OTHERS);
         line("");
     }
 
@@ -662,6 +775,10 @@ public final class ResultsReport {
     /** JMH's 99.9% error, 0 when it could not compute one (a single measurement). */
     private static double errorOf(Score score) {
         return Double.isNaN(score.error) ? 0 : score.error;
+    }
+
+    private static double bytesOrZero(Score score) {
+        return score.bytesPerOp == null ? 0 : score.bytesPerOp;
     }
 
     private static String bytes(Score score) {
