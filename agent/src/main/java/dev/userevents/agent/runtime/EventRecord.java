@@ -77,8 +77,15 @@ public final class EventRecord {
         this.delivered = false;
         this.limit = Math.min(maxEventBytes, CAPACITY);
         this.stringsLeft = probe.stringFields();
+        // The puts below store straight to native memory without bounds checks (the ByteBuffer's cost a
+        // good part of an event on JDK 17): every field and each string's NUL must fall inside CAPACITY.
+        // Strings past the event bound shrink to their NUL, so this covers every event of the probe.
+        if (4 + probe.fixedSize() + probe.stringFields() > CAPACITY) {
+            throw new IllegalStateException("event of " + probe.fixedSize() + " fixed bytes and "
+                + probe.stringFields() + " strings does not fit a " + CAPACITY + "-byte buffer");
+        }
         buffer.clear(); // a channel write moved position and limit
-        buffer.putInt(0, probe.writeIndex());
+        NativeWords.putInt(address, probe.writeIndex());
         fieldPosition = 4;
         dataPosition = 4 + probe.fixedSize();
     }
@@ -97,22 +104,22 @@ public final class EventRecord {
     }
 
     void putByte(byte value) {
-        buffer.put(fieldPosition, value);
+        NativeWords.putByte(address + fieldPosition, value);
         fieldPosition += 1;
     }
 
     void putShort(short value) {
-        buffer.putShort(fieldPosition, value);
+        NativeWords.putShort(address + fieldPosition, value);
         fieldPosition += 2;
     }
 
     void putInt(int value) {
-        buffer.putInt(fieldPosition, value);
+        NativeWords.putInt(address + fieldPosition, value);
         fieldPosition += 4;
     }
 
     void putLong(long value) {
-        buffer.putLong(fieldPosition, value);
+        NativeWords.putLong(address + fieldPosition, value);
         fieldPosition += 8;
     }
 
@@ -190,10 +197,10 @@ public final class EventRecord {
     }
 
     private void endString(int start, int position) {
-        buffer.put(position, (byte) 0);
+        NativeWords.putByte(address + position, (byte) 0);
         int fieldEnd = fieldPosition + 4;
         // DYN_LOC: data length (NUL included) in the high half, offset from the field's end in the low half.
-        buffer.putInt(fieldPosition, ((position + 1 - start) << 16) | (start - fieldEnd));
+        NativeWords.putInt(address + fieldPosition, ((position + 1 - start) << 16) | (start - fieldEnd));
         fieldPosition = fieldEnd;
         dataPosition = position + 1;
     }

@@ -173,10 +173,16 @@ public final class LogEvents {
         }
         try {
             EventRecord record = ProbeRuntime.begin(id);
-            record = ProbeRuntime.putString(record, logger);
-            record = ProbeRuntime.putString(record, message);
-            record = ProbeRuntime.putString(record, Thread.currentThread().getName());
-            record = ProbeRuntime.putString(record, thrownText(thrown));
+            if (record.failure == null) {
+                try { // one handler for the four fields, where woven code has one per put: less code to inline
+                    record.putString(logger);
+                    record.putString(message);
+                    record.putString(Thread.currentThread().getName());
+                    record.putString(thrownText(thrown));
+                } catch (Throwable e) {
+                    record.failure = e;
+                }
+            }
             ProbeRuntime.commit(record);
         } catch (Throwable e) {
             ProbeRuntime.dropped(e, id); // a stack overflow entering one of the calls: counted, buffer reclaimed

@@ -37,6 +37,18 @@ final class InternalUnsafeAccess {
         UNSAFE.putIntVolatile(null, address, value);
     }
 
+    static void putShort(long address, short value) {
+        UNSAFE.putShort(address, value);
+    }
+
+    static void putInt(long address, int value) {
+        UNSAFE.putInt(address, value);
+    }
+
+    static void putLong(long address, long value) {
+        UNSAFE.putLong(address, value);
+    }
+
     static void putByte(long address, byte value) {
         UNSAFE.putByte(address, value);
     }

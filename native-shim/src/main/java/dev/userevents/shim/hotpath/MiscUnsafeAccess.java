@@ -38,6 +38,18 @@ final class MiscUnsafeAccess {
         return UNSAFE.getLong(direct, BUFFER_ADDRESS);
     }
 
+    static void putShort(long address, short value) {
+        UNSAFE.putShort(address, value);
+    }
+
+    static void putInt(long address, int value) {
+        UNSAFE.putInt(address, value);
+    }
+
+    static void putLong(long address, long value) {
+        UNSAFE.putLong(address, value);
+    }
+
     static void putByte(long address, byte value) {
         UNSAFE.putByte(address, value);
     }

@@ -68,6 +68,33 @@ public final class NativeWords {
         }
     }
 
+    /** Plain native-endian store of 2 bytes at {@code address}; event buffers only, as {@link #putByte}. */
+    public static void putShort(long address, short value) {
+        if (INTERNAL_UNSAFE) {
+            InternalUnsafeAccess.putShort(address, value);
+        } else {
+            MiscUnsafeAccess.putShort(address, value);
+        }
+    }
+
+    /** Plain native-endian store of 4 bytes at {@code address}; event buffers only, as {@link #putByte}. */
+    public static void putInt(long address, int value) {
+        if (INTERNAL_UNSAFE) {
+            InternalUnsafeAccess.putInt(address, value);
+        } else {
+            MiscUnsafeAccess.putInt(address, value);
+        }
+    }
+
+    /** Plain native-endian store of 8 bytes at {@code address}; event buffers only, as {@link #putByte}. */
+    public static void putLong(long address, long value) {
+        if (INTERNAL_UNSAFE) {
+            InternalUnsafeAccess.putLong(address, value);
+        } else {
+            MiscUnsafeAccess.putLong(address, value);
+        }
+    }
+
     /**
      * Copies the ASCII chars (NUL excluded) that {@code text} starts with, one byte each, to {@code address};
      * stops at the first other char or after {@code length} ({@code text.length()}) chars and returns how
