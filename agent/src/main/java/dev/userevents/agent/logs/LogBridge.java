@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * Bridges the application's logging frameworks (Logback 1.3+, Log4j 2.17+, {@code java.util.logging}) to
@@ -68,14 +67,18 @@ public final class LogBridge {
 
     /**
      * JUL's logger lives in the named module {@code java.logging}, which reads no unnamed module; the woven
-     * code calls the agent's runtime, defined in the bootstrap loader's unnamed module.
+     * code calls the agent's runtime, defined in the bootstrap loader's unnamed module. (A JDK without the
+     * module has no JUL to bridge.)
      */
     private static void letJavaLoggingReachTheRuntime(Instrumentation instrumentation) {
-        Module julModule = Logger.class.getModule();
+        // Found by name: naming java.util.logging.Logger here would load it in every JVM, and so weave it and
+        // register the five log events even in an application that never logs through JUL.
         Module runtime = LogEvents.class.getModule();
-        if (!julModule.canRead(runtime)) {
-            instrumentation.redefineModule(julModule, Set.of(runtime), Map.of(), Map.of(), Set.of(), Map.of());
-        }
+        ModuleLayer.boot().findModule("java.logging").ifPresent(julModule -> {
+            if (!julModule.canRead(runtime)) {
+                instrumentation.redefineModule(julModule, Set.of(runtime), Map.of(), Map.of(), Set.of(), Map.of());
+            }
+        });
     }
 
     /**

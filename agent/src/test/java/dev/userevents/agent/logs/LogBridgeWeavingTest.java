@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.runtime.LogEvents;
+import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.shim.hotpath.NativeWords;
@@ -228,6 +229,23 @@ class LogBridgeWeavingTest {
         // SLF4J 2 org.slf4j.event.Level.toInt(): ERROR 40, WARN 30, INFO 20, DEBUG 10, TRACE 0
         assertEquals(List.of(LogEvents.ERROR, LogEvents.WARN, LogEvents.INFO, LogEvents.DEBUG, LogEvents.TRACE),
             java.util.stream.IntStream.of(40, 30, 20, 10, 0).mapToObj(LogEvents::fromSlf4j).toList());
+    }
+
+    /** A logger class without the methods the bridge weaves: one WARN line naming it, the class unchanged. */
+    @Test
+    void unsupportedFrameworkVersionIsNamedAndLeftAlone() {
+        byte[] stub = new net.bytebuddy.ByteBuddy().subclass(Object.class).name("ch.qos.logback.classic.Logger")
+            .make().getBytes();
+
+        try (CapturedLog log = CapturedLog.start()) {
+            byte[] woven = TRANSFORMER.transform(getClass().getClassLoader(), "ch/qos/logback/classic/Logger", null,
+                null, stub);
+
+            assertEquals(null, woven, "the class loads as it is");
+            assertEquals(1, log.linesWith("ch.qos.logback.classic.Logger").size(), log.lines().toString());
+            assertTrue(log.linesWith("ch.qos.logback.classic.Logger").get(0).contains("WARN log bridge: "
+                + "ch.qos.logback.classic.Logger in this version has no method filterAndLog_0_Or3Plus"), log.lines().toString());
+        }
     }
 
     @Test

@@ -214,8 +214,10 @@ class FaultModelKernelTest {
         long existing = settledUserEventCount();
         Files.writeString(USER_EVENTS_MAX, Long.toString(existing + 4));
         try (TraceInstance trace = TraceInstance.create("fault_limit", 1024);
-             AppProcess app = AppProcess.start("KernelLimitApp", SafetyApps.java(jdk.java().toString(), "", SafetyApps.appClassPath(),
-                 "KernelLimitApp"))) {
+             // logs=false: the five log events (JUL is loaded in every agent JVM: the agent's JNA logs through
+             // it) would take the room this test leaves for its probes
+             AppProcess app = AppProcess.start("KernelLimitApp", SafetyApps.java(jdk.java().toString(), "logs=false",
+                 SafetyApps.appClassPath(), "KernelLimitApp"))) {
             app.awaitLine("ready", START);
             List<String> registered = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
