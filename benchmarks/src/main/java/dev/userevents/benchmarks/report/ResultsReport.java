@@ -376,11 +376,17 @@ public final class ResultsReport {
             if (floor != null) {
                 // The enabled path must have run: a write() per call costs at least most of the C floor.
                 boolean ran = overFormat >= 0.5 * floor.nsPerOp;
-                verdicts.add(String.format(Locale.ROOT, "Enabled log bridge, %s: %s ns/op, %s over the framework's own"
-                        + " formatting, of which %s beyond the write() (an enabled `@Tracepoint`: %s) -> %s", framework[1],
+                // The target: the framework's formatting plus at most what an enabled probe adds to the floor.
+                double error = errorOf(bridge) + errorOf(format) + (probe == null ? 0 : errorOf(probe));
+                String verdict = !ran ? "**suspect**: less than half a write() over formatting, the enabled path may"
+                    + " not have run" : Double.isNaN(probeOwn) ? "no probe row to compare with"
+                    : own <= probeOwn ? "**met**" : own <= probeOwn + error ? "**met within the error bars**"
+                    : String.format(Locale.ROOT, "**missed** by %.2f ns", own - probeOwn);
+                verdicts.add(String.format(Locale.ROOT, "Enabled log bridge costs formatting + at most an enabled"
+                        + " `@Tracepoint`'s overhead over the C floor, %s: %s ns/op, %s over the framework's own formatting,"
+                        + " of which %s beyond the write() (an enabled `@Tracepoint`: %s) -> %s", framework[1],
                     f(bridge.score), signed(overFormat), signed(own), Double.isNaN(probeOwn) ? "?" : signed(probeOwn),
-                    ran ? "informational (no target)" : "**suspect**: less than half a write() over formatting, the"
-                        + " enabled path may not have run"));
+                    verdict));
             }
         }
         line("");
