@@ -16,8 +16,10 @@ import dev.userevents.shim.hotpath.EventSink;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Real user_events: one open {@code user_events_data}, one 4-byte enable word (bit 0) per probe. */
 public final class KernelBackend implements EventBackend {
@@ -32,7 +34,7 @@ public final class KernelBackend implements EventBackend {
     private final List<EnableWord> registered = new ArrayList<>();
     private final Map<Long, EnableWord> allocated = new HashMap<>();
     /** Words whose bits several events use ({@link #registerOnBit}). */
-    private final java.util.Set<Long> shared = new java.util.HashSet<>();
+    private final Set<Long> shared = new HashSet<>();
     private boolean flagRefusalLogged;
 
     private KernelBackend(UserEventsDataFile file, EventSink sink, boolean multiFormat, boolean simulateNoMultiFormat) {
