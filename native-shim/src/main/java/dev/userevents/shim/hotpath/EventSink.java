@@ -13,6 +13,9 @@ public interface EventSink {
     /**
      * Writes {@code length} bytes that start at {@code buffer}'s index 0, which is native memory at
      * {@code address}. Returns the bytes written, {@code -errno}, or {@link #UNKNOWN_ERROR}.
+     *
+     * @throws VirtualMachineError a stack overflow or out of memory on the way (the write may or may not
+     *     have happened): passed on, so the caller counts a dropped event, never a write that found no tracer
      */
     long write(ByteBuffer buffer, long address, int length);
 

@@ -68,6 +68,8 @@ public final class JdkPwriteEventSink implements EventSink {
             written = (int) PWRITE.invokeExact(descriptor, address, length, 0L);
         } catch (IOException e) {
             written = -1;
+        } catch (VirtualMachineError e) {
+            throw e; // a stack overflow in the call: the caller counts a dropped event, not a missing tracer
         } catch (Throwable e) {
             return UNKNOWN_ERROR;
         }
