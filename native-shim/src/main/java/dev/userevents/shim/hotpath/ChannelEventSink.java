@@ -10,7 +10,7 @@ import java.nio.channels.FileChannel;
 /**
  * Writes through the JDK's {@code FileChannel} on a file descriptor opened elsewhere (write indexes
  * belong to the open file that registered them, so the channel must share that descriptor). The portable
- * fallback when neither {@link DowncallEventSink} nor {@link DispatcherEventSink} can be made.
+ * fallback when neither {@link DowncallEventSink} nor {@link JdkPwriteEventSink} can be made.
  *
  * <p>A positional write at offset 0 ({@code pwrite}) skips the channel's position lock;
  * {@code user_events_write()} accepts only position 0. The channels are made uninterruptible: an
