@@ -13,6 +13,7 @@ import dev.userevents.shim.UserEventsUnavailableException;
 import dev.userevents.agent.weave.ProbesFile;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Starts the agent: reads the options, opens user_events (or the local backend of dry and devnull modes),
@@ -26,7 +27,13 @@ public final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    /** Entry point from {@code AgentPremain}, through the agent's isolated class loader. */
+    /**
+     * Entry point from {@code AgentPremain}, through the agent's isolated class loader. Never throws.
+     *
+     * @param instrumentation the JVM's instrumentation, to add the transformer and retransform loaded classes
+     * @param agentArgument   the text after {@code -javaagent:jar=} or given to {@code attach}, null when none
+     * @param attached        true when loaded into a running JVM by {@code attach}, false at start-up
+     */
     public static void install(Instrumentation instrumentation, String agentArgument, boolean attached) {
         try {
             AgentOptions options = AgentOptions.parse(agentArgument, System.getProperties());
@@ -104,7 +111,7 @@ public final class AgentInstaller {
         }
     }
 
-    private static EventBackend openBackend(AgentOptions options) {
+    private static @Nullable EventBackend openBackend(AgentOptions options) {
         if (options.mode() != AgentOptions.Mode.KERNEL) {
             return new LocalBackend(options);
         }

@@ -3,6 +3,7 @@ package dev.userevents.agent.install;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The class file as compiled, read from the class path. On retransformation HotSpot hands over class bytes
@@ -15,7 +16,7 @@ final class CompiledClassFile {
     }
 
     /** The compiled class file of {@code className} in {@code loader} (null: the boot loader), else {@code fallback}. */
-    static byte[] readOr(ClassLoader loader, String className, byte[] fallback) {
+    static byte[] readOr(@Nullable ClassLoader loader, String className, byte[] fallback) {
         String resource = className.replace('.', '/') + ".class";
         try (InputStream in = (loader != null ? loader : BootResources.LOADER).getResourceAsStream(resource)) {
             return in == null ? fallback : in.readAllBytes();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Makes our JNA's first use cheap. Left alone, JNA's start-up costs about 40 ms on every JVM start: it copies
@@ -64,7 +65,7 @@ final class JnaStartup {
      * native version and platform, so JNA upgrades never meet an old copy. Null when it cannot be had:
      * JNA then unpacks it itself, as it always did.
      */
-    static Path cachedDispatchLibrary(Path cacheFolder) {
+    static @Nullable Path cachedDispatchLibrary(Path cacheFolder) {
         try {
             String prefix = Platform.RESOURCE_PREFIX;
             String fileName = System.mapLibraryName("jnidispatch");

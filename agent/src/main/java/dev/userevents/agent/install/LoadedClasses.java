@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Classes loaded before the agent (at attach time: the whole application) are woven by retransforming
@@ -37,7 +38,7 @@ final class LoadedClasses {
         }
     }
 
-    private static byte[] classFileOf(Class<?> type) {
+    private static byte @Nullable [] classFileOf(Class<?> type) {
         ClassLoader loader = type.getClassLoader();
         if (loader == null || loader == ClassLoader.getPlatformClassLoader() || type.isSynthetic()
             || type.getName().contains("$$Lambda")) {

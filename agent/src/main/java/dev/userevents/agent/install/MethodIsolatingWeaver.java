@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Weaves one class so that one bad method costs only itself, and registers events only for what was woven.
@@ -20,15 +21,15 @@ import java.util.function.Predicate;
 final class MethodIsolatingWeaver {
     /** One weaving of the class: the methods whose key the predicate accepts. Null: nothing to weave. */
     interface Attempt {
-        byte[] weave(Predicate<String> includeMethodKey);
+        byte @Nullable [] weave(Predicate<String> includeMethodKey);
     }
 
     private final ProbeRegistrar registrar;
     private final String className;
-    private final ClassLoader loader;
+    private final @Nullable ClassLoader loader;
     private final List<ProbeDefinition> definitions;
 
-    MethodIsolatingWeaver(ProbeRegistrar registrar, String className, ClassLoader loader,
+    MethodIsolatingWeaver(ProbeRegistrar registrar, String className, @Nullable ClassLoader loader,
                           List<ProbeDefinition> definitions) {
         this.registrar = registrar;
         this.className = className;
@@ -41,7 +42,7 @@ final class MethodIsolatingWeaver {
      *
      * @return the woven class file, or null when no method was woven (the class loads unchanged)
      */
-    byte[] weave(Attempt attempt) {
+    byte @Nullable [] weave(Attempt attempt) {
         Set<String> unweavable = new HashSet<>();
         byte[] woven = deferred(attempt, key -> true);
         if (woven == FAILED) {
@@ -82,7 +83,7 @@ final class MethodIsolatingWeaver {
     private static final byte[] FAILED = new byte[0];
 
     /** One attempt with registration deferred; FAILED (and nothing registered) when it threw. */
-    private byte[] deferred(Attempt attempt, Predicate<String> include) {
+    private byte @Nullable [] deferred(Attempt attempt, Predicate<String> include) {
         registrar.deferRegistration();
         try {
             return attempt.weave(include);
@@ -93,7 +94,7 @@ final class MethodIsolatingWeaver {
     }
 
     /** What weaving {@code methodKey} alone throws, or null; registers nothing either way. */
-    private Throwable failureAlone(Attempt attempt, String methodKey) {
+    private @Nullable Throwable failureAlone(Attempt attempt, String methodKey) {
         registrar.deferRegistration();
         try {
             attempt.weave(methodKey::equals);

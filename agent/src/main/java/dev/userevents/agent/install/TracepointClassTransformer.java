@@ -21,6 +21,7 @@ import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.pool.TypePool;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The agent's class-load hook. Most classes cost a name check and a byte scan: only a class whose bytes
@@ -59,8 +60,9 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     }
 
     @Override
-    public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
-                            ProtectionDomain protectionDomain, byte[] classFile) {
+    public byte @Nullable [] transform(@Nullable ClassLoader loader, @Nullable String internalName,
+                                       @Nullable Class<?> classBeingRedefined, ProtectionDomain protectionDomain,
+                                       byte @Nullable [] classFile) {
         if (internalName == null || classFile == null || INSIDE.get() != null) {
             return null;
         }
@@ -84,7 +86,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         }
     }
 
-    private byte[] weave(String className, byte[] classFile, ClassLoader loader, boolean retransforming) {
+    private byte @Nullable [] weave(String className, byte[] classFile, @Nullable ClassLoader loader, boolean retransforming) {
         if (!probes.classNames().contains(className)) {
             EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(
                 retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile);
@@ -97,7 +99,8 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         return weaveWithByteBuddy(className, classFile, loader, retransforming);
     }
 
-    private byte[] weaveWithByteBuddy(String className, byte[] classFile, ClassLoader loader, boolean retransforming) {
+    private byte @Nullable [] weaveWithByteBuddy(String className, byte[] classFile, @Nullable ClassLoader loader,
+                                                 boolean retransforming) {
         ClassFileLocator classPath = loader == null
             ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader);
         ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classFile), classPath);

@@ -8,10 +8,20 @@ import dev.userevents.shim.hotpath.EventSink;
 public interface EventBackend extends AutoCloseable {
     /** The enable word of a registered event and the write index its events start with. */
     final class Registered {
+        /** The enable word's address: 4 bytes the kernel sets a bit of while the event is traced. */
         public final long enableWordAddress;
+        /** The index every write of this event starts with ({@code DIAG_IOCSREG}'s {@code write_index}). */
         public final int writeIndex;
+        /** The tracefs system the event is in: {@code user_events}, or a multi-format system. */
         public final String system;
 
+        /**
+         * A registered event's handles.
+         *
+         * @param enableWordAddress the enable word's address
+         * @param writeIndex        the write index the kernel gave the event
+         * @param system            the tracefs system the kernel put the event in
+         */
         public Registered(long enableWordAddress, int writeIndex, String system) {
             this.enableWordAddress = enableWordAddress;
             this.writeIndex = writeIndex;
@@ -63,9 +73,18 @@ public interface EventBackend extends AutoCloseable {
         return register(format, allocateEnableWord());
     }
 
+    /**
+     * Where every probe of this backend writes its events.
+     *
+     * @return the sink, one for all probes, safe for concurrent writes
+     */
     EventSink sink();
 
-    /** One line for the log: what backs the probes and where events go. */
+    /**
+     * One line for the log: what backs the probes and where events go.
+     *
+     * @return e.g. {@code user_events at /sys/kernel/tracing/user_events_data, writes through pwrite}
+     */
     String describe();
 
     /** Unregisters every enable word (the kernel stops writing them), then releases the backend. */

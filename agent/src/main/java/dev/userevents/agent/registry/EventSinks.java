@@ -8,6 +8,8 @@ import dev.userevents.shim.hotpath.DowncallEventSink;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.JdkPwriteEventSink;
 import dev.userevents.shim.hotpath.UpgradingEventSink;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks the write() path for a descriptor: the one asked for, else the next fastest this JDK allows, in the
@@ -69,33 +71,31 @@ final class EventSinks {
         return sink;
     }
 
-    private static EventSink make(Sink sink, int fd, EventSink jna) {
-        switch (sink) {
-            case DOWNCALL:
-                try {
-                    return DowncallEventSink.wrap(ForeignWrite.linkWrite(false), fd, jna);
-                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                    AgentLog.debug("no downcall sink: " + e);
-                    return null;
-                }
-            case PWRITE:
-                return JdkPwriteEventSink.wrap(fd, jna);
-            case CHANNEL:
-                return ChannelEventSink.wrap(fd, jna);
-            default:
-                return jna;
+    /** The sink of that kind over {@code fd}, or null when this JDK cannot make it. */
+    private static @Nullable EventSink make(Sink sink, int fd, EventSink jna) {
+        return switch (sink) {
+            case DOWNCALL -> downcall(fd, jna);
+            case PWRITE -> JdkPwriteEventSink.wrap(fd, jna);
+            case CHANNEL -> ChannelEventSink.wrap(fd, jna);
+            default -> jna;
+        };
+    }
+
+    private static @Nullable EventSink downcall(int fd, EventSink jna) {
+        try {
+            return DowncallEventSink.wrap(ForeignWrite.linkWrite(false), fd, jna);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            AgentLog.debug("no downcall sink: " + e);
+            return null;
         }
     }
 
     private static String unavailableReason(Sink sink) {
-        switch (sink) {
-            case DOWNCALL:
-                return Runtime.version().feature() < 22 ? "needs JDK 22 or later" : "the JDK refused the downcall";
-            case PWRITE:
-                return "the JDK's pwrite stub was not found or not accessible";
-            default:
-                return "the JDK refused a FileChannel on the descriptor";
-        }
+        return switch (sink) {
+            case DOWNCALL -> Runtime.version().feature() < 22 ? "needs JDK 22 or later" : "the JDK refused the downcall";
+            case PWRITE -> "the JDK's pwrite stub was not found or not accessible";
+            default -> "the JDK refused a FileChannel on the descriptor";
+        };
     }
 
     private static int indexOf(Sink sink) {
@@ -108,6 +108,6 @@ final class EventSinks {
     }
 
     private static String name(Sink sink) {
-        return sink.name().toLowerCase(java.util.Locale.ROOT);
+        return sink.name().toLowerCase(Locale.ROOT);
     }
 }

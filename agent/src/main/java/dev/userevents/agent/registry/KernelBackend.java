@@ -13,6 +13,7 @@ import dev.userevents.shim.UserEventsAbi;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.shim.UserEventsUnavailableException;
 import dev.userevents.shim.hotpath.EventSink;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,7 +45,15 @@ public final class KernelBackend implements EventBackend {
         this.simulateNoMultiFormat = simulateNoMultiFormat;
     }
 
-    /** Opens user_events, or throws with the reason and the fix. */
+    /**
+     * Opens tracefs {@code user_events_data} and picks the write path.
+     *
+     * @param options the agent's options: {@code tracefs} (else found as {@code Tracefs.locate()} does), {@code sink},
+     *                {@code multiFormat}
+     * @return a backend that registers events with the kernel
+     * @throws UserEventsUnavailableException when tracefs or {@code user_events_data} cannot be found or
+     *                                        opened (the message names the reason and the fix)
+     */
     public static KernelBackend open(AgentOptions options) throws UserEventsUnavailableException {
         Tracefs tracefs = options.tracefs() != null ? configuredTracefs(options.tracefs()) : Tracefs.locate();
         UserEventsDataFile file = UserEventsDataFile.open(tracefs);
@@ -53,7 +62,7 @@ public final class KernelBackend implements EventBackend {
     }
 
     private static Tracefs configuredTracefs(String path) throws UserEventsUnavailableException {
-        if (!java.nio.file.Files.isDirectory(Paths.get(path))) {
+        if (!Files.isDirectory(Paths.get(path))) {
             throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.TRACEFS_NOT_MOUNTED,
                 "agent option tracefs=" + path + " is not a folder: point it at the tracefs mount point "
                     + "(usually /sys/kernel/tracing), or leave it out to find tracefs automatically");
@@ -118,7 +127,7 @@ public final class KernelBackend implements EventBackend {
             try {
                 file.unregister(word);
             } catch (RegistrationException e) {
-                AgentLog.debug(e.getMessage());
+                AgentLog.debug(String.valueOf(e.getMessage()));
             }
         }
         registered.clear();

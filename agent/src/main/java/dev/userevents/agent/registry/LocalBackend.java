@@ -18,6 +18,13 @@ public final class LocalBackend implements EventBackend {
     private final boolean alwaysEnabled;
     private final EventSink sink;
 
+    /**
+     * Opens {@code /dev/null} and picks the write path.
+     *
+     * @param options the agent's options: {@code mode} ({@code dry}: words stay 0; {@code devnull}: every word
+     *                reads 1) and {@code sink}
+     * @throws IllegalStateException if {@code /dev/null} cannot be opened
+     */
     public LocalBackend(AgentOptions options) {
         this.alwaysEnabled = options.mode() == AgentOptions.Mode.DEVNULL;
         DevNullEventSink devNull = DevNullEventSink.open();

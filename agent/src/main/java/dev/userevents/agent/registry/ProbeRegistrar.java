@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns probe definitions into live probes: one id, one enable word, one kernel event each.
@@ -36,13 +37,24 @@ public final class ProbeRegistrar {
     private final Map<ClassLoader, Set<String>> leftOffByLoader = new WeakHashMap<>();
     private final Set<String> bootstrapLeftOff = new HashSet<>();
     /** Probes given an id and a word on this thread, waiting for {@link #registerDeferred()}; null: not deferring. */
-    private final ThreadLocal<List<Pending>> deferred = new ThreadLocal<>();
+    @SuppressWarnings("ThreadLocalUsage") // per registrar: a test makes several, and each defers on its own
+    private final ThreadLocal<@Nullable List<Pending>> deferred = new ThreadLocal<>();
     private int probeCount;
 
+    /**
+     * A registrar with no probes yet.
+     *
+     * @param backend gives each probe its enable word and registers its event
+     */
     public ProbeRegistrar(EventBackend backend) {
         this.backend = backend;
     }
 
+    /**
+     * The backend the probes are registered with.
+     *
+     * @return the backend given at construction
+     */
     public EventBackend backend() {
         return backend;
     }
@@ -51,9 +63,9 @@ public final class ProbeRegistrar {
     private static final class Pending {
         final Probe probe;
         final ProbeDefinition definition;
-        final ClassLoader loader;
+        final @Nullable ClassLoader loader;
 
-        Pending(Probe probe, ProbeDefinition definition, ClassLoader loader) {
+        Pending(Probe probe, ProbeDefinition definition, @Nullable ClassLoader loader) {
             this.probe = probe;
             this.definition = definition;
             this.loader = loader;
@@ -63,8 +75,13 @@ public final class ProbeRegistrar {
     /**
      * The probe for this method in this class loader, or null when it must stay unwoven. Registers its event
      * at once, or, on a thread that called {@link #deferRegistration()}, when {@link #registerDeferred()} runs.
+     *
+     * @param definition the traced method and its event's format
+     * @param loader     the defining class loader of the method's class, or null for the bootstrap loader
+     * @return the method's probe (the same one for every call with this method and loader), or null when the
+     *         kernel refused its event or its weaving failed before
      */
-    public synchronized Probe register(ProbeDefinition definition, ClassLoader loader) {
+    public synchronized @Nullable Probe register(ProbeDefinition definition, @Nullable ClassLoader loader) {
         Map<String, Probe> probes = probesOf(loader);
         Probe existing = probes.get(definition.methodKey());
         if (existing != null) {
@@ -125,9 +142,9 @@ public final class ProbeRegistrar {
      * Keeps a method unwoven from now on (it could not be woven): its waiting probe, if any, is forgotten.
      *
      * @param methodKey {@link ProbeDefinition#methodKey()} of the method's entry or exit probe
-     * @param loader    the class loader of its class
+     * @param loader    the class loader of its class, null for the bootstrap loader
      */
-    public synchronized void leaveOff(String methodKey, ClassLoader loader) {
+    public synchronized void leaveOff(String methodKey, @Nullable ClassLoader loader) {
         leftOffOf(loader).add(methodKey);
         Probe probe = probesOf(loader).get(methodKey);
         if (probe != null && probe.writeIndex() < 0) {
@@ -161,11 +178,11 @@ public final class ProbeRegistrar {
         methodByEventName.remove(pending.probe.eventName(), pending.definition.methodKey());
     }
 
-    private Map<String, Probe> probesOf(ClassLoader loader) {
+    private Map<String, Probe> probesOf(@Nullable ClassLoader loader) {
         return loader == null ? bootstrapProbes : probesByLoader.computeIfAbsent(loader, key -> new HashMap<>());
     }
 
-    private Set<String> leftOffOf(ClassLoader loader) {
+    private Set<String> leftOffOf(@Nullable ClassLoader loader) {
         return loader == null ? bootstrapLeftOff : leftOffByLoader.computeIfAbsent(loader, key -> new HashSet<>());
     }
 
@@ -188,6 +205,11 @@ public final class ProbeRegistrar {
         return definition;
     }
 
+    /**
+     * How many events this registrar registered with the backend.
+     *
+     * @return the count so far
+     */
     public synchronized int probeCount() {
         return probeCount;
     }
