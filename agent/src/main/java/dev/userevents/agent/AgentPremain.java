@@ -33,8 +33,6 @@ import org.jspecify.annotations.Nullable;
  * user_events descriptor), and native access for the isolated loader (JNA without the JDK 24+ warning).
  */
 public final class AgentPremain {
-    /** When premain began, so the installer can report the agent's whole start-up time. */
-    static final String START_NANOS_PROPERTY = "userevents.internal.startNanos";
     private static final String INSTALLER = "dev.userevents.agent.install.AgentInstaller";
     private static final String CLI = "dev.userevents.agent.cli.Cli";
     /** {@code status PID} attaches with {@code countsTo=FILE}: see {@code ProbeCounts}. */
@@ -80,7 +78,7 @@ public final class AgentPremain {
         if (jar != null && jar.isFile()) {
             System.setProperty("userevents.agent.jar", jar.getAbsolutePath());
         }
-        ClassLoader loader = ImplementationJar.loader(AgentPremain.class.getClassLoader(), null);
+        ClassLoader loader = ImplementationJar.loader(AgentPremain.class.getClassLoader(), null).loader();
         Method main = Class.forName(CLI, true, loader).getMethod("main", String[].class);
         try {
             main.invoke(null, (Object) args);
@@ -96,16 +94,19 @@ public final class AgentPremain {
             return;
         }
         try {
-            System.setProperty(START_NANOS_PROPERTY, Long.toString(startNanos));
             File jar = agentJar();
             if (jar != null && jar.isFile()) {
                 BootstrapRuntime.define(instrumentation, jar);
             }
             grantJavaBaseAccess(instrumentation);
-            ClassLoader loader = ImplementationJar.loader(ClassLoader.getPlatformClassLoader(), instrumentation);
-            Class.forName(INSTALLER, true, loader)
-                .getMethod("install", Instrumentation.class, String.class, boolean.class)
-                .invoke(null, instrumentation, agentArgument, attached);
+            ImplementationJar.Loaded implementation =
+                ImplementationJar.loader(ClassLoader.getPlatformClassLoader(), instrumentation);
+            Path cacheFolder = implementation.cacheFolder();
+            // Plain JDK types across the loader boundary; nothing through global system properties.
+            Class.forName(INSTALLER, true, implementation.loader())
+                .getMethod("install", Instrumentation.class, String.class, boolean.class, long.class, String.class)
+                .invoke(null, instrumentation, agentArgument, attached, startNanos,
+                    cacheFolder == null ? null : cacheFolder.toString());
         } catch (Throwable e) {
             try {
                 System.err.println("[userevents] ERROR agent did not start: " + e + "; the application runs untraced");

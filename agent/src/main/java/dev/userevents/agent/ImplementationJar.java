@@ -38,8 +38,16 @@ import org.jspecify.annotations.Nullable;
 final class ImplementationJar {
     static final String ENTRY = "inst/userevents-impl.jar";
     static final String MODULE = "dev.userevents.impl";
-    /** Tells the implementation where the private cache folder is; read and cleared by it. */
-    static final String CACHE_FOLDER_PROPERTY = "userevents.internal.cacheFolder";
+
+    /**
+     * The implementation's class loader and the private cache folder its jar was found in.
+     *
+     * @param loader      loads the implementation's classes
+     * @param cacheFolder {@code $TMPDIR/userevents-<uid>}, where the installer caches JNA's native library too;
+     *                    null when there is none (not private, or run from class folders)
+     */
+    record Loaded(ClassLoader loader, @Nullable Path cacheFolder) {
+    }
 
     private ImplementationJar() {
     }
@@ -48,30 +56,29 @@ final class ImplementationJar {
      * The loader of the implementation, or the agent's own loader when run from class folders (tests).
      * {@code instrumentation} is null for the CLI, which grants native access through its manifest instead.
      */
-    static ClassLoader loader(ClassLoader parent, @Nullable Instrumentation instrumentation) throws Exception {
+    static Loaded loader(ClassLoader parent, @Nullable Instrumentation instrumentation) throws Exception {
         File agentJar = AgentPremain.agentJar();
         if (agentJar == null || !agentJar.isFile()) {
-            return AgentPremain.class.getClassLoader();
+            return new Loaded(AgentPremain.class.getClassLoader(), null);
         }
         Path implementation;
+        Path cache = privateCacheFolder();
         try (JarFile jar = new JarFile(agentJar)) {
             JarEntry entry = jar.getJarEntry(ENTRY);
             if (entry == null) {
-                return AgentPremain.class.getClassLoader();
+                return new Loaded(AgentPremain.class.getClassLoader(), null);
             }
-            implementation = extract(jar, entry);
+            implementation = extract(jar, entry, cache);
         }
+        boolean cached = cache != null && cache.equals(implementation.getParent());
         if (Runtime.version().feature() >= 22) {
-            return moduleLayerLoader(implementation, parent, instrumentation);
+            return new Loaded(moduleLayerLoader(implementation, cached, parent, instrumentation), cache);
         }
-        return new URLClassLoader(new URL[] {implementation.toUri().toURL()}, parent);
+        return new Loaded(new URLClassLoader(new URL[] {implementation.toUri().toURL()}, parent), cache);
     }
 
-    private static Path extract(JarFile jar, JarEntry entry) throws IOException {
-        Path cache = privateCacheFolder();
+    private static Path extract(JarFile jar, JarEntry entry, @Nullable Path cache) throws IOException {
         if (cache != null) {
-            // The installer caches JNA's native library here too (install.JnaStartup).
-            System.setProperty(CACHE_FOLDER_PROPERTY, cache.toString());
             Path cached = cache.resolve("impl-" + Long.toHexString(entry.getCrc()) + "-" + entry.getSize() + ".jar");
             if (Files.isRegularFile(cached, LinkOption.NOFOLLOW_LINKS) && Files.size(cached) == entry.getSize()) {
                 return cached;
@@ -115,9 +122,8 @@ final class ImplementationJar {
     }
 
     /** The jar as a named module in a layer of its own, granted native access (JDK 22+). */
-    private static ClassLoader moduleLayerLoader(Path jar, ClassLoader parent, @Nullable Instrumentation instrumentation)
-            throws IOException {
-        boolean cached = jar.getParent() != null && jar.getParent().toString().equals(System.getProperty(CACHE_FOLDER_PROPERTY));
+    private static ClassLoader moduleLayerLoader(Path jar, boolean cached, ClassLoader parent,
+                                                 @Nullable Instrumentation instrumentation) throws IOException {
         ModuleFinder finder = ImplementationJarModule.finder(jar, cached);
         Configuration configuration = ModuleLayer.boot().configuration().resolve(
             finder != null ? finder : ModuleFinder.of(jar), ModuleFinder.of(), Collections.singleton(MODULE));

@@ -33,8 +33,12 @@ public final class AgentInstaller {
      * @param instrumentation the JVM's instrumentation, to add the transformer and retransform loaded classes
      * @param agentArgument   the text after {@code -javaagent:jar=} or given to {@code attach}, null when none
      * @param attached        true when loaded into a running JVM by {@code attach}, false at start-up
+     * @param startNanos      {@code System.nanoTime()} when premain or agentmain began, for the start-up line
+     * @param cacheFolder     the launcher's private cache folder ({@code $TMPDIR/userevents-<uid>}), where JNA's
+     *                        native library is cached too; null when it has none
      */
-    public static void install(Instrumentation instrumentation, String agentArgument, boolean attached) {
+    public static void install(Instrumentation instrumentation, @Nullable String agentArgument, boolean attached,
+                               long startNanos, @Nullable String cacheFolder) {
         try {
             AgentOptions options = AgentOptions.parse(agentArgument, System.getProperties());
             if (!ProbeRuntime.claimInstallation()) {
@@ -45,7 +49,7 @@ public final class AgentInstaller {
             AgentLog.setLevel(options.logLevel());
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
             ProbeRuntime.setMaxEventBytes(options.eventBytes());
-            EventBackend backend = JnaStartup.run(() -> openBackend(options)); // JNA initialises in there
+            EventBackend backend = JnaStartup.run(cacheFolder, () -> openBackend(options)); // JNA initialises in there
             if (backend == null) {
                 return;
             }
@@ -76,7 +80,7 @@ public final class AgentInstaller {
             // process by itself: user_event_mm_remove() drops every enable word of an exiting process and
             // user_events_release() the data file's references (kernel/trace/trace_events_user.c).
             Runtime.getRuntime().addShutdownHook(new Thread(FaultReporter::logAtExit, "userevents-exit-counts"));
-            AgentLog.info((attached ? "attached" : "started") + " in " + millisSinceStart() + " ms: " + backend.describe()
+            AgentLog.info((attached ? "attached" : "started") + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms: " + backend.describe()
                 + "; " + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {
             AgentLog.error("agent did not start: " + e.getMessage() + " (" + e.getClass().getName()
@@ -98,16 +102,6 @@ public final class AgentInstaller {
         if (requested != null && !requested.trim().equals(Integer.toString(ProbeRuntime.bufferCount()))) {
             AgentLog.warn("-Duserevents.buffers=" + requested + " is not a whole number from 2 to "
                 + ProbeRuntime.MAX_BUFFERS + " rounded to a power of two: using " + ProbeRuntime.bufferCount() + " buffers");
-        }
-    }
-
-    private static long millisSinceStart() {
-        String start = System.getProperty("userevents.internal.startNanos");
-        System.clearProperty("userevents.internal.startNanos");
-        try {
-            return start == null ? 0 : (System.nanoTime() - Long.parseLong(start)) / 1_000_000;
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 

@@ -23,18 +23,19 @@ import org.jspecify.annotations.Nullable;
  * initialises, so they are set only around that and restored at once: the application's own JNA never sees them.
  */
 final class JnaStartup {
-    /** Set by the agent's launcher to its private cache folder (absent when it had none). */
-    static final String CACHE_FOLDER_PROPERTY = "userevents.internal.cacheFolder";
     static final String BOOT_LIBRARY_PATH = "jna.boot.library.path";
     static final String PLATFORM_LIBRARY_PATH = "jna.platform.library.path";
 
     private JnaStartup() {
     }
 
-    /** Runs {@code firstUse} (which initialises JNA) with the fast start-up properties, then restores them. */
-    static <T> T run(Supplier<T> firstUse) {
-        String cacheFolder = System.getProperty(CACHE_FOLDER_PROPERTY);
-        System.clearProperty(CACHE_FOLDER_PROPERTY);
+    /**
+     * Runs {@code firstUse} (which initialises JNA) with the fast start-up properties, then restores them.
+     *
+     * @param cacheFolder the launcher's private cache folder, where the native library is kept; null: none, so
+     *                    JNA extracts its library as usual
+     */
+    static <T> T run(@Nullable String cacheFolder, Supplier<T> firstUse) {
         Path libraryFolder = cacheFolder == null ? null : cachedDispatchLibrary(Paths.get(cacheFolder));
         String bootPath = System.getProperty(BOOT_LIBRARY_PATH);
         String platformPath = System.getProperty(PLATFORM_LIBRARY_PATH);

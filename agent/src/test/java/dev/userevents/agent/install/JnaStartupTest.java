@@ -33,21 +33,19 @@ class JnaStartupTest {
 
     @Test
     void setsThePropertiesOnlyDuringTheFirstUse(@TempDir Path cache) {
-        System.setProperty(JnaStartup.CACHE_FOLDER_PROPERTY, cache.toString());
-        String[] seen = JnaStartup.run(() -> new String[] {
+        String[] seen = JnaStartup.run(cache.toString(), () -> new String[] {
             System.getProperty(JnaStartup.BOOT_LIBRARY_PATH), System.getProperty(JnaStartup.PLATFORM_LIBRARY_PATH)});
         assertEquals(JnaStartup.cachedDispatchLibrary(cache).toString(), seen[0]);
         assertEquals("", seen[1]);
         assertNull(System.getProperty(JnaStartup.BOOT_LIBRARY_PATH));
         assertNull(System.getProperty(JnaStartup.PLATFORM_LIBRARY_PATH));
-        assertNull(System.getProperty(JnaStartup.CACHE_FOLDER_PROPERTY), "read once, then cleared");
     }
 
     @Test
     void leavesTheUsersOwnSettingsAlone() {
         System.setProperty(JnaStartup.PLATFORM_LIBRARY_PATH, "/opt/libs");
         try {
-            String seen = JnaStartup.run(() -> System.getProperty(JnaStartup.PLATFORM_LIBRARY_PATH));
+            String seen = JnaStartup.run(null, () -> System.getProperty(JnaStartup.PLATFORM_LIBRARY_PATH));
             assertEquals("/opt/libs", seen);
             assertEquals("/opt/libs", System.getProperty(JnaStartup.PLATFORM_LIBRARY_PATH));
         } finally {
