@@ -1,4 +1,4 @@
-package dev.userevents.agent;
+package dev.userevents.agent.launcher;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;

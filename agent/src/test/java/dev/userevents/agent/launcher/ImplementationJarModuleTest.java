@@ -1,4 +1,4 @@
-package dev.userevents.agent;
+package dev.userevents.agent.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
