@@ -26,22 +26,42 @@ import net.bytebuddy.jar.asm.Type;
  * {@code -parameters}), else {@code arg0}, {@code arg1}, ...
  */
 public final class ProbeDefinitions {
+    /** Binary name of the {@code @Tracepoint} annotation, which marks the methods to trace. */
     public static final String TRACEPOINT = "dev.userevents.Tracepoint";
     /** The exit event of {@code name} is {@code name_exit}. */
     public static final String EXIT_SUFFIX = "_exit";
+    /** Exit event field: the return value, of the return type's {@link ParameterKind}; absent for void. */
     public static final String RETURN_FIELD = "ret";
+    /** Exit event field: ns from method entry to exit ({@code System.nanoTime()}), s64. */
     public static final String DURATION_FIELD = "duration_ns";
+    /** Exit event field: class name of the throwable that ended the method; empty when it returned. */
     public static final String THROWN_FIELD = "thrown";
 
     private ProbeDefinitions() {
     }
 
-    /** One entry per wovable annotated method; methods that cannot be traced are logged and left out. */
+    /**
+     * The definitions of a class's {@code @Tracepoint} methods. Methods that cannot be traced (abstract,
+     * native, constructors) and events whose format is refused are logged and left out.
+     *
+     * @param type   the class, as Byte Buddy describes it
+     * @param prefix put before every event name (agent option {@code prefix}; "" for none)
+     * @return one definition per traceable annotated method, in declaration order; empty if none
+     */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix) {
         return of(type, prefix, ProbesFile.EMPTY);
     }
 
-    /** The same for {@code @Tracepoint} methods and the methods {@code probes} names. */
+    /**
+     * The definitions of a class's {@code @Tracepoint} methods and of the methods a probes file names. Methods
+     * that cannot be traced, events whose format is refused and probes-file lines of this class that match
+     * no method are logged and left out.
+     *
+     * @param type   the class, as Byte Buddy describes it
+     * @param prefix put before every event name (agent option {@code prefix}; "" for none)
+     * @param probes the probes file, or {@link ProbesFile#EMPTY}
+     * @return one definition per traced method, in declaration order; empty if none
+     */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
         Map<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
         Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
@@ -137,7 +157,14 @@ public final class ProbeDefinitions {
         return null;
     }
 
-    /** {@code <SimpleBinaryName>_<method>}: {@code com.acme.Outer$Inner#run} gives {@code Outer_Inner_run}. */
+    /**
+     * The event name of a method whose {@code @Tracepoint} gives none, before the prefix.
+     *
+     * @param type   the method's declaring class
+     * @param method the traced method
+     * @return {@code <SimpleBinaryName>_<method>}, made a C identifier by {@link EventFormat#sanitize}:
+     *     {@code com.acme.Outer$Inner#run} gives {@code Outer_Inner_run}
+     */
     public static String defaultName(TypeDescription type, MethodDescription method) {
         return defaultName(type.getName(), method.getName());
     }

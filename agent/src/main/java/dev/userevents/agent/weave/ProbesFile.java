@@ -26,6 +26,7 @@ import net.bytebuddy.description.type.TypeDefinition;
  * would on that method. A malformed line is reported with its number and skipped.
  */
 public final class ProbesFile {
+    /** No lines: only {@code @Tracepoint} methods are traced. */
     public static final ProbesFile EMPTY = new ProbesFile(Collections.emptyMap());
 
     private final Map<String, List<Line>> linesByClass;
@@ -46,7 +47,13 @@ public final class ProbesFile {
         }
     }
 
-    /** Reads the file; problems are logged line by line, an unreadable file gives {@link #EMPTY} and one log line. */
+    /**
+     * Reads a probes file. Malformed lines are logged with their number and skipped; an unreadable file is
+     * logged once.
+     *
+     * @param file the file the agent option {@code probes} names, UTF-8
+     * @return the well-formed lines; {@link #EMPTY} if the file cannot be read
+     */
     public static ProbesFile read(Path file) {
         List<String> lines;
         try {
@@ -117,11 +124,21 @@ public final class ProbesFile {
             .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, where)));
     }
 
-    /** The classes this file names, for the type matcher. */
+    /**
+     * The classes this file names, for the type matcher.
+     *
+     * @return the class names as written before {@code #} (binary names, {@code com.acme.Outer$Inner}); a view,
+     *     not to be modified
+     */
     public Set<String> classNames() {
         return linesByClass.keySet();
     }
 
+    /**
+     * Whether the file names no method.
+     *
+     * @return true when no well-formed line was read, as for {@link #EMPTY}
+     */
     public boolean isEmpty() {
         return linesByClass.isEmpty();
     }

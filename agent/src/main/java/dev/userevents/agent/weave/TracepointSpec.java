@@ -6,22 +6,42 @@ public final class TracepointSpec {
     private final boolean exit;
     private final String origin;
 
+    /**
+     * What one annotation or probes-file line asks.
+     *
+     * @param name   the explicit event name, before the prefix; "" or null for the default name
+     * @param exit   whether the method also gets an exit event
+     * @param origin where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
+     */
     public TracepointSpec(String name, boolean exit, String origin) {
         this.name = name == null ? "" : name;
         this.exit = exit;
         this.origin = origin;
     }
 
-    /** The explicit event name, or "" for the default name. */
+    /**
+     * The event name asked for.
+     *
+     * @return the explicit event name, before the prefix; "" for the default name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Whether the method also gets an exit event, named after the entry event plus {@code _exit}.
+     *
+     * @return true when exit events are asked for
+     */
     public boolean exit() {
         return exit;
     }
 
-    /** Where it came from, for log lines: "@Tracepoint" or "probes.txt:3". */
+    /**
+     * Where it was asked.
+     *
+     * @return "@Tracepoint", or the probes file's name and line number, "probes.txt:3"
+     */
     public String origin() {
         return origin;
     }

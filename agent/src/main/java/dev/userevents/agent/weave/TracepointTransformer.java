@@ -36,16 +36,34 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
     private final String prefix;
     private final ProbesFile probes;
 
+    /**
+     * A transformer for {@code @Tracepoint} methods only.
+     *
+     * @param registrar gives each probe its id and enable word, and registers its event
+     * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
+     */
     public TracepointTransformer(ProbeRegistrar registrar, String prefix) {
         this(registrar, prefix, ProbesFile.EMPTY);
     }
 
+    /**
+     * A transformer for {@code @Tracepoint} methods and the methods a probes file names.
+     *
+     * @param registrar gives each probe its id and enable word, and registers its event
+     * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
+     * @param probes    the probes file, or {@link ProbesFile#EMPTY}
+     */
     public TracepointTransformer(ProbeRegistrar registrar, String prefix, ProbesFile probes) {
         this.registrar = registrar;
         this.prefix = prefix;
         this.probes = probes;
     }
 
+    /**
+     * The registrar this transformer registers probes with.
+     *
+     * @return the registrar given at construction
+     */
     public ProbeRegistrar registrar() {
         return registrar;
     }
@@ -61,6 +79,13 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
      * found by name and descriptor in hash maps, so a class with a thousand probes costs a thousand look-ups,
      * not a million matcher calls: one entry visitor for all methods, one exit advice per kind of return
      * value, each reading its probe's constants from the map.
+     *
+     * @param builder     the class being redefined or rebased
+     * @param type        the class, as Byte Buddy describes it (for the log line)
+     * @param definitions the methods to trace, keyed by the method they weave into ({@link ProbeDefinitions#of})
+     * @param loader      the class's defining loader, or null for the bootstrap loader
+     * @return {@code builder} with the probes the registrar accepted woven in; {@code builder} itself when it
+     *     accepted none, so the class loads unchanged
      */
     public DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
                                        Map<MethodDescription, ProbeDefinition> definitions, ClassLoader loader) {
