@@ -12,6 +12,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Weaves a class whose probes are all entry probes with plain ASM: one read of the class file, no Byte
@@ -80,7 +81,7 @@ public final class EntryOnlyClassWeaver {
      * @return the woven class file; null when no probe was registered (the class then loads exactly as it was)
      * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
      */
-    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader) {
+    public byte @Nullable [] weave(byte[] classFile, Plan plan, @Nullable ClassLoader loader) {
         return weave(classFile, plan, loader, key -> true);
     }
 
@@ -96,7 +97,8 @@ public final class EntryOnlyClassWeaver {
      * @return the woven class file; null when no included probe was registered
      * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
      */
-    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader, Predicate<String> include) {
+    public byte @Nullable [] weave(byte[] classFile, Plan plan, @Nullable ClassLoader loader,
+                                   Predicate<String> include) {
         Map<String, EntryProbe> entries = new HashMap<>();
         for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan).entrySet()) {
             ProbeDefinition definition = entry.getValue();
@@ -115,7 +117,7 @@ public final class EntryOnlyClassWeaver {
         AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + plan.scan.className());
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new EntryProbes(writer, entries), ClassReader.EXPAND_FRAMES);
+        reader.accept(new EntryProbes(writer, entries, reader.getClassName()), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
@@ -145,23 +147,24 @@ public final class EntryOnlyClassWeaver {
     /** Hands each method with a registered probe to its {@link EntryProbeWeaver}. */
     private static final class EntryProbes extends ClassVisitor {
         private final Map<String, EntryProbe> entries;
-        private String internalName;
+        private final String internalName;
         private boolean writeFrames;
 
-        EntryProbes(ClassVisitor writer, Map<String, EntryProbe> entries) {
+        EntryProbes(ClassVisitor writer, Map<String, EntryProbe> entries, String internalName) {
             super(Opcodes.ASM9, writer);
             this.entries = entries;
+            this.internalName = internalName;
         }
 
         @Override
         public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-            internalName = name;
             writeFrames = (version & 0xFFFF) >= JAVA_6;
             super.visit(version, access, name, signature, superName, interfaces);
         }
 
         @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        public @Nullable MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                   String[] exceptions) {
             MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
             EntryProbe entry = entries.get(TracepointTransformer.methodKey(name, descriptor));
             return entry == null || method == null ? method

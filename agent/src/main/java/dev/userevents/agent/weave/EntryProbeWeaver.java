@@ -7,6 +7,7 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Injects the probe at method entry. The bytecode, for {@code place(int id, String customer)}:
@@ -102,8 +103,9 @@ final class EntryProbeWeaver extends MethodVisitor {
         super.visitInsn(Opcodes.NOP);
     }
 
-    private void frame(Object[] locals, Object[] stack) {
-        if (writeFrames) {
+    /** A full frame with these locals and stack; none when {@code locals} is null (a class file without frames). */
+    private void frame(Object @Nullable [] locals, Object[] stack) {
+        if (locals != null) {
             super.visitFrame(Opcodes.F_NEW, locals.length, locals, stack.length, stack);
         }
     }

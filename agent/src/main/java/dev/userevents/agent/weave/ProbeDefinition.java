@@ -4,6 +4,7 @@ import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.FieldType;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one traced method becomes: its event format and how each value is encoded. An entry definition
@@ -17,7 +18,7 @@ public final class ProbeDefinition {
     private final EventFormat format;
     private final List<ParameterKind> parameters;
     private final boolean isExit;
-    private final ProbeDefinition exit;
+    private final @Nullable ProbeDefinition exit;
 
     /**
      * An entry event, without exit event ({@link #withExit} adds one).
@@ -35,7 +36,7 @@ public final class ProbeDefinition {
     }
 
     private ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
-                            List<ParameterKind> parameters, boolean isExit, ProbeDefinition exit) {
+                            List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -47,7 +48,7 @@ public final class ProbeDefinition {
 
     /** An exit event; {@code returnKind} is null for void methods. */
     static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
-                                  ParameterKind returnKind) {
+                                  @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
             returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null);
     }
@@ -117,7 +118,7 @@ public final class ProbeDefinition {
      *
      * @return the exit definition; null when no exit event was asked for, and always for an exit definition
      */
-    public ProbeDefinition exit() {
+    public @Nullable ProbeDefinition exit() {
         return exit;
     }
 

@@ -15,6 +15,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Derives event definitions from a class's {@code @Tracepoint} methods.
@@ -82,7 +83,7 @@ public final class ProbeDefinitions {
     }
 
     private static DeclaredMethod declared(MethodDescription method) {
-        List<String> names = new ArrayList<>();
+        List<@Nullable String> names = new ArrayList<>();
         for (ParameterDescription parameter : method.getParameters()) {
             names.add(parameter.isNamed() ? parameter.getName() : null);
         }
@@ -96,6 +97,7 @@ public final class ProbeDefinitions {
     static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
                                                    String prefix, List<String> unmatched) {
         Map<String, List<DeclaredMethod>> byName = new LinkedHashMap<>();
+        Set<DeclaredMethod> withExit = new HashSet<>();
         for (Map.Entry<DeclaredMethod, TracepointSpec> entry : specs.entrySet()) {
             DeclaredMethod method = entry.getKey();
             TracepointSpec spec = entry.getValue();
@@ -111,6 +113,9 @@ public final class ProbeDefinitions {
             }
             String name = prefix + (spec.name().isEmpty() ? defaultName(className, method.name()) : spec.name());
             byName.computeIfAbsent(name, key -> new ArrayList<>()).add(method);
+            if (spec.exit()) {
+                withExit.add(method);
+            }
         }
         for (String line : unmatched) {
             AgentLog.warn("probes file line " + line + " matches no method of that class");
@@ -127,7 +132,7 @@ public final class ProbeDefinitions {
                         + className + "." + method.name() + "; " + method.descriptor() + " becomes " + name);
                 }
                 ProbeDefinition definition = define(className, method, name);
-                if (definition != null && specs.get(method).exit()) {
+                if (definition != null && withExit.contains(method)) {
                     ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX);
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
@@ -139,7 +144,8 @@ public final class ProbeDefinitions {
         return definitions;
     }
 
-    private static TracepointSpec specOf(TypeDescription type, MethodDescription method, ProbesFile probes) {
+    /** What the method's {@code @Tracepoint}, else its probes-file line, asks; null when neither names it. */
+    private static @Nullable TracepointSpec specOf(TypeDescription type, MethodDescription method, ProbesFile probes) {
         AnnotationDescription tracepoint = tracepointOf(method);
         if (tracepoint != null) {
             return new TracepointSpec(tracepoint.getValue("name").resolve(String.class),
@@ -148,7 +154,8 @@ public final class ProbeDefinitions {
         return probes.specFor(type.getName(), method);
     }
 
-    static AnnotationDescription tracepointOf(MethodDescription method) {
+    /** The method's own {@code @Tracepoint}, or null. */
+    static @Nullable AnnotationDescription tracepointOf(MethodDescription method) {
         for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
             if (annotation.getAnnotationType().getName().equals(TRACEPOINT)) {
                 return annotation;
@@ -174,7 +181,8 @@ public final class ProbeDefinitions {
         return EventFormat.sanitize(simple + "_" + methodName);
     }
 
-    private static ProbeDefinition define(String className, DeclaredMethod method, String eventName) {
+    /** The entry event of {@code method}; null (logged) when its format is refused. */
+    private static @Nullable ProbeDefinition define(String className, DeclaredMethod method, String eventName) {
         String where = className + "." + method.name() + method.descriptor();
         try {
             EventFormat format = EventFormat.named(eventName);
@@ -195,7 +203,8 @@ public final class ProbeDefinitions {
         }
     }
 
-    private static ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName) {
+    /** The exit event of {@code method}; null (logged) when its format is refused. */
+    private static @Nullable ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName) {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
@@ -216,7 +225,7 @@ public final class ProbeDefinitions {
         }
     }
 
-    private static String fieldName(String compiledName, int index, Set<String> used) {
+    private static String fieldName(@Nullable String compiledName, int index, Set<String> used) {
         String fallback = "arg" + index;
         if (compiledName == null) {
             return fallback;

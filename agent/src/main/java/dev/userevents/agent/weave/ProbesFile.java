@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Probes on code you cannot annotate (agent option {@code probes=path}). One method per line:
@@ -37,10 +38,10 @@ public final class ProbesFile {
 
     private static final class Line {
         final String method;
-        final List<String> parameterTypes; // null: any overload
+        final @Nullable List<String> parameterTypes; // null: any overload
         final TracepointSpec spec;
 
-        Line(String method, List<String> parameterTypes, TracepointSpec spec) {
+        Line(String method, @Nullable List<String> parameterTypes, TracepointSpec spec) {
             this.method = method;
             this.parameterTypes = parameterTypes;
             this.spec = spec;
@@ -144,7 +145,7 @@ public final class ProbesFile {
     }
 
     /** The spec for {@code method} of class {@code className}, or null. */
-    TracepointSpec specFor(String className, MethodDescription method) {
+    @Nullable TracepointSpec specFor(String className, MethodDescription method) {
         List<Line> lines = linesByClass.get(className);
         if (lines == null) {
             return null;
@@ -173,7 +174,7 @@ public final class ProbesFile {
         return unmatched;
     }
 
-    private static boolean parametersMatch(List<String> expected, MethodDescription method) {
+    private static boolean parametersMatch(@Nullable List<String> expected, MethodDescription method) {
         if (expected == null) {
             return true;
         }

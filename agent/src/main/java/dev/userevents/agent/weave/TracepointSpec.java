@@ -1,5 +1,7 @@
 package dev.userevents.agent.weave;
 
+import org.jspecify.annotations.Nullable;
+
 /** What the user asked for one method, by annotation or by a probes-file line: an event name and exit events. */
 public final class TracepointSpec {
     private final String name;
@@ -13,7 +15,7 @@ public final class TracepointSpec {
      * @param exit   whether the method also gets an exit event
      * @param origin where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
      */
-    public TracepointSpec(String name, boolean exit, String origin) {
+    public TracepointSpec(@Nullable String name, boolean exit, String origin) {
         this.name = name == null ? "" : name;
         this.exit = exit;
         this.origin = origin;

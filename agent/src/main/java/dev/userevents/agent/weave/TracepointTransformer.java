@@ -8,6 +8,7 @@ import java.lang.annotation.Annotation;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -26,6 +27,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Class-load time: registers the probes of one class and weaves each registered method. A method whose
@@ -69,8 +71,9 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
     }
 
     @Override
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-                                            JavaModule module, ProtectionDomain protectionDomain) {
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                            @Nullable ClassLoader loader, @Nullable JavaModule module,
+                                            @Nullable ProtectionDomain protectionDomain) {
         return weave(builder, type, ProbeDefinitions.of(type, prefix, probes), loader);
     }
 
@@ -88,7 +91,8 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
      *     accepted none, so the class loads unchanged
      */
     public DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
-                                       Map<MethodDescription, ProbeDefinition> definitions, ClassLoader loader) {
+                                       Map<MethodDescription, ProbeDefinition> definitions,
+                                       @Nullable ClassLoader loader) {
         Map<String, EntryWrapper> entries = new HashMap<>();
         Map<Class<?>, Map<String, Probe>> exitsByTemplate = new LinkedHashMap<>();
         for (Map.Entry<MethodDescription, ProbeDefinition> entry : definitions.entrySet()) {
@@ -100,7 +104,7 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
             }
             ProbeDefinition exit = definition.exit();
             Probe exitProbe = exit == null ? null : registrar.register(exit, loader);
-            if (exitProbe != null) {
+            if (exit != null && exitProbe != null) {
                 ParameterKind returnKind = exit.parameters().isEmpty() ? null : exit.parameters().get(0);
                 exitsByTemplate.computeIfAbsent(ExitAdvice.exitTemplateFor(returnKind), template -> new HashMap<>())
                     .put(key, exitProbe);
@@ -184,7 +188,9 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
         public Advice.OffsetMapping make(ParameterDescription.InDefinedShape target, AnnotationDescription.Loadable<T> value,
                                          AdviceType adviceType) {
             return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
-                Probe probe = probes.get(methodKey(instrumentedMethod.getInternalName(), instrumentedMethod.getDescriptor()));
+                Probe probe = Objects.requireNonNull(
+                    probes.get(methodKey(instrumentedMethod.getInternalName(), instrumentedMethod.getDescriptor())),
+                    "advice applied to a method without a probe: MethodKeyIn matches only keys of this map");
                 return new Advice.OffsetMapping.Target.ForStackManipulation(enableWordAddress
                     ? LongConstant.forValue(probe.enableWordAddress()) : IntegerConstant.forValue(probe.id()));
             };
