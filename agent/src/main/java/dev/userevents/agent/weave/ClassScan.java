@@ -116,10 +116,10 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visit(String element, Object value) {
-            if (element.equals("name") && value instanceof String) {
-                name = (String) value;
-            } else if (element.equals("exit") && value instanceof Boolean) {
-                exit = (Boolean) value;
+            if (element.equals("name") && value instanceof String text) {
+                name = text;
+            } else if (element.equals("exit") && value instanceof Boolean flag) {
+                exit = flag;
             }
         }
     }

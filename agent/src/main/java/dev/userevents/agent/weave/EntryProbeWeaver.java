@@ -118,24 +118,11 @@ final class EntryProbeWeaver extends MethodVisitor {
         }
         for (Type type : Type.getArgumentTypes(descriptor)) {
             switch (type.getSort()) {
-                case Type.BOOLEAN:
-                case Type.BYTE:
-                case Type.SHORT:
-                case Type.CHAR:
-                case Type.INT:
-                    locals.add(Opcodes.INTEGER);
-                    break;
-                case Type.FLOAT:
-                    locals.add(Opcodes.FLOAT);
-                    break;
-                case Type.LONG:
-                    locals.add(Opcodes.LONG);
-                    break;
-                case Type.DOUBLE:
-                    locals.add(Opcodes.DOUBLE);
-                    break;
-                default:
-                    locals.add(type.getInternalName());
+                case Type.BOOLEAN, Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> locals.add(Opcodes.INTEGER);
+                case Type.FLOAT -> locals.add(Opcodes.FLOAT);
+                case Type.LONG -> locals.add(Opcodes.LONG);
+                case Type.DOUBLE -> locals.add(Opcodes.DOUBLE);
+                default -> locals.add(type.getInternalName());
             }
         }
         return locals.toArray();

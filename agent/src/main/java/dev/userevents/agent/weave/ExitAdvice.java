@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,6 +36,10 @@ final class ExitAdvice {
     }
 
     /** The exit template for a return kind (null for void). */
+    // Not rewritten: this file changes in annotations and Javadoc only, so that the bytecode of the templates
+    // copied into applications stays exactly as it was (checked with javap -c); a switch expression would
+    // also compile to other instructions.
+    @SuppressWarnings("StatementSwitchToExpressionSwitch")
     static Class<?> exitTemplateFor(@Nullable ParameterKind returnKind) {
         if (returnKind == null) {
             return ForVoid.class;
@@ -152,8 +157,7 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe,
-                         @Advice.Return(typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC)
-                         @Nullable Object value,
+                         @Advice.Return(typing = Assigner.Typing.DYNAMIC) @Nullable Object value,
                          @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitObject(probe, start, value, thrown);

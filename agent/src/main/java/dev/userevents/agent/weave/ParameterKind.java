@@ -82,28 +82,18 @@ public enum ParameterKind {
      * @return the primitive's own kind, {@link #STRING} for {@code java.lang.String}, else {@link #OBJECT}
      */
     public static ParameterKind ofDescriptor(String descriptor) {
-        switch (descriptor) {
-            case "Z":
-                return BOOLEAN;
-            case "B":
-                return BYTE;
-            case "S":
-                return SHORT;
-            case "C":
-                return CHAR;
-            case "I":
-                return INT;
-            case "J":
-                return LONG;
-            case "F":
-                return FLOAT;
-            case "D":
-                return DOUBLE;
-            case "Ljava/lang/String;":
-                return STRING;
-            default:
-                return OBJECT;
-        }
+        return switch (descriptor) {
+            case "Z" -> BOOLEAN;
+            case "B" -> BYTE;
+            case "S" -> SHORT;
+            case "C" -> CHAR;
+            case "I" -> INT;
+            case "J" -> LONG;
+            case "F" -> FLOAT;
+            case "D" -> DOUBLE;
+            case "Ljava/lang/String;" -> STRING;
+            default -> OBJECT;
+        };
     }
 
     /**

@@ -64,7 +64,7 @@ public final class ProbeDefinitions {
      * @return one definition per traced method, in declaration order; empty if none
      */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
-        Map<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
+        IdentityHashMap<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
         Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
         for (MethodDescription method : type.getDeclaredMethods()) {
             TracepointSpec spec = specOf(type, method, probes);

@@ -95,7 +95,7 @@ public final class ProbesFile {
             }
             target = text.substring(0, open).trim();
             types = new ArrayList<>();
-            for (String type : text.substring(open + 1, close).split(",")) {
+            for (String type : text.substring(open + 1, close).split(",", -1)) {
                 if (!type.trim().isEmpty()) {
                     types.add(type.trim());
                 }
