@@ -11,6 +11,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code @Tracepoint} methods of one class file, read with plain ASM: no Byte Buddy type descriptions,
@@ -21,16 +22,18 @@ final class ClassScan extends ClassVisitor {
     private static final String TRACEPOINT_DESCRIPTOR = "L" + ProbeDefinitions.TRACEPOINT.replace('.', '/') + ";";
 
     private final Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
-    private String className;
+    private final String className;
 
-    private ClassScan() {
+    private ClassScan(String className) {
         super(Opcodes.ASM9);
+        this.className = className;
     }
 
     static ClassScan of(byte[] classFile) {
-        ClassScan scan = new ClassScan();
+        ClassReader reader = new ClassReader(classFile);
+        ClassScan scan = new ClassScan(reader.getClassName().replace('/', '.'));
         // Not SKIP_DEBUG: ASM counts MethodParameters as debug information.
-        new ClassReader(classFile).accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
+        reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
         return scan;
     }
 
@@ -55,11 +58,6 @@ final class ClassScan extends ClassVisitor {
     }
 
     @Override
-    public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-        className = name.replace('/', '.');
-    }
-
-    @Override
     public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
         return new MethodScan(access, name, descriptor);
     }
@@ -68,8 +66,10 @@ final class ClassScan extends ClassVisitor {
         private final int access;
         private final String name;
         private final String descriptor;
-        private final List<String> parameterNames = new ArrayList<>();
-        private TracepointValues tracepoint;
+        /** From the MethodParameters attribute: null for an entry without a name. */
+        private final List<@Nullable String> parameterNames = new ArrayList<>();
+        /** Null until the method's {@code @Tracepoint} is visited; stays null for other methods. */
+        private @Nullable TracepointValues tracepoint;
 
         MethodScan(int access, String name, String descriptor) {
             super(Opcodes.ASM9);
@@ -79,12 +79,12 @@ final class ClassScan extends ClassVisitor {
         }
 
         @Override
-        public void visitParameter(String parameterName, int parameterAccess) {
+        public void visitParameter(@Nullable String parameterName, int parameterAccess) {
             parameterNames.add(parameterName);
         }
 
         @Override
-        public AnnotationVisitor visitAnnotation(String annotationDescriptor, boolean visible) {
+        public @Nullable AnnotationVisitor visitAnnotation(String annotationDescriptor, boolean visible) {
             if (!annotationDescriptor.equals(TRACEPOINT_DESCRIPTOR)) {
                 return null;
             }
@@ -94,13 +94,14 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visitEnd() {
-            if (tracepoint == null) {
+            TracepointValues values = tracepoint;
+            if (values == null) {
                 return;
             }
             // A MethodParameters attribute that does not cover every parameter names none of them.
             boolean named = parameterNames.size() == Type.getArgumentTypes(descriptor).length;
             specs.put(new DeclaredMethod(name, descriptor, access, named ? parameterNames : null),
-                new TracepointSpec(tracepoint.name, tracepoint.exit, "@Tracepoint"));
+                new TracepointSpec(values.name, values.exit, "@Tracepoint"));
         }
     }
 
@@ -115,10 +116,10 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public void visit(String element, Object value) {
-            if (element.equals("name") && value instanceof String) {
-                name = (String) value;
-            } else if (element.equals("exit") && value instanceof Boolean) {
-                exit = (Boolean) value;
+            if (element.equals("name") && value instanceof String text) {
+                name = text;
+            } else if (element.equals("exit") && value instanceof Boolean flag) {
+                exit = flag;
             }
         }
     }

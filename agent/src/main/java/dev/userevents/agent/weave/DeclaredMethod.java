@@ -2,6 +2,7 @@ package dev.userevents.agent.weave;
 
 import java.lang.reflect.Modifier;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What naming and defining a probe needs to know of one declared method, whoever read the class: Byte Buddy
@@ -14,10 +15,10 @@ final class DeclaredMethod {
     private final String name;
     private final String descriptor;
     private final int modifiers;
-    private final List<String> parameterNames;
+    private final @Nullable List<@Nullable String> parameterNames;
 
     /** {@code parameterNames}: one per parameter, null where the class file names none; or null for none at all. */
-    DeclaredMethod(String name, String descriptor, int modifiers, List<String> parameterNames) {
+    DeclaredMethod(String name, String descriptor, int modifiers, @Nullable List<@Nullable String> parameterNames) {
         this.name = name;
         this.descriptor = descriptor;
         this.modifiers = modifiers;
@@ -46,7 +47,7 @@ final class DeclaredMethod {
     }
 
     /** The compiled name of parameter {@code index}, or null. */
-    String parameterName(int index) {
+    @Nullable String parameterName(int index) {
         return parameterNames == null || index >= parameterNames.size() ? null : parameterNames.get(index);
     }
 }

@@ -12,6 +12,7 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Weaves a class whose probes are all entry probes with plain ASM: one read of the class file, no Byte
@@ -29,12 +30,25 @@ public final class EntryOnlyClassWeaver {
     private final ProbeRegistrar registrar;
     private final String prefix;
 
+    /**
+     * A weaver registering its probes with {@code registrar}.
+     *
+     * @param registrar gives each probe its id and enable word, and registers its event
+     * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
+     */
     public EntryOnlyClassWeaver(ProbeRegistrar registrar, String prefix) {
         this.registrar = registrar;
         this.prefix = prefix;
     }
 
-    /** What a class file asks for; {@code namesFrom}: the class file to take parameter names from (usually the same). */
+    /**
+     * Reads what a class file asks for: its {@code @Tracepoint} methods, method bodies skipped.
+     *
+     * @param namesFrom the class file to read the methods and parameter names from: the one being loaded, or
+     *     on retransformation the one compiled (the JVM's rebuilt bytes lack the MethodParameters attribute)
+     * @return the plan for that class; nothing is registered yet
+     * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
+     */
     public static Plan plan(byte[] namesFrom) {
         return new Plan(ClassScan.of(namesFrom));
     }
@@ -47,25 +61,44 @@ public final class EntryOnlyClassWeaver {
             this.scan = scan;
         }
 
-        /** Whether this weaver can do the whole class: only entry probes. */
+        /**
+         * Whether this weaver can do the whole class.
+         *
+         * @return true when no {@code @Tracepoint} of the class asks for exit events (also when it has none)
+         */
         public boolean isEntryOnly() {
             return !scan.wantsExitEvents();
         }
     }
 
     /**
-     * Registers the class's probes and weaves those registered into {@code classFile}; null when none was
-     * (the class then loads exactly as it was).
+     * Registers the class's probes and weaves those registered into {@code classFile}.
+     *
+     * @param classFile the class file being loaded
+     * @param plan      what {@link #plan} read of this class; exit events it asks for are not woven here
+     *                  ({@link Plan#isEntryOnly()})
+     * @param loader    the class's defining loader, or null for the bootstrap loader
+     * @return the woven class file; null when no probe was registered (the class then loads exactly as it was)
+     * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
      */
-    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader) {
+    public byte @Nullable [] weave(byte[] classFile, Plan plan, @Nullable ClassLoader loader) {
         return weave(classFile, plan, loader, key -> true);
     }
 
     /**
      * As {@link #weave(byte[], Plan, ClassLoader)}, for the methods whose {@link ProbeDefinition#methodKey()}
-     * {@code include} accepts; the others are copied through unchanged.
+     * {@code include} accepts; the others are neither registered nor woven, and are copied through unchanged.
+     *
+     * @param classFile the class file being loaded
+     * @param plan      what {@link #plan} read of this class; exit events it asks for are not woven here
+     *                  ({@link Plan#isEntryOnly()})
+     * @param loader    the class's defining loader, or null for the bootstrap loader
+     * @param include   accepts the method keys ({@code com.acme.Orders#place(I)V}) of the methods to weave
+     * @return the woven class file; null when no included probe was registered
+     * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
      */
-    public byte[] weave(byte[] classFile, Plan plan, ClassLoader loader, Predicate<String> include) {
+    public byte @Nullable [] weave(byte[] classFile, Plan plan, @Nullable ClassLoader loader,
+                                   Predicate<String> include) {
         Map<String, EntryProbe> entries = new HashMap<>();
         for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan).entrySet()) {
             ProbeDefinition definition = entry.getValue();
@@ -84,11 +117,17 @@ public final class EntryOnlyClassWeaver {
         AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + plan.scan.className());
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new EntryProbes(writer, entries), ClassReader.EXPAND_FRAMES);
+        reader.accept(new EntryProbes(writer, entries, reader.getClassName()), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
-    /** The class's probe definitions, by method. */
+    /**
+     * The class's probe definitions, without registering them. Methods that cannot be traced and events
+     * whose format is refused are logged and left out.
+     *
+     * @param plan what {@link #plan} read of the class
+     * @return one definition per traceable {@code @Tracepoint} method, in declaration order; empty if none
+     */
     public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan) {
         return ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, Collections.emptyList());
     }
@@ -108,23 +147,24 @@ public final class EntryOnlyClassWeaver {
     /** Hands each method with a registered probe to its {@link EntryProbeWeaver}. */
     private static final class EntryProbes extends ClassVisitor {
         private final Map<String, EntryProbe> entries;
-        private String internalName;
+        private final String internalName;
         private boolean writeFrames;
 
-        EntryProbes(ClassVisitor writer, Map<String, EntryProbe> entries) {
+        EntryProbes(ClassVisitor writer, Map<String, EntryProbe> entries, String internalName) {
             super(Opcodes.ASM9, writer);
             this.entries = entries;
+            this.internalName = internalName;
         }
 
         @Override
         public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-            internalName = name;
             writeFrames = (version & 0xFFFF) >= JAVA_6;
             super.visit(version, access, name, signature, superName, interfaces);
         }
 
         @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        public @Nullable MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                                   String[] exceptions) {
             MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
             EntryProbe entry = entries.get(TracepointTransformer.methodKey(name, descriptor));
             return entry == null || method == null ? method

@@ -7,6 +7,7 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Injects the probe at method entry. The bytecode, for {@code place(int id, String customer)}:
@@ -102,8 +103,9 @@ final class EntryProbeWeaver extends MethodVisitor {
         super.visitInsn(Opcodes.NOP);
     }
 
-    private void frame(Object[] locals, Object[] stack) {
-        if (writeFrames) {
+    /** A full frame with these locals and stack; none when {@code locals} is null (a class file without frames). */
+    private void frame(Object @Nullable [] locals, Object[] stack) {
+        if (locals != null) {
             super.visitFrame(Opcodes.F_NEW, locals.length, locals, stack.length, stack);
         }
     }
@@ -116,24 +118,11 @@ final class EntryProbeWeaver extends MethodVisitor {
         }
         for (Type type : Type.getArgumentTypes(descriptor)) {
             switch (type.getSort()) {
-                case Type.BOOLEAN:
-                case Type.BYTE:
-                case Type.SHORT:
-                case Type.CHAR:
-                case Type.INT:
-                    locals.add(Opcodes.INTEGER);
-                    break;
-                case Type.FLOAT:
-                    locals.add(Opcodes.FLOAT);
-                    break;
-                case Type.LONG:
-                    locals.add(Opcodes.LONG);
-                    break;
-                case Type.DOUBLE:
-                    locals.add(Opcodes.DOUBLE);
-                    break;
-                default:
-                    locals.add(type.getInternalName());
+                case Type.BOOLEAN, Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> locals.add(Opcodes.INTEGER);
+                case Type.FLOAT -> locals.add(Opcodes.FLOAT);
+                case Type.LONG -> locals.add(Opcodes.LONG);
+                case Type.DOUBLE -> locals.add(Opcodes.DOUBLE);
+                default -> locals.add(type.getInternalName());
             }
         }
         return locals.toArray();

@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exit events, as Byte Buddy advice templates copied into the traced method. On entry the exit event's own
@@ -34,7 +36,11 @@ final class ExitAdvice {
     }
 
     /** The exit template for a return kind (null for void). */
-    static Class<?> exitTemplateFor(ParameterKind returnKind) {
+    // Not rewritten: this file changes in annotations and Javadoc only, so that the bytecode of the templates
+    // copied into applications stays exactly as it was (checked with javap -c); a switch expression would
+    // also compile to other instructions.
+    @SuppressWarnings("StatementSwitchToExpressionSwitch")
+    static Class<?> exitTemplateFor(@Nullable ParameterKind returnKind) {
         if (returnKind == null) {
             return ForVoid.class;
         }
@@ -73,7 +79,7 @@ final class ExitAdvice {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitVoid(probe, start, thrown);
             }
@@ -86,7 +92,7 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return boolean value,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitBoolean(probe, start, value, thrown);
             }
@@ -99,7 +105,7 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return int value,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitInt(probe, start, value, thrown);
             }
@@ -112,7 +118,7 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return long value,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitLong(probe, start, value, thrown);
             }
@@ -125,7 +131,7 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return float value,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitFloat(probe, start, value, thrown);
             }
@@ -138,7 +144,7 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe, @Advice.Return double value,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitDouble(probe, start, value, thrown);
             }
@@ -151,8 +157,8 @@ final class ExitAdvice {
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(@Advice.Enter long start, @ProbeId int probe,
-                         @Advice.Return(typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) Object value,
-                         @Advice.Thrown Throwable thrown) {
+                         @Advice.Return(typing = Assigner.Typing.DYNAMIC) @Nullable Object value,
+                         @Advice.Thrown @Nullable Throwable thrown) {
             if (start != 0L) {
                 ProbeRuntime.exitObject(probe, start, value, thrown);
             }

@@ -6,18 +6,28 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /** How one Java parameter type becomes an event field, and which runtime call encodes it. */
 public enum ParameterKind {
+    /** {@code boolean} as a {@code u8}: 1 for true, 0 for false. */
     BOOLEAN(FieldType.U8, "putBoolean", "Z", Opcodes.ILOAD, 1),
+    /** {@code byte} as an {@code s8}. */
     BYTE(FieldType.S8, "putByte", "B", Opcodes.ILOAD, 1),
+    /** {@code short} as an {@code s16}. */
     SHORT(FieldType.S16, "putShort", "S", Opcodes.ILOAD, 1),
+    /** {@code char} as a {@code u16}: the UTF-16 code unit. */
     CHAR(FieldType.U16, "putChar", "C", Opcodes.ILOAD, 1),
+    /** {@code int} as an {@code s32}. */
     INT(FieldType.S32, "putInt", "I", Opcodes.ILOAD, 1),
+    /** {@code long} as an {@code s64}. */
     LONG(FieldType.S64, "putLong", "J", Opcodes.LLOAD, 2),
+    /** {@code float} as decimal text in a string field, 7 significant digits: the kernel has no float type. */
     FLOAT(FieldType.REL_LOC_STRING, "putFloat", "F", Opcodes.FLOAD, 1),
+    /** {@code double} as decimal text in a string field, 15 significant digits. */
     DOUBLE(FieldType.REL_LOC_STRING, "putDouble", "D", Opcodes.DLOAD, 2),
+    /** {@code String} as a {@code __rel_loc char[]} field: UTF-8, NUL-terminated; null is written "(null)". */
     STRING(FieldType.REL_LOC_STRING, "putString", "Ljava/lang/String;", Opcodes.ALOAD, 1),
     /**
-     * Every other reference, enums included (by name). Passed as Object so the verifier never has to load
-     * the parameter's class to check the call.
+     * Every other reference, arrays and enums included, as text in a string field: an enum by name, anything
+     * else by {@code toString()}. Passed as Object so the verifier never has to load the parameter's class to
+     * check the call.
      */
     OBJECT(FieldType.REL_LOC_STRING, "putObject", "Ljava/lang/Object;", Opcodes.ALOAD, 1);
 
@@ -35,6 +45,12 @@ public enum ParameterKind {
         this.slots = slots;
     }
 
+    /**
+     * The kind of a parameter or return type, as Byte Buddy describes it.
+     *
+     * @param type a parameter or return type, not {@code void}
+     * @return the primitive's own kind, {@link #STRING} for {@code java.lang.String}, else {@link #OBJECT}
+     */
     public static ParameterKind of(TypeDescription type) {
         if (type.represents(boolean.class)) {
             return BOOLEAN;
@@ -58,32 +74,34 @@ public enum ParameterKind {
         return OBJECT;
     }
 
-    /** The same from a field descriptor ({@code I}, {@code Ljava/lang/String;}, {@code [J}...). */
+    /**
+     * The kind of a parameter or return type, from its descriptor.
+     *
+     * @param descriptor a field descriptor (JVM specification 4.3.2): {@code I}, {@code Ljava/lang/String;},
+     *     {@code [J}...; not {@code V}
+     * @return the primitive's own kind, {@link #STRING} for {@code java.lang.String}, else {@link #OBJECT}
+     */
     public static ParameterKind ofDescriptor(String descriptor) {
-        switch (descriptor) {
-            case "Z":
-                return BOOLEAN;
-            case "B":
-                return BYTE;
-            case "S":
-                return SHORT;
-            case "C":
-                return CHAR;
-            case "I":
-                return INT;
-            case "J":
-                return LONG;
-            case "F":
-                return FLOAT;
-            case "D":
-                return DOUBLE;
-            case "Ljava/lang/String;":
-                return STRING;
-            default:
-                return OBJECT;
-        }
+        return switch (descriptor) {
+            case "Z" -> BOOLEAN;
+            case "B" -> BYTE;
+            case "S" -> SHORT;
+            case "C" -> CHAR;
+            case "I" -> INT;
+            case "J" -> LONG;
+            case "F" -> FLOAT;
+            case "D" -> DOUBLE;
+            case "Ljava/lang/String;" -> STRING;
+            default -> OBJECT;
+        };
     }
 
+    /**
+     * The event field type a value of this kind is written as.
+     *
+     * @return {@code u8}, {@code s8}, {@code s16}, {@code u16}, {@code s32} or {@code s64} for primitives;
+     *     {@link FieldType#REL_LOC_STRING} for floats, doubles and references
+     */
     public FieldType fieldType() {
         return fieldType;
     }

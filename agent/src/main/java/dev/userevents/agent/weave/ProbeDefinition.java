@@ -4,6 +4,7 @@ import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.FieldType;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one traced method becomes: its event format and how each value is encoded. An entry definition
@@ -17,15 +18,25 @@ public final class ProbeDefinition {
     private final EventFormat format;
     private final List<ParameterKind> parameters;
     private final boolean isExit;
-    private final ProbeDefinition exit;
+    private final @Nullable ProbeDefinition exit;
 
+    /**
+     * An entry event, without exit event ({@link #withExit} adds one).
+     *
+     * @param className  binary name of the declaring class, {@code com.acme.Outer$Inner}
+     * @param methodName the method's name as compiled, {@code place}
+     * @param descriptor the method descriptor (JVM specification 4.3.3), {@code (ILjava/lang/String;)V}
+     * @param format     the event: its name and one field per parameter, in declaration order
+     * @param parameters how each parameter is encoded, one per parameter in declaration order; kept, not
+     *                   copied
+     */
     public ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                            List<ParameterKind> parameters) {
         this(className, methodName, descriptor, format, parameters, false, null);
     }
 
     private ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
-                            List<ParameterKind> parameters, boolean isExit, ProbeDefinition exit) {
+                            List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -37,7 +48,7 @@ public final class ProbeDefinition {
 
     /** An exit event; {@code returnKind} is null for void methods. */
     static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
-                                  ParameterKind returnKind) {
+                                  @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
             returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null);
     }
@@ -47,42 +58,85 @@ public final class ProbeDefinition {
         return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition);
     }
 
+    /**
+     * The class that declares the method.
+     *
+     * @return its binary name, {@code com.acme.Outer$Inner}
+     */
     public String className() {
         return className;
     }
 
+    /**
+     * The traced method's name.
+     *
+     * @return the name as compiled, {@code place}
+     */
     public String methodName() {
         return methodName;
     }
 
+    /**
+     * The traced method's descriptor, which tells overloads apart.
+     *
+     * @return the method descriptor (JVM specification 4.3.3), {@code (ILjava/lang/String;)V}
+     */
     public String descriptor() {
         return descriptor;
     }
 
+    /**
+     * The event registered for this probe.
+     *
+     * @return its name and fields, as sent to the kernel
+     */
     public EventFormat format() {
         return format;
     }
 
-    /** Entry: the parameters' kinds. Exit: the return value's kind, or nothing for void. */
+    /**
+     * How each value of the event is encoded, in field order.
+     *
+     * @return an unmodifiable list; entry: one kind per parameter; exit: the return value's kind, or empty for
+     *     void
+     */
     public List<ParameterKind> parameters() {
         return parameters;
     }
 
+    /**
+     * Whether this is an exit event (made by {@link ProbeDefinitions} from an entry definition).
+     *
+     * @return true for an exit event, false for an entry event
+     */
     public boolean isExit() {
         return isExit;
     }
 
-    /** The exit event of this entry definition, or null. */
-    public ProbeDefinition exit() {
+    /**
+     * The exit event of this entry definition.
+     *
+     * @return the exit definition; null when no exit event was asked for, and always for an exit definition
+     */
+    public @Nullable ProbeDefinition exit() {
         return exit;
     }
 
-    /** {@code com.acme.Orders#place(ILjava/lang/String;)V} (plus {@code /exit}): identifies the event's source. */
+    /**
+     * Identifies the event's source: the registrar keys probes by it, per class loader.
+     *
+     * @return {@code com.acme.Orders#place(ILjava/lang/String;)V}, plus {@code /exit} for an exit event
+     */
     public String methodKey() {
         return className + "#" + methodName + descriptor + (isExit ? "/exit" : "");
     }
 
-    /** How many string fields the event has. */
+    /**
+     * How many string fields the event has; the encoder reserves buffer room for each.
+     *
+     * @return the number of {@code __rel_loc char[]} fields (floats, doubles and references, and an exit
+     *     event's {@code thrown}); 0 if none
+     */
     public int stringFields() {
         int count = 0;
         for (EventFormat.Field field : format.fields()) {
@@ -93,6 +147,14 @@ public final class ProbeDefinition {
         return count;
     }
 
+    /**
+     * The same definition under another event name, for when another method has taken this one.
+     *
+     * @param eventName the new event name, a C identifier
+     * @return a copy whose format is named {@code eventName}; the exit definition, if any, is kept as is
+     * @throws IllegalArgumentException if {@code eventName} is not a valid event name or makes the event's
+     *     description too long ({@link EventFormat#renamed(String)})
+     */
     public ProbeDefinition renamed(String eventName) {
         return new ProbeDefinition(className, methodName, descriptor, format.renamed(eventName), parameters, isExit, exit);
     }

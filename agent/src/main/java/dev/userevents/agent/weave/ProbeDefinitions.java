@@ -15,6 +15,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.Type;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Derives event definitions from a class's {@code @Tracepoint} methods.
@@ -26,24 +27,44 @@ import net.bytebuddy.jar.asm.Type;
  * {@code -parameters}), else {@code arg0}, {@code arg1}, ...
  */
 public final class ProbeDefinitions {
+    /** Binary name of the {@code @Tracepoint} annotation, which marks the methods to trace. */
     public static final String TRACEPOINT = "dev.userevents.Tracepoint";
     /** The exit event of {@code name} is {@code name_exit}. */
     public static final String EXIT_SUFFIX = "_exit";
+    /** Exit event field: the return value, of the return type's {@link ParameterKind}; absent for void. */
     public static final String RETURN_FIELD = "ret";
+    /** Exit event field: ns from method entry to exit ({@code System.nanoTime()}), s64. */
     public static final String DURATION_FIELD = "duration_ns";
+    /** Exit event field: class name of the throwable that ended the method; empty when it returned. */
     public static final String THROWN_FIELD = "thrown";
 
     private ProbeDefinitions() {
     }
 
-    /** One entry per wovable annotated method; methods that cannot be traced are logged and left out. */
+    /**
+     * The definitions of a class's {@code @Tracepoint} methods. Methods that cannot be traced (abstract,
+     * native, constructors) and events whose format is refused are logged and left out.
+     *
+     * @param type   the class, as Byte Buddy describes it
+     * @param prefix put before every event name (agent option {@code prefix}; "" for none)
+     * @return one definition per traceable annotated method, in declaration order; empty if none
+     */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix) {
         return of(type, prefix, ProbesFile.EMPTY);
     }
 
-    /** The same for {@code @Tracepoint} methods and the methods {@code probes} names. */
+    /**
+     * The definitions of a class's {@code @Tracepoint} methods and of the methods a probes file names. Methods
+     * that cannot be traced, events whose format is refused and probes-file lines of this class that match
+     * no method are logged and left out.
+     *
+     * @param type   the class, as Byte Buddy describes it
+     * @param prefix put before every event name (agent option {@code prefix}; "" for none)
+     * @param probes the probes file, or {@link ProbesFile#EMPTY}
+     * @return one definition per traced method, in declaration order; empty if none
+     */
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
-        Map<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
+        IdentityHashMap<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
         Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
         for (MethodDescription method : type.getDeclaredMethods()) {
             TracepointSpec spec = specOf(type, method, probes);
@@ -62,7 +83,7 @@ public final class ProbeDefinitions {
     }
 
     private static DeclaredMethod declared(MethodDescription method) {
-        List<String> names = new ArrayList<>();
+        List<@Nullable String> names = new ArrayList<>();
         for (ParameterDescription parameter : method.getParameters()) {
             names.add(parameter.isNamed() ? parameter.getName() : null);
         }
@@ -76,6 +97,7 @@ public final class ProbeDefinitions {
     static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
                                                    String prefix, List<String> unmatched) {
         Map<String, List<DeclaredMethod>> byName = new LinkedHashMap<>();
+        Set<DeclaredMethod> withExit = new HashSet<>();
         for (Map.Entry<DeclaredMethod, TracepointSpec> entry : specs.entrySet()) {
             DeclaredMethod method = entry.getKey();
             TracepointSpec spec = entry.getValue();
@@ -91,6 +113,9 @@ public final class ProbeDefinitions {
             }
             String name = prefix + (spec.name().isEmpty() ? defaultName(className, method.name()) : spec.name());
             byName.computeIfAbsent(name, key -> new ArrayList<>()).add(method);
+            if (spec.exit()) {
+                withExit.add(method);
+            }
         }
         for (String line : unmatched) {
             AgentLog.warn("probes file line " + line + " matches no method of that class");
@@ -107,7 +132,7 @@ public final class ProbeDefinitions {
                         + className + "." + method.name() + "; " + method.descriptor() + " becomes " + name);
                 }
                 ProbeDefinition definition = define(className, method, name);
-                if (definition != null && specs.get(method).exit()) {
+                if (definition != null && withExit.contains(method)) {
                     ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX);
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
@@ -119,7 +144,8 @@ public final class ProbeDefinitions {
         return definitions;
     }
 
-    private static TracepointSpec specOf(TypeDescription type, MethodDescription method, ProbesFile probes) {
+    /** What the method's {@code @Tracepoint}, else its probes-file line, asks; null when neither names it. */
+    private static @Nullable TracepointSpec specOf(TypeDescription type, MethodDescription method, ProbesFile probes) {
         AnnotationDescription tracepoint = tracepointOf(method);
         if (tracepoint != null) {
             return new TracepointSpec(tracepoint.getValue("name").resolve(String.class),
@@ -128,7 +154,8 @@ public final class ProbeDefinitions {
         return probes.specFor(type.getName(), method);
     }
 
-    static AnnotationDescription tracepointOf(MethodDescription method) {
+    /** The method's own {@code @Tracepoint}, or null. */
+    static @Nullable AnnotationDescription tracepointOf(MethodDescription method) {
         for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
             if (annotation.getAnnotationType().getName().equals(TRACEPOINT)) {
                 return annotation;
@@ -137,7 +164,14 @@ public final class ProbeDefinitions {
         return null;
     }
 
-    /** {@code <SimpleBinaryName>_<method>}: {@code com.acme.Outer$Inner#run} gives {@code Outer_Inner_run}. */
+    /**
+     * The event name of a method whose {@code @Tracepoint} gives none, before the prefix.
+     *
+     * @param type   the method's declaring class
+     * @param method the traced method
+     * @return {@code <SimpleBinaryName>_<method>}, made a C identifier by {@link EventFormat#sanitize}:
+     *     {@code com.acme.Outer$Inner#run} gives {@code Outer_Inner_run}
+     */
     public static String defaultName(TypeDescription type, MethodDescription method) {
         return defaultName(type.getName(), method.getName());
     }
@@ -147,7 +181,8 @@ public final class ProbeDefinitions {
         return EventFormat.sanitize(simple + "_" + methodName);
     }
 
-    private static ProbeDefinition define(String className, DeclaredMethod method, String eventName) {
+    /** The entry event of {@code method}; null (logged) when its format is refused. */
+    private static @Nullable ProbeDefinition define(String className, DeclaredMethod method, String eventName) {
         String where = className + "." + method.name() + method.descriptor();
         try {
             EventFormat format = EventFormat.named(eventName);
@@ -168,7 +203,8 @@ public final class ProbeDefinitions {
         }
     }
 
-    private static ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName) {
+    /** The exit event of {@code method}; null (logged) when its format is refused. */
+    private static @Nullable ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName) {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
@@ -189,7 +225,7 @@ public final class ProbeDefinitions {
         }
     }
 
-    private static String fieldName(String compiledName, int index, Set<String> used) {
+    private static String fieldName(@Nullable String compiledName, int index, Set<String> used) {
         String fallback = "arg" + index;
         if (compiledName == null) {
             return fallback;

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDefinition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Probes on code you cannot annotate (agent option {@code probes=path}). One method per line:
@@ -26,6 +27,7 @@ import net.bytebuddy.description.type.TypeDefinition;
  * would on that method. A malformed line is reported with its number and skipped.
  */
 public final class ProbesFile {
+    /** No lines: only {@code @Tracepoint} methods are traced. */
     public static final ProbesFile EMPTY = new ProbesFile(Collections.emptyMap());
 
     private final Map<String, List<Line>> linesByClass;
@@ -36,17 +38,23 @@ public final class ProbesFile {
 
     private static final class Line {
         final String method;
-        final List<String> parameterTypes; // null: any overload
+        final @Nullable List<String> parameterTypes; // null: any overload
         final TracepointSpec spec;
 
-        Line(String method, List<String> parameterTypes, TracepointSpec spec) {
+        Line(String method, @Nullable List<String> parameterTypes, TracepointSpec spec) {
             this.method = method;
             this.parameterTypes = parameterTypes;
             this.spec = spec;
         }
     }
 
-    /** Reads the file; problems are logged line by line, an unreadable file gives {@link #EMPTY} and one log line. */
+    /**
+     * Reads a probes file. Malformed lines are logged with their number and skipped; an unreadable file is
+     * logged once.
+     *
+     * @param file the file the agent option {@code probes} names, UTF-8
+     * @return the well-formed lines; {@link #EMPTY} if the file cannot be read
+     */
     public static ProbesFile read(Path file) {
         List<String> lines;
         try {
@@ -87,7 +95,7 @@ public final class ProbesFile {
             }
             target = text.substring(0, open).trim();
             types = new ArrayList<>();
-            for (String type : text.substring(open + 1, close).split(",")) {
+            for (String type : text.substring(open + 1, close).split(",", -1)) {
                 if (!type.trim().isEmpty()) {
                     types.add(type.trim());
                 }
@@ -117,17 +125,27 @@ public final class ProbesFile {
             .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, where)));
     }
 
-    /** The classes this file names, for the type matcher. */
+    /**
+     * The classes this file names, for the type matcher.
+     *
+     * @return the class names as written before {@code #} (binary names, {@code com.acme.Outer$Inner}); a view,
+     *     not to be modified
+     */
     public Set<String> classNames() {
         return linesByClass.keySet();
     }
 
+    /**
+     * Whether the file names no method.
+     *
+     * @return true when no well-formed line was read, as for {@link #EMPTY}
+     */
     public boolean isEmpty() {
         return linesByClass.isEmpty();
     }
 
     /** The spec for {@code method} of class {@code className}, or null. */
-    TracepointSpec specFor(String className, MethodDescription method) {
+    @Nullable TracepointSpec specFor(String className, MethodDescription method) {
         List<Line> lines = linesByClass.get(className);
         if (lines == null) {
             return null;
@@ -156,7 +174,7 @@ public final class ProbesFile {
         return unmatched;
     }
 
-    private static boolean parametersMatch(List<String> expected, MethodDescription method) {
+    private static boolean parametersMatch(@Nullable List<String> expected, MethodDescription method) {
         if (expected == null) {
             return true;
         }

@@ -1,27 +1,49 @@
 package dev.userevents.agent.weave;
 
+import org.jspecify.annotations.Nullable;
+
 /** What the user asked for one method, by annotation or by a probes-file line: an event name and exit events. */
 public final class TracepointSpec {
     private final String name;
     private final boolean exit;
     private final String origin;
 
-    public TracepointSpec(String name, boolean exit, String origin) {
+    /**
+     * What one annotation or probes-file line asks.
+     *
+     * @param name   the explicit event name, before the prefix; "" or null for the default name
+     * @param exit   whether the method also gets an exit event
+     * @param origin where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
+     */
+    public TracepointSpec(@Nullable String name, boolean exit, String origin) {
         this.name = name == null ? "" : name;
         this.exit = exit;
         this.origin = origin;
     }
 
-    /** The explicit event name, or "" for the default name. */
+    /**
+     * The event name asked for.
+     *
+     * @return the explicit event name, before the prefix; "" for the default name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Whether the method also gets an exit event, named after the entry event plus {@code _exit}.
+     *
+     * @return true when exit events are asked for
+     */
     public boolean exit() {
         return exit;
     }
 
-    /** Where it came from, for log lines: "@Tracepoint" or "probes.txt:3". */
+    /**
+     * Where it was asked.
+     *
+     * @return "@Tracepoint", or the probes file's name and line number, "probes.txt:3"
+     */
     public String origin() {
         return origin;
     }

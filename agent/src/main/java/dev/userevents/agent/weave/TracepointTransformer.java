@@ -8,6 +8,7 @@ import java.lang.annotation.Annotation;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -26,6 +27,7 @@ import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Class-load time: registers the probes of one class and weaves each registered method. A method whose
@@ -36,23 +38,42 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
     private final String prefix;
     private final ProbesFile probes;
 
+    /**
+     * A transformer for {@code @Tracepoint} methods only.
+     *
+     * @param registrar gives each probe its id and enable word, and registers its event
+     * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
+     */
     public TracepointTransformer(ProbeRegistrar registrar, String prefix) {
         this(registrar, prefix, ProbesFile.EMPTY);
     }
 
+    /**
+     * A transformer for {@code @Tracepoint} methods and the methods a probes file names.
+     *
+     * @param registrar gives each probe its id and enable word, and registers its event
+     * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
+     * @param probes    the probes file, or {@link ProbesFile#EMPTY}
+     */
     public TracepointTransformer(ProbeRegistrar registrar, String prefix, ProbesFile probes) {
         this.registrar = registrar;
         this.prefix = prefix;
         this.probes = probes;
     }
 
+    /**
+     * The registrar this transformer registers probes with.
+     *
+     * @return the registrar given at construction
+     */
     public ProbeRegistrar registrar() {
         return registrar;
     }
 
     @Override
-    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-                                            JavaModule module, ProtectionDomain protectionDomain) {
+    public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                            @Nullable ClassLoader loader, @Nullable JavaModule module,
+                                            @Nullable ProtectionDomain protectionDomain) {
         return weave(builder, type, ProbeDefinitions.of(type, prefix, probes), loader);
     }
 
@@ -61,9 +82,17 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
      * found by name and descriptor in hash maps, so a class with a thousand probes costs a thousand look-ups,
      * not a million matcher calls: one entry visitor for all methods, one exit advice per kind of return
      * value, each reading its probe's constants from the map.
+     *
+     * @param builder     the class being redefined or rebased
+     * @param type        the class, as Byte Buddy describes it (for the log line)
+     * @param definitions the methods to trace, keyed by the method they weave into ({@link ProbeDefinitions#of})
+     * @param loader      the class's defining loader, or null for the bootstrap loader
+     * @return {@code builder} with the probes the registrar accepted woven in; {@code builder} itself when it
+     *     accepted none, so the class loads unchanged
      */
     public DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, TypeDescription type,
-                                       Map<MethodDescription, ProbeDefinition> definitions, ClassLoader loader) {
+                                       Map<MethodDescription, ProbeDefinition> definitions,
+                                       @Nullable ClassLoader loader) {
         Map<String, EntryWrapper> entries = new HashMap<>();
         Map<Class<?>, Map<String, Probe>> exitsByTemplate = new LinkedHashMap<>();
         for (Map.Entry<MethodDescription, ProbeDefinition> entry : definitions.entrySet()) {
@@ -75,7 +104,7 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
             }
             ProbeDefinition exit = definition.exit();
             Probe exitProbe = exit == null ? null : registrar.register(exit, loader);
-            if (exitProbe != null) {
+            if (exit != null && exitProbe != null) {
                 ParameterKind returnKind = exit.parameters().isEmpty() ? null : exit.parameters().get(0);
                 exitsByTemplate.computeIfAbsent(ExitAdvice.exitTemplateFor(returnKind), template -> new HashMap<>())
                     .put(key, exitProbe);
@@ -159,7 +188,9 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
         public Advice.OffsetMapping make(ParameterDescription.InDefinedShape target, AnnotationDescription.Loadable<T> value,
                                          AdviceType adviceType) {
             return (instrumentedType, instrumentedMethod, assigner, argumentHandler, sort) -> {
-                Probe probe = probes.get(methodKey(instrumentedMethod.getInternalName(), instrumentedMethod.getDescriptor()));
+                Probe probe = Objects.requireNonNull(
+                    probes.get(methodKey(instrumentedMethod.getInternalName(), instrumentedMethod.getDescriptor())),
+                    "advice applied to a method without a probe: MethodKeyIn matches only keys of this map");
                 return new Advice.OffsetMapping.Target.ForStackManipulation(enableWordAddress
                     ? LongConstant.forValue(probe.enableWordAddress()) : IntegerConstant.forValue(probe.id()));
             };
