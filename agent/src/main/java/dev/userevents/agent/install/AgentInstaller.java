@@ -1,16 +1,16 @@
 package dev.userevents.agent.install;
 
+import dev.userevents.agent.backend.EventBackend;
+import dev.userevents.agent.backend.KernelBackend;
+import dev.userevents.agent.backend.LocalBackend;
 import dev.userevents.agent.config.AgentOptions;
 import dev.userevents.agent.logs.LogBridge;
-import dev.userevents.agent.registry.EventBackend;
-import dev.userevents.agent.registry.KernelBackend;
-import dev.userevents.agent.registry.LocalBackend;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.weave.TracepointTransformer;
-import dev.userevents.shim.UserEventsUnavailableException;
+import dev.userevents.agent.weave.ByteBuddyClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
+import dev.userevents.shim.UserEventsUnavailableException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
 import org.jspecify.annotations.Nullable;
@@ -92,7 +92,7 @@ public final class AgentInstaller {
         ProbesFile probes = options.probesFile() == null ? ProbesFile.EMPTY : ProbesFile.read(Paths.get(options.probesFile()));
         ClassFilter filter = new ClassFilter(options.includes(), options.excludes());
         TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes,
-            new TracepointTransformer(registrar, options.prefix(), probes), options.prefix());
+            new ByteBuddyClassWeaver(registrar, options.prefix(), probes), options.prefix());
         instrumentation.addTransformer(transformer, true);
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
     }

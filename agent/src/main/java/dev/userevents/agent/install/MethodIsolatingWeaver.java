@@ -1,8 +1,8 @@
 package dev.userevents.agent.install;
 
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
-import dev.userevents.agent.weave.ProbeDefinition;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,11 @@
 package dev.userevents.agent.install;
 
-import dev.userevents.agent.runtime.AgentLog;
-import dev.userevents.agent.weave.EntryOnlyClassWeaver;
-import dev.userevents.agent.weave.ProbeDefinition;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.weave.ProbeDefinitions;
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.weave.ByteBuddyClassWeaver;
+import dev.userevents.agent.weave.EntryOnlyClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
-import dev.userevents.agent.weave.TracepointTransformer;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * The agent's class-load hook. Most classes cost a name check and a byte scan: only a class whose bytes
  * mention {@code @Tracepoint}, or that the probes file names, is parsed and woven. A class with entry probes
  * only is woven with plain ASM ({@link EntryOnlyClassWeaver}); exit probes and probes-file classes take Byte
- * Buddy ({@link TracepointTransformer}), which costs far more to start. So an application without probes
+ * Buddy ({@link ByteBuddyClassWeaver}), which costs far more to start. So an application without probes
  * never even loads Byte Buddy, and start-up grows with the probes, not with the classes. The class format never changes (no added members), which retransformation requires.
  * Never throws: a class that cannot be woven loads unchanged, with one log line.
  */
@@ -36,11 +36,11 @@ final class TracepointClassTransformer implements ClassFileTransformer {
 
     private final ClassFilter filter;
     private final ProbesFile probes;
-    private final TracepointTransformer weaver;
+    private final ByteBuddyClassWeaver weaver;
     private final String prefix;
     private final EntryOnlyClassWeaver entryOnly;
 
-    TracepointClassTransformer(ClassFilter filter, ProbesFile probes, TracepointTransformer weaver, String prefix) {
+    TracepointClassTransformer(ClassFilter filter, ProbesFile probes, ByteBuddyClassWeaver weaver, String prefix) {
         this.filter = filter;
         this.probes = probes;
         this.weaver = weaver;

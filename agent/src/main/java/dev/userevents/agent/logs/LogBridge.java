@@ -1,12 +1,12 @@
 package dev.userevents.agent.logs;
 
-import dev.userevents.agent.registry.EventBackend;
-import dev.userevents.shim.RegistrationException;
+import dev.userevents.agent.backend.EventBackend;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.shim.EventFormat;
+import dev.userevents.shim.RegistrationException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;

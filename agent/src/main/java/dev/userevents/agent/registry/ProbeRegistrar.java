@@ -1,9 +1,10 @@
 package dev.userevents.agent.registry;
 
+import dev.userevents.agent.backend.EventBackend;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.weave.ProbeDefinition;
 import dev.userevents.shim.RegistrationException;
 import java.util.ArrayList;
 import java.util.HashMap;

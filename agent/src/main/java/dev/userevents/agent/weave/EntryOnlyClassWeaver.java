@@ -1,5 +1,6 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Weaves a class whose probes are all entry probes with plain ASM: one read of the class file, no Byte
  * Buddy type descriptions, no {@code make()}. The woven code is {@link EntryProbeWeaver}'s, exactly as the
  * Byte Buddy path writes it. Classes with exit probes, or named by a probes file, go the Byte Buddy way
- * ({@link TracepointTransformer}).
+ * ({@link ByteBuddyClassWeaver}).
  *
  * <p>Frames are not computed: the reader expands the class's own frames and {@link EntryProbeWeaver} adds
  * the one its guard needs, so the writer needs no class hierarchy (which would mean loading classes).
@@ -107,7 +108,7 @@ public final class EntryOnlyClassWeaver {
             }
             Probe probe = registrar.register(definition, loader);
             if (probe != null) {
-                entries.put(TracepointTransformer.methodKey(definition.methodName(), definition.descriptor()),
+                entries.put(ByteBuddyClassWeaver.methodKey(definition.methodName(), definition.descriptor()),
                     new EntryProbe(probe, definition, entry.getKey().isStatic()));
             }
         }
@@ -166,7 +167,7 @@ public final class EntryOnlyClassWeaver {
         public @Nullable MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                                    String[] exceptions) {
             MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-            EntryProbe entry = entries.get(TracepointTransformer.methodKey(name, descriptor));
+            EntryProbe entry = entries.get(ByteBuddyClassWeaver.methodKey(name, descriptor));
             return entry == null || method == null ? method
                 : new EntryProbeWeaver(method, entry.probe, entry.definition, entry.isStatic, internalName, writeFrames);
         }

@@ -1,5 +1,6 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.ParameterKind;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.lang.annotation.ElementType;

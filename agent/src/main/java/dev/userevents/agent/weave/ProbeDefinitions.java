@@ -1,5 +1,7 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.ParameterKind;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.shim.EventFormat;
 import java.util.ArrayList;

@@ -11,8 +11,8 @@ import dev.userevents.agent.testing.BigMethodSource;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.RecordingBackend;
+import dev.userevents.agent.weave.ByteBuddyClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
-import dev.userevents.agent.weave.TracepointTransformer;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ class MethodIsolationTest {
         RecordingBackend backend = new RecordingBackend();
         TracepointClassTransformer transformer = new TracepointClassTransformer(
             new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
-            new TracepointTransformer(new ProbeRegistrar(backend), prefix), prefix);
+            new ByteBuddyClassWeaver(new ProbeRegistrar(backend), prefix), prefix);
 
         byte[] woven;
         try (CapturedLog log = CapturedLog.start()) {

@@ -9,8 +9,8 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
+import dev.userevents.agent.weave.ByteBuddyClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
-import dev.userevents.agent.weave.TracepointTransformer;
 import dev.userevents.samples.Adder;
 import dev.userevents.samples.Plain;
 import dev.userevents.samples.TimedAdder;
@@ -28,7 +28,7 @@ class TracepointClassTransformerTest {
     private final RecordingBackend backend = new RecordingBackend();
     private final TracepointClassTransformer transformer = new TracepointClassTransformer(
         new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
-        new TracepointTransformer(new ProbeRegistrar(backend), PREFIX), PREFIX);
+        new ByteBuddyClassWeaver(new ProbeRegistrar(backend), PREFIX), PREFIX);
 
     @Test
     void classWithTracepointIsWovenAndEmitsOnlyWhenItsWordIsSet() throws Exception {
@@ -57,7 +57,7 @@ class TracepointClassTransformerTest {
         RecordingBackend ownBackend = new RecordingBackend();
         TracepointClassTransformer retransformer = new TracepointClassTransformer(
             new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
-            new TracepointTransformer(new ProbeRegistrar(ownBackend), "re_"), "re_");
+            new ByteBuddyClassWeaver(new ProbeRegistrar(ownBackend), "re_"), "re_");
 
         assertNotNull(retransformer.transform(getClass().getClassLoader(), internalName(Adder.class), Adder.class, null,
             reconstituted));

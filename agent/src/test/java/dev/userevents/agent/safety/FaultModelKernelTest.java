@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.agent.backend.KernelBackend;
 import dev.userevents.agent.config.AgentOptions;
-import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.agent.testing.BigMethodSource;
 import dev.userevents.shim.EnableWord;
 import dev.userevents.shim.EnableWordArena;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.userevents.agent.backend.KernelBackend;
 import dev.userevents.agent.config.AgentOptions;
-import dev.userevents.agent.registry.KernelBackend;
-import dev.userevents.shim.UserEventsUnavailableException;
 import dev.userevents.shim.UserEventsUnavailableException.Reason;
+import dev.userevents.shim.UserEventsUnavailableException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;

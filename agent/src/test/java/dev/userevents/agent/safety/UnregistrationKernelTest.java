@@ -3,9 +3,9 @@ package dev.userevents.agent.safety;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.agent.backend.EventBackend;
+import dev.userevents.agent.backend.KernelBackend;
 import dev.userevents.agent.config.AgentOptions;
-import dev.userevents.agent.registry.EventBackend;
-import dev.userevents.agent.registry.KernelBackend;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.hotpath.NativeWords;
 import dev.userevents.testing.KernelTest;

@@ -1,6 +1,6 @@
 package dev.userevents.agent.testing;
 
-import dev.userevents.agent.registry.EventBackend;
+import dev.userevents.agent.backend.EventBackend;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.RegistrationException;
 import java.util.Map;

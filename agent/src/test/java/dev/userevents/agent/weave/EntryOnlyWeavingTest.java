@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.Tracepoint;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;

@@ -47,7 +47,7 @@ class OldClassFileWeavingTest {
         TypeDescription type = TypePool.Default.of(new ClassFileLocator.Compound(locator,
             ClassFileLocator.ForClassLoader.of(getClass().getClassLoader()))).describe(name).resolve();
 
-        DynamicType.Builder<?> builder = new TracepointTransformer(WovenClasses.REGISTRAR, "")
+        DynamicType.Builder<?> builder = new ByteBuddyClassWeaver(WovenClasses.REGISTRAR, "")
             .transform(new ByteBuddy().redefine(type, locator), type, getClass().getClassLoader(), null, null);
         Class<?> woven;
         try (DynamicType.Unloaded<?> unloaded = builder.make()) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.Tracepoint;
+import dev.userevents.agent.probe.ParameterKind;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.testing.CapturedLog;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
@@ -111,7 +112,7 @@ class ProbesFileTest {
     @Test
     void methodNamedInTheFileIsWovenLikeAnAnnotatedOne() throws Throwable {
         ProbesFile probes = ProbesFile.parse(List.of(SAMPLE + "#total(int, int) name=file_total"), "probes.txt");
-        DynamicType.Builder<?> builder = new TracepointTransformer(WovenClasses.REGISTRAR, "", probes).transform(
+        DynamicType.Builder<?> builder = new ByteBuddyClassWeaver(WovenClasses.REGISTRAR, "", probes).transform(
             new ByteBuddy().redefine(ProbesFileSample.class), TypeDescription.ForLoadedType.of(ProbesFileSample.class),
             getClass().getClassLoader(), null, null);
         Class<?> woven;

@@ -1,7 +1,5 @@
 package dev.userevents.agent.weave;
 
-import dev.userevents.agent.registry.ProbeRegistrar;
-
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static dev.userevents.agent.weave.WovenClasses.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
@@ -379,7 +378,7 @@ class TracepointWeavingTest {
 
         try (CapturedLog log = CapturedLog.start()) {
             // a registrar of its own: the shared one remembers the refusal from the other engine's run
-            TracepointTransformer transformer = new TracepointTransformer(new ProbeRegistrar(BACKEND), "");
+            ByteBuddyClassWeaver transformer = new ByteBuddyClassWeaver(new ProbeRegistrar(BACKEND), "");
             assertSame(builder, transformer.transform(builder, TypeDescription.ForLoadedType.of(RefusedSample.class),
                 RefusedSample.class.getClassLoader(), null, null));
             assertSame(builder, transformer.transform(builder, TypeDescription.ForLoadedType.of(RefusedSample.class),

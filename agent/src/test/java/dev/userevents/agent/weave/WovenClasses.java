@@ -17,7 +17,7 @@ import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 
 /**
  * Sample classes woven without an agent: redefined by Byte Buddy through the agent's own
- * {@link TracepointTransformer} and defined again in a child-first class loader, so the woven copy is
+ * {@link ByteBuddyClassWeaver} and defined again in a child-first class loader, so the woven copy is
  * verified like any class and runs beside the original. One registrar serves every test: probe ids index
  * one global table, so two registrars in one JVM would hand out the same ids.
  */
@@ -37,7 +37,7 @@ final class WovenClasses {
 
     /** What the transformer makes of {@code type}'s builder. */
     static DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, Class<?> type) {
-        return new TracepointTransformer(REGISTRAR, "")
+        return new ByteBuddyClassWeaver(REGISTRAR, "")
             .transform(builder, TypeDescription.ForLoadedType.of(type), type.getClassLoader(), null, null);
     }
 

@@ -1,4 +1,4 @@
-package dev.userevents.agent.weave;
+package dev.userevents.agent.probe;
 
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.FieldType;
@@ -46,15 +46,29 @@ public final class ProbeDefinition {
         this.exit = exit;
     }
 
-    /** An exit event; {@code returnKind} is null for void methods. */
-    static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
+    /**
+     * An exit event.
+     *
+     * @param className  the traced method's class, binary name
+     * @param methodName the traced method's name
+     * @param descriptor the traced method's descriptor
+     * @param format     the exit event's name and fields (the return value's field, if any, then the exit fields)
+     * @param returnKind the return value's kind; null for a void method
+     * @return a definition for which {@link #isExit()} is true
+     */
+    public static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
                                   @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
             returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null);
     }
 
-    /** The same entry event, also emitting {@code exit} when the method returns or throws. */
-    ProbeDefinition withExit(ProbeDefinition exitDefinition) {
+    /**
+     * The same entry event, also emitting an exit event when the method returns or throws.
+     *
+     * @param exitDefinition the exit event, from {@link #exitOf}
+     * @return a new definition whose {@link #exit()} is {@code exitDefinition}
+     */
+    public ProbeDefinition withExit(ProbeDefinition exitDefinition) {
         return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition);
     }
 
@@ -105,7 +119,7 @@ public final class ProbeDefinition {
     }
 
     /**
-     * Whether this is an exit event (made by {@link ProbeDefinitions} from an entry definition).
+     * Whether this is an exit event (made by {@code weave.ProbeDefinitions} from an entry definition).
      *
      * @return true for an exit event, false for an entry event
      */

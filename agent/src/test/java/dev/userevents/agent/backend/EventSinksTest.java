@@ -1,4 +1,4 @@
-package dev.userevents.agent.registry;
+package dev.userevents.agent.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,10 +1,12 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.ParameterKind;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
-import java.security.ProtectionDomain;
 import java.lang.annotation.Annotation;
+import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  * Class-load time: registers the probes of one class and weaves each registered method. A method whose
  * probe the kernel refused is left exactly as it was.
  */
-public final class TracepointTransformer implements AgentBuilder.Transformer {
+public final class ByteBuddyClassWeaver implements AgentBuilder.Transformer {
     private final ProbeRegistrar registrar;
     private final String prefix;
     private final ProbesFile probes;
@@ -44,7 +46,7 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
      * @param registrar gives each probe its id and enable word, and registers its event
      * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
      */
-    public TracepointTransformer(ProbeRegistrar registrar, String prefix) {
+    public ByteBuddyClassWeaver(ProbeRegistrar registrar, String prefix) {
         this(registrar, prefix, ProbesFile.EMPTY);
     }
 
@@ -55,7 +57,7 @@ public final class TracepointTransformer implements AgentBuilder.Transformer {
      * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
      * @param probes    the probes file, or {@link ProbesFile#EMPTY}
      */
-    public TracepointTransformer(ProbeRegistrar registrar, String prefix, ProbesFile probes) {
+    public ByteBuddyClassWeaver(ProbeRegistrar registrar, String prefix, ProbesFile probes) {
         this.registrar = registrar;
         this.prefix = prefix;
         this.probes = probes;

@@ -1,4 +1,4 @@
-package dev.userevents.agent.registry;
+package dev.userevents.agent.backend;
 
 import dev.userevents.agent.config.AgentOptions.Sink;
 import dev.userevents.agent.runtime.AgentLog;

@@ -1,7 +1,6 @@
-package dev.userevents.agent.weave;
+package dev.userevents.agent.probe;
 
 import dev.userevents.shim.FieldType;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.Opcodes;
 
 /** How one Java parameter type becomes an event field, and which runtime call encodes it. */
@@ -46,35 +45,6 @@ public enum ParameterKind {
     }
 
     /**
-     * The kind of a parameter or return type, as Byte Buddy describes it.
-     *
-     * @param type a parameter or return type, not {@code void}
-     * @return the primitive's own kind, {@link #STRING} for {@code java.lang.String}, else {@link #OBJECT}
-     */
-    public static ParameterKind of(TypeDescription type) {
-        if (type.represents(boolean.class)) {
-            return BOOLEAN;
-        } else if (type.represents(byte.class)) {
-            return BYTE;
-        } else if (type.represents(short.class)) {
-            return SHORT;
-        } else if (type.represents(char.class)) {
-            return CHAR;
-        } else if (type.represents(int.class)) {
-            return INT;
-        } else if (type.represents(long.class)) {
-            return LONG;
-        } else if (type.represents(float.class)) {
-            return FLOAT;
-        } else if (type.represents(double.class)) {
-            return DOUBLE;
-        } else if (type.represents(String.class)) {
-            return STRING;
-        }
-        return OBJECT;
-    }
-
-    /**
      * The kind of a parameter or return type, from its descriptor.
      *
      * @param descriptor a field descriptor (JVM specification 4.3.2): {@code I}, {@code Ljava/lang/String;},
@@ -106,19 +76,39 @@ public enum ParameterKind {
         return fieldType;
     }
 
-    String runtimeMethod() {
+    /**
+     * The {@code ProbeRuntime} method woven code calls to encode a value of this kind.
+     *
+     * @return e.g. {@code putInt}
+     */
+    public String runtimeMethod() {
         return runtimeMethod;
     }
 
-    String runtimeArgumentDescriptor() {
+    /**
+     * The descriptor of the value argument of {@link #runtimeMethod()}.
+     *
+     * @return a field descriptor, e.g. {@code I} or {@code Ljava/lang/Object;}
+     */
+    public String runtimeArgumentDescriptor() {
         return runtimeArgumentDescriptor;
     }
 
-    int loadOpcode() {
+    /**
+     * The instruction that loads a local of this kind.
+     *
+     * @return {@code ILOAD}, {@code LLOAD}, {@code FLOAD}, {@code DLOAD} or {@code ALOAD}
+     */
+    public int loadOpcode() {
         return loadOpcode;
     }
 
-    int slots() {
+    /**
+     * The local-variable slots a value of this kind takes (JVM specification 2.6.1).
+     *
+     * @return 2 for long and double, else 1
+     */
+    public int slots() {
         return slots;
     }
 }

@@ -1,4 +1,4 @@
-package dev.userevents.agent.registry;
+package dev.userevents.agent.backend;
 
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.RegistrationException;
