@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes through the JDK's {@code FileChannel} on a file descriptor opened elsewhere (write indexes
@@ -26,26 +27,37 @@ import java.nio.channels.FileChannel;
 public final class ChannelEventSink implements EventSink {
     private final FileChannel[] channels;
     private final int mask;
-    private final EventSink errnoSource;
+    private final @Nullable EventSink errnoSource;
 
-    private ChannelEventSink(FileChannel[] channels, EventSink errnoSource) {
+    private ChannelEventSink(FileChannel[] channels, @Nullable EventSink errnoSource) {
         this.channels = channels;
         this.mask = channels.length - 1;
         this.errnoSource = errnoSource;
     }
 
-    /** A sink over {@code fd} (not owned: closing it is the opener's job), or null when the JDK refuses. */
-    public static ChannelEventSink wrap(int fd) {
+    /**
+     * A sink over {@code fd} with no errno source: a failed write reports {@link EventSink#UNKNOWN_ERROR}.
+     *
+     * @param fd an open descriptor of {@code user_events_data}; not owned: closing it stays the opener's job
+     * @return the sink, or null when the JDK refuses a channel on {@code fd} (the module access above is missing)
+     */
+    public static @Nullable ChannelEventSink wrap(int fd) {
         return wrap(fd, null);
     }
 
     /**
-     * The same, with a sink that writes to the same descriptor and reports errno ({@code write()} through
-     * JNA). A channel's IOException carries no errno, and the probe must tell EBADF (the tracer left: the
-     * kernel turns the tracepoint off a moment before it clears the enable bit) from a real failure; the
-     * failed write is then repeated once through {@code errnoSource}, whose result, success or -errno, counts.
+     * A sink over {@code fd} with an errno source: a sink that writes to the same descriptor and reports
+     * errno ({@code write()} through JNA). A channel's IOException carries no errno, and the probe must tell
+     * EBADF (the tracer left: the kernel turns the tracepoint off a moment before it clears the enable bit)
+     * from a real failure; the failed write is then repeated once through {@code errnoSource}, whose result,
+     * success or -errno, counts.
+     *
+     * @param fd          an open descriptor of {@code user_events_data}; not owned
+     * @param errnoSource a sink on the same descriptor that answers -errno, or null to report
+     *                    {@link EventSink#UNKNOWN_ERROR} for every failed write
+     * @return the sink, or null when the JDK refuses a channel on {@code fd}
      */
-    public static ChannelEventSink wrap(int fd, EventSink errnoSource) {
+    public static @Nullable ChannelEventSink wrap(int fd, @Nullable EventSink errnoSource) {
         try {
             FileChannel[] channels = new FileChannel[stripes()];
             for (int i = 0; i < channels.length; i++) {

@@ -1,5 +1,7 @@
 package dev.userevents.shim.hotpath;
 
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import jdk.internal.misc.Unsafe;
 
 /**
@@ -10,7 +12,7 @@ import jdk.internal.misc.Unsafe;
 final class InternalUnsafeAccess {
     private static final Unsafe UNSAFE = Unsafe.getUnsafe();
     private static final long PROBE = UNSAFE.allocateMemory(8);
-    private static final long BUFFER_ADDRESS = UNSAFE.objectFieldOffset(java.nio.Buffer.class, "address");
+    private static final long BUFFER_ADDRESS = UNSAFE.objectFieldOffset(Buffer.class, "address");
     /** String.value and String.coder, or -1 when this JDK's String has no such fields. */
     private static final long STRING_VALUE = fieldOffset(String.class, "value");
     private static final long STRING_CODER = fieldOffset(String.class, "coder");
@@ -53,7 +55,7 @@ final class InternalUnsafeAccess {
         UNSAFE.putByte(address, value);
     }
 
-    static long bufferAddress(java.nio.ByteBuffer direct) {
+    static long bufferAddress(ByteBuffer direct) {
         return UNSAFE.getLong(direct, BUFFER_ADDRESS);
     }
 
@@ -79,6 +81,7 @@ final class InternalUnsafeAccess {
      * String's {@code value} is a byte[] of one byte per char, coder 0): checked on sample strings, so a JDK
      * that lays String out differently just takes the char-by-char path.
      */
+    @SuppressWarnings("PatternMatchingInstanceof") // runs once; bytecode kept as is (package-info)
     static boolean latin1Strings() {
         if (STRING_VALUE < 0 || STRING_CODER < 0 || BYTES < 0) {
             return false;
@@ -95,6 +98,7 @@ final class InternalUnsafeAccess {
      * straight from the String's bytes; returns how many, or -1 when {@code text} is not a LATIN1 String of
      * {@code length} bytes (the caller then goes char by char). Writes at most {@code length} bytes.
      */
+    @SuppressWarnings("PatternMatchingInstanceof") // per event: a binding changes the bytecode (package-info)
     static int copyLatin1Ascii(String text, int length, long address) {
         Object value = UNSAFE.getReference(text, STRING_VALUE);
         if (UNSAFE.getByte(text, STRING_CODER) != 0 || !(value instanceof byte[])) {

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes through the JDK's own JNI stub for {@code pwrite(2)}, {@code sun.nio.ch.FileDispatcherImpl.pwrite0}
@@ -21,12 +22,12 @@ import java.nio.ByteBuffer;
  */
 public final class JdkPwriteEventSink implements EventSink {
     /** pwrite0(FileDescriptor, long address, int length, long position) -> int; null where unavailable. */
-    private static final MethodHandle PWRITE = findPwrite();
+    private static final @Nullable MethodHandle PWRITE = findPwrite();
 
     private final FileDescriptor descriptor;
-    private final EventSink errnoSource;
+    private final @Nullable EventSink errnoSource;
 
-    private JdkPwriteEventSink(FileDescriptor descriptor, EventSink errnoSource) {
+    private JdkPwriteEventSink(FileDescriptor descriptor, @Nullable EventSink errnoSource) {
         this.descriptor = descriptor;
         this.errnoSource = errnoSource;
     }
@@ -35,8 +36,14 @@ public final class JdkPwriteEventSink implements EventSink {
      * A sink over {@code fd} (not owned), or null when the JDK refuses. {@code errnoSource} writes to the same
      * descriptor and reports errno: the stub's IOException carries only a message, so a failed write is
      * repeated once through it to tell EBADF (the tracer left) from a real failure.
+     *
+     * @param fd          an open descriptor of {@code user_events_data}; not owned: closing it stays the opener's job
+     * @param errnoSource a sink on the same descriptor that answers -errno, or null to report
+     *                    {@link EventSink#UNKNOWN_ERROR} for a failed write
+     * @return the sink, or null when the JDK lacks the {@code pwrite0} stub or refuses access to it or to
+     *     {@code FileDescriptor}
      */
-    public static JdkPwriteEventSink wrap(int fd, EventSink errnoSource) {
+    public static @Nullable JdkPwriteEventSink wrap(int fd, @Nullable EventSink errnoSource) {
         if (PWRITE == null) {
             return null;
         }
@@ -47,7 +54,7 @@ public final class JdkPwriteEventSink implements EventSink {
         }
     }
 
-    private static MethodHandle findPwrite() {
+    private static @Nullable MethodHandle findPwrite() {
         MethodType type = MethodType.methodType(int.class, FileDescriptor.class, long.class, int.class, long.class);
         for (String name : new String[] {"sun.nio.ch.UnixFileDispatcherImpl", "sun.nio.ch.FileDispatcherImpl"}) {
             try {
@@ -61,6 +68,7 @@ public final class JdkPwriteEventSink implements EventSink {
     }
 
     @Override
+    @SuppressWarnings("NullAway") // PWRITE is not null: wrap() makes no sink without it
     public long write(ByteBuffer buffer, long address, int length) {
         int written;
         try {

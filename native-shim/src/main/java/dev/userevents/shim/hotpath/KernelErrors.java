@@ -45,12 +45,12 @@ public final class KernelErrors {
             return transientFault;
         }
 
-        /** @return what the kernel is saying, in one clause without a trailing full stop */
+        /** {@return what the kernel is saying, in one clause without a trailing full stop} */
         public String cause() {
             return cause;
         }
 
-        /** @return what a user can do about it, in one clause without a trailing full stop */
+        /** {@return what a user can do about it, in one clause without a trailing full stop} */
         public String fix() {
             return fix;
         }
@@ -69,6 +69,7 @@ public final class KernelErrors {
      * @return the row for that errno; an errno the kernel source does not return from that call gets a
      *         permanent row that names the number
      */
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // an arrow switch compiles to other bytecode (package-info)
     public static Meaning of(Operation operation, int errno) {
         switch (operation) {
             case WRITE:
@@ -94,6 +95,7 @@ public final class KernelErrors {
         return Errno.describe(errno) + ": " + meaning.cause() + "; " + meaning.fix();
     }
 
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // an arrow switch compiles to other bytecode (package-info)
     private static Meaning ofWrite(int errno) {
         switch (errno) {
             case Errno.EBADF:
@@ -118,6 +120,7 @@ public final class KernelErrors {
         }
     }
 
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // an arrow switch compiles to other bytecode (package-info)
     private static Meaning ofRegister(int errno) {
         switch (errno) {
             case Errno.EMFILE:
@@ -150,6 +153,7 @@ public final class KernelErrors {
         }
     }
 
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // an arrow switch compiles to other bytecode (package-info)
     private static Meaning ofUnregister(int errno) {
         switch (errno) {
             case Errno.ENOENT:
@@ -165,6 +169,7 @@ public final class KernelErrors {
         }
     }
 
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // an arrow switch compiles to other bytecode (package-info)
     private static Meaning ofDelete(int errno) {
         switch (errno) {
             case Errno.ENOENT:

@@ -1,6 +1,8 @@
 package dev.userevents.shim.hotpath;
 
 import java.lang.reflect.Field;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import sun.misc.Unsafe;
 
 /**
@@ -28,13 +30,13 @@ final class MiscUnsafeAccess {
 
     private static long bufferAddressOffset() {
         try {
-            return UNSAFE.objectFieldOffset(java.nio.Buffer.class.getDeclaredField("address"));
+            return UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
         } catch (NoSuchFieldException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    static long bufferAddress(java.nio.ByteBuffer direct) {
+    static long bufferAddress(ByteBuffer direct) {
         return UNSAFE.getLong(direct, BUFFER_ADDRESS);
     }
 

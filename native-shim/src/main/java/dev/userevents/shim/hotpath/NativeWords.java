@@ -1,5 +1,7 @@
 package dev.userevents.shim.hotpath;
 
+import java.nio.ByteBuffer;
+
 /**
  * Loads and stores of native words by absolute address: the enable words the kernel writes.
  *
@@ -23,7 +25,12 @@ public final class NativeWords {
     private NativeWords() {
     }
 
-    /** Opaque load of the 4-byte native-endian word at {@code address}. */
+    /**
+     * Opaque load of the 4-byte native-endian word at {@code address}: how probes read their enable word.
+     *
+     * @param address a native address, 4-byte aligned (the kernel's rule for enable words)
+     * @return the word's current value
+     */
     public static int loInt(long address) {
         if (INTERNAL_UNSAFE) {
             return InternalUnsafeAccess.loInt(address);
@@ -31,7 +38,12 @@ public final class NativeWords {
         return MiscUnsafeAccess.lvInt(address);
     }
 
-    /** Opaque load of the 8-byte native-endian word at {@code address}. */
+    /**
+     * Opaque load of the 8-byte native-endian word at {@code address}.
+     *
+     * @param address a native address, 8-byte aligned
+     * @return the word's current value
+     */
     public static long loLong(long address) {
         if (INTERNAL_UNSAFE) {
             return InternalUnsafeAccess.loLong(address);
@@ -39,7 +51,12 @@ public final class NativeWords {
         return MiscUnsafeAccess.lvLong(address);
     }
 
-    /** Volatile store; used for words no kernel writes (dry runs, tests), never for registered words. */
+    /**
+     * Volatile store of a 4-byte word; for words no kernel writes (dry runs, tests), never for registered words.
+     *
+     * @param address a native address, 4-byte aligned
+     * @param value   the word to store, native-endian
+     */
     public static void svInt(long address, int value) {
         if (INTERNAL_UNSAFE) {
             InternalUnsafeAccess.svInt(address, value);
@@ -48,6 +65,12 @@ public final class NativeWords {
         }
     }
 
+    /**
+     * Volatile store of an 8-byte word; as {@link #svInt}, never for registered words.
+     *
+     * @param address a native address, 8-byte aligned
+     * @param value   the word to store, native-endian
+     */
     public static void svLong(long address, long value) {
         if (INTERNAL_UNSAFE) {
             InternalUnsafeAccess.svLong(address, value);
@@ -59,6 +82,9 @@ public final class NativeWords {
     /**
      * Plain store of one byte at {@code address}: for event buffers only (memory this JVM allocated and keeps
      * reachable), never for enable words. No bounds check: the caller has checked the range.
+     *
+     * @param address a native address inside an event buffer
+     * @param value   the byte to store
      */
     public static void putByte(long address, byte value) {
         if (INTERNAL_UNSAFE) {
@@ -68,7 +94,12 @@ public final class NativeWords {
         }
     }
 
-    /** Plain native-endian store of 2 bytes at {@code address}; event buffers only, as {@link #putByte}. */
+    /**
+     * Plain native-endian store of 2 bytes at {@code address}; event buffers only, as {@link #putByte}.
+     *
+     * @param address a native address inside an event buffer; fields are packed, so it may be unaligned
+     * @param value   the value to store
+     */
     public static void putShort(long address, short value) {
         if (INTERNAL_UNSAFE) {
             InternalUnsafeAccess.putShort(address, value);
@@ -77,7 +108,12 @@ public final class NativeWords {
         }
     }
 
-    /** Plain native-endian store of 4 bytes at {@code address}; event buffers only, as {@link #putByte}. */
+    /**
+     * Plain native-endian store of 4 bytes at {@code address}; event buffers only, as {@link #putByte}.
+     *
+     * @param address a native address inside an event buffer; fields are packed, so it may be unaligned
+     * @param value   the value to store
+     */
     public static void putInt(long address, int value) {
         if (INTERNAL_UNSAFE) {
             InternalUnsafeAccess.putInt(address, value);
@@ -86,7 +122,12 @@ public final class NativeWords {
         }
     }
 
-    /** Plain native-endian store of 8 bytes at {@code address}; event buffers only, as {@link #putByte}. */
+    /**
+     * Plain native-endian store of 8 bytes at {@code address}; event buffers only, as {@link #putByte}.
+     *
+     * @param address a native address inside an event buffer; fields are packed, so it may be unaligned
+     * @param value   the value to store
+     */
     public static void putLong(long address, long value) {
         if (INTERNAL_UNSAFE) {
             InternalUnsafeAccess.putLong(address, value);
@@ -101,6 +142,12 @@ public final class NativeWords {
      * many it copied. The caller has checked that {@code length} bytes fit at {@code address}. With
      * {@code jdk.internal.misc.Unsafe}, compact (LATIN1) Strings are copied 8 bytes at a time from their own
      * bytes; otherwise, char by char.
+     *
+     * @param text    the string to copy from its first char
+     * @param length  the most chars to copy, at most {@code text.length()}; only {@code text.length()} itself
+     *                takes the 8-byte path
+     * @param address a native address inside an event buffer with {@code length} bytes of room
+     * @return how many chars (= bytes) were copied, 0 to {@code length}
      */
     public static int copyAscii(String text, int length, long address) {
         if (LATIN1_COPY) {
@@ -123,8 +170,12 @@ public final class NativeWords {
     /**
      * A direct buffer's native address: the start of its memory, for system calls that take a pointer.
      * The buffer must stay reachable while the address is used.
+     *
+     * @param direct a direct buffer
+     * @return the native address of its index 0
+     * @throws IllegalArgumentException when {@code direct} is a heap buffer
      */
-    public static long addressOf(java.nio.ByteBuffer direct) {
+    public static long addressOf(ByteBuffer direct) {
         if (!direct.isDirect()) {
             throw new IllegalArgumentException("not a direct buffer: " + direct);
         }
@@ -134,7 +185,7 @@ public final class NativeWords {
         return MiscUnsafeAccess.bufferAddress(direct);
     }
 
-    /** Which access this JVM uses, for status output: "jdk.internal.misc.Unsafe" or "sun.misc.Unsafe". */
+    /** {@return which access this JVM uses, for status output: "jdk.internal.misc.Unsafe" or "sun.misc.Unsafe"} */
     public static String accessName() {
         return INTERNAL_UNSAFE ? "jdk.internal.misc.Unsafe" : "sun.misc.Unsafe";
     }

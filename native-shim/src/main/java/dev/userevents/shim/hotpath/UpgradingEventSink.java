@@ -13,18 +13,29 @@ public final class UpgradingEventSink implements EventSink {
     private volatile EventSink current;
     private volatile boolean upgraded;
 
-    /** Writes through {@code first} until {@link #upgrade}; {@code upgradeName} names the sink awaited. */
+    /**
+     * A sink that writes through {@code first} until {@link #upgrade}.
+     *
+     * @param first       the sink to write through meanwhile, ready now
+     * @param upgradeName the {@link #name} of the sink awaited, for {@link #name} meanwhile ("downcall")
+     */
     public UpgradingEventSink(EventSink first, String upgradeName) {
         this.current = first;
         this.upgradeName = upgradeName;
     }
 
-    /** From now on, writes go through {@code faster}. */
+    /**
+     * From now on, writes go through {@code faster}. A write under way on another thread finishes through the
+     * sink it started with.
+     *
+     * @param faster the awaited sink, on the same descriptor
+     */
     public void upgrade(EventSink faster) {
         current = faster;
         upgraded = true;
     }
 
+    /** {@return whether {@link #upgrade} was called: writes go through the awaited sink} */
     public boolean upgraded() {
         return upgraded;
     }
