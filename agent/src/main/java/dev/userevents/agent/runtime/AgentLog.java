@@ -1,16 +1,22 @@
 package dev.userevents.agent.runtime;
 
 import java.io.PrintStream;
+import java.util.Locale;
 
 /**
  * The agent's log: one line per event worth telling, on standard error, prefixed {@code [userevents]}.
  * Levels: off, error, warn, info (default), debug. Set by the agent option {@code log=}.
  */
 public final class AgentLog {
+    /** {@code log=off}: no line at all. */
     public static final int OFF = 0;
+    /** {@code log=error}: failures only, e.g. a probe switched off or a class that could not be woven. */
     public static final int ERROR = 1;
+    /** {@code log=warn}: also warnings, e.g. dropped events or an option the agent could not honour. */
     public static final int WARN = 2;
+    /** {@code log=info}, the default: also the agent's start line and renamed events. */
     public static final int INFO = 3;
+    /** {@code log=debug}: also each woven class and registered event. */
     public static final int DEBUG = 4;
 
     private static volatile int level = INFO;
@@ -19,12 +25,26 @@ public final class AgentLog {
     private AgentLog() {
     }
 
+    /**
+     * Sets the level lines must reach to be written.
+     *
+     * @param name off, error, warn, info or debug, in any case, blanks around ignored
+     * @throws IllegalArgumentException for any other name, naming the five
+     */
     public static void setLevel(String name) {
         level = parseLevel(name);
     }
 
+    /**
+     * The level an agent option {@code log=} names.
+     *
+     * @param name off, error, warn, info or debug, in any case, blanks around ignored
+     * @return {@link #OFF} ... {@link #DEBUG}
+     * @throws IllegalArgumentException for any other name, naming the five
+     */
+    @SuppressWarnings("StatementSwitchToExpressionSwitch") // an arrow switch compiles to other bytecode (package-info)
     public static int parseLevel(String name) {
-        switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "off": return OFF;
             case "error": return ERROR;
             case "warn": return WARN;
@@ -34,6 +54,12 @@ public final class AgentLog {
         }
     }
 
+    /**
+     * Whether a line at {@code atLevel} would be written now: for callers that build a costly line only then.
+     *
+     * @param atLevel {@link #ERROR} ... {@link #DEBUG}
+     * @return true when the level set is {@code atLevel} or more verbose
+     */
     public static boolean enabled(int atLevel) {
         return atLevel <= level;
     }

@@ -1,5 +1,7 @@
 package dev.userevents.agent.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why an event was dropped by a transient fault: the one event is lost and counted, and the probe stays
  * exactly as it was (on, and writing the next event). Permanent faults are not here: they switch the probe
@@ -36,12 +38,12 @@ public enum DropReason {
         this.fix = fix;
     }
 
-    /** @return what happened, one clause for a log line */
+    /** {@return what happened, one clause for a log line} */
     public String cause() {
         return cause;
     }
 
-    /** @return what a user can do about it, one clause for a log line */
+    /** {@return what a user can do about it, one clause for a log line} */
     public String fix() {
         return fix;
     }
@@ -52,7 +54,7 @@ public enum DropReason {
      * @param failure what the encoder or the sink threw
      * @return its drop reason, or null for a fault that would repeat (a bug: the probe is switched off)
      */
-    static DropReason of(Throwable failure) {
+    static @Nullable DropReason of(Throwable failure) {
         // A class that could not be loaded or initialised (NoClassDefFoundError, ExceptionInInitializerError,
         // BootstrapMethodError) is, on the per-call path, the trace of a stack overflow or an out-of-memory
         // that hit a class initialiser: the agent's own classes are initialised at start-up, so it is the

@@ -3,6 +3,7 @@ package dev.userevents.agent.runtime;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event being encoded, in a reusable direct buffer:
@@ -44,20 +45,23 @@ public final class EventRecord {
     private final long address;
     final int home;
 
-    Probe probe;
+    /** The probe whose event this is; null in {@link #NONE} and while the record is in the pool. */
+    @Nullable Probe probe;
     /** The thread that last took this record from the pool; read only to reclaim a record a fault lost. */
-    Thread owner;
+    @Nullable Thread owner;
     private int fieldPosition;
     private int dataPosition;
     private int limit;
     private int stringsLeft;
-    Throwable failure;
+    /** What a put threw, or null: a failed record skips every later put, and commit sorts the failure. */
+    @Nullable Throwable failure;
     /**
      * Set once the kernel accepted this event's write, before the written counter is touched: a stack
      * overflow inside that counting must not count an event that reached the trace as dropped.
      */
     boolean delivered;
 
+    @SuppressWarnings("NullAway") // NONE has no buffer, and never needs one: it is failed and has no probe
     private EventRecord() {
         this.buffer = null;
         this.address = 0;
@@ -98,7 +102,7 @@ public final class EventRecord {
         return address;
     }
 
-    /** Bytes of the event so far: what a write sends. */
+    /** {@return bytes of the event so far, write index included: what a write sends} */
     public int length() {
         return dataPosition;
     }
@@ -124,7 +128,7 @@ public final class EventRecord {
     }
 
     /** A {@code __rel_loc char[]} field: UTF-8, NUL-terminated, bounded; null becomes "(null)". */
-    void putString(String text) {
+    void putString(@Nullable String text) {
         int start = beginString();
         int end = start + room(start);
         int position = start;

@@ -1,6 +1,9 @@
 package dev.userevents.agent.runtime;
 
 import dev.userevents.shim.hotpath.NativeWords;
+import java.text.MessageFormat;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The five log events ({@code log_error} ... {@code log_trace}) the log bridges write, and the calls their
@@ -23,10 +26,15 @@ import dev.userevents.shim.hotpath.NativeWords;
  * {@code __rel_loc char[]}, in that order. Nothing here throws.
  */
 public final class LogEvents {
+    /** Level of {@code log_error}, and its bit in the shared enable word. */
     public static final int ERROR = 0;
+    /** Level of {@code log_warn}, and its bit in the shared enable word. */
     public static final int WARN = 1;
+    /** Level of {@code log_info}, and its bit in the shared enable word. */
     public static final int INFO = 2;
+    /** Level of {@code log_debug}, and its bit in the shared enable word. */
     public static final int DEBUG = 3;
+    /** Level of {@code log_trace}, and its bit in the shared enable word. */
     public static final int TRACE = 4;
     /** A record at a level no event takes (OFF). */
     public static final int NONE = -1;
@@ -69,7 +77,12 @@ public final class LogEvents {
         julMessage("{0}", new Object[] {"prepare"});
     }
 
-    /** Publishes the probe of one level's event; called once per level when the first framework is bridged. */
+    /**
+     * Publishes the probe of one level's event; called once per level when the first framework is bridged.
+     *
+     * @param level {@link #ERROR} ... {@link #TRACE}
+     * @param probe the registered probe of that level's event, on bit {@code level} of the shared word
+     */
     public static synchronized void install(int level, Probe probe) {
         ProbeRuntime.install(probe);
         PROBE_IDS[level] = probe.id();
@@ -163,10 +176,10 @@ public final class LogEvents {
      *
      * @param level   {@link #ERROR} ... {@link #TRACE}
      * @param logger  the logger's name (null is written as "(null)")
-     * @param message the formatted message
+     * @param message the formatted message (null is written as "(null)")
      * @param thrown  the record's throwable, or null
      */
-    public static void write(int level, String logger, String message, Throwable thrown) {
+    public static void write(int level, @Nullable String logger, @Nullable String message, @Nullable Throwable thrown) {
         int id = PROBE_IDS[level];
         if (id < 0) {
             return;
@@ -198,11 +211,11 @@ public final class LogEvents {
      * resource bundles are not consulted.
      *
      * @param level     {@link #ERROR} ... {@link #TRACE}
-     * @param logger    the logger's name
+     * @param logger    the logger's name; null for an anonymous logger
      * @param signature the method's name and descriptor, {@code log(Ljava/util/logging/Level;Ljava/lang/String;)V}
      * @param arguments the call's arguments, the level first
      */
-    public static void writeJul(int level, String logger, String signature, Object[] arguments) {
+    public static void writeJul(int level, @Nullable String logger, String signature, Object[] arguments) {
         int first = signature.startsWith("logp(") ? 3 : 1; // logp: level, sourceClass, sourceMethod
         Object message = arguments.length > first ? arguments[first] : null;
         Object[] params = null;
@@ -220,8 +233,8 @@ public final class LogEvents {
                 params = new Object[] {second};
             }
         }
-        if (message instanceof java.util.function.Supplier<?>) {
-            message = ((java.util.function.Supplier<?>) message).get();
+        if (message instanceof Supplier<?>) {
+            message = ((Supplier<?>) message).get();
         }
         write(level, logger, julMessage((String) message, params), thrown);
     }
@@ -235,7 +248,7 @@ public final class LogEvents {
      * @param params its parameters, or null
      * @return the formatted message; null for a null text
      */
-    public static String julMessage(String format, Object[] params) {
+    public static @Nullable String julMessage(@Nullable String format, Object @Nullable [] params) {
         if (format == null || params == null || params.length == 0) {
             return format;
         }
@@ -244,7 +257,7 @@ public final class LogEvents {
             char digit = format.charAt(index + 1);
             if (digit >= '0' && digit <= '9') {
                 try {
-                    return java.text.MessageFormat.format(format, params);
+                    return MessageFormat.format(format, params);
                 } catch (RuntimeException e) {
                     return format; // as JUL: a pattern MessageFormat refuses prints as given
                 }
@@ -260,7 +273,7 @@ public final class LogEvents {
      * @param thrown the record's throwable, or null
      * @return the field's text, never null
      */
-    public static String thrownText(Throwable thrown) {
+    public static String thrownText(@Nullable Throwable thrown) {
         if (thrown == null) {
             return "";
         }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One woven method's event: its kernel write index, its enable word, the size of its fixed fields and
@@ -56,14 +57,28 @@ public final class Probe {
     private int reportedReasons;
     /** Set once the ERROR line of the failure that switched the probe off was logged. */
     private final AtomicBoolean failed = new AtomicBoolean();
-    private volatile String failureWhat;
-    private Throwable failureCause;
-    private String failureFix;
+    private volatile @Nullable String failureWhat;
+    private @Nullable Throwable failureCause;
+    private @Nullable String failureFix;
     private volatile boolean off;
     /** Racy on purpose: a best-effort clock for unexplained failures, touched only when writes fail. */
     private long firstUnexplainedFailureNanos;
     private long writtenAtFirstUnexplainedFailure;
 
+    /**
+     * A probe whose event owns bit 0 of its enable word.
+     *
+     * @param id                {@link ProbeRuntime#nextProbeId()}: the probe's index in ProbeRuntime's table, which
+     *                          woven code passes to {@link ProbeRuntime#begin}
+     * @param eventName         the event's name as registered: the first word of its format command
+     * @param methodName        what the probe traces, for log lines: {@code Class.method}, or "log bridge"
+     * @param writeIndex        the kernel's write index of the event, or -1 until {@link #registeredAt}
+     * @param enableWordAddress native address of the event's 4-byte enable word, which the kernel writes
+     * @param fixedSize         bytes of the fixed fields after the write index, 4 per {@code __rel_loc} string
+     *                          field included
+     * @param stringFields      how many of those fields are {@code __rel_loc} strings
+     * @param sink              where the event's writes go
+     */
     public Probe(int id, String eventName, String methodName, int writeIndex, long enableWordAddress,
                  int fixedSize, int stringFields, EventSink sink) {
         this(id, eventName, methodName, writeIndex, enableWordAddress, 0, fixedSize, stringFields, sink);
@@ -72,7 +87,17 @@ public final class Probe {
     /**
      * A probe whose event owns bit {@code enableBit} of a 4-byte enable word other events may share.
      *
-     * @param enableBit 0 to 31: the bit the kernel sets while this event is traced
+     * @param id                {@link ProbeRuntime#nextProbeId()}: the probe's index in ProbeRuntime's table, which
+     *                          woven code passes to {@link ProbeRuntime#begin}
+     * @param eventName         the event's name as registered: the first word of its format command
+     * @param methodName        what the probe traces, for log lines: {@code Class.method}, or "log bridge"
+     * @param writeIndex        the kernel's write index of the event, or -1 until {@link #registeredAt}
+     * @param enableWordAddress native address of the event's 4-byte enable word, which the kernel writes
+     * @param enableBit         0 to 31: the bit the kernel sets while this event is traced
+     * @param fixedSize         bytes of the fixed fields after the write index, 4 per {@code __rel_loc} string
+     *                          field included
+     * @param stringFields      how many of those fields are {@code __rel_loc} strings
+     * @param sink              where the event's writes go
      */
     public Probe(int id, String eventName, String methodName, int writeIndex, long enableWordAddress, int enableBit,
                  int fixedSize, int stringFields, EventSink sink) {
@@ -87,18 +112,22 @@ public final class Probe {
         this.sink = sink;
     }
 
+    /** {@return the probe's index in ProbeRuntime's table, as woven code passes it} */
     public int id() {
         return id;
     }
 
+    /** {@return the event's name as registered: the first word of its format command} */
     public String eventName() {
         return eventName;
     }
 
+    /** {@return what the probe traces, for log lines: {@code Class.method}, or "log bridge"} */
     public String methodName() {
         return methodName;
     }
 
+    /** {@return the kernel's write index of the event, the first 4 bytes of each write; -1 until registered} */
     public int writeIndex() {
         return writeIndex;
     }
@@ -113,25 +142,27 @@ public final class Probe {
         this.writeIndex = index;
     }
 
+    /** {@return the native address of the event's 4-byte enable word} */
     public long enableWordAddress() {
         return enableWordAddress;
     }
 
+    /** {@return bytes of the fixed fields after the write index, 4 per {@code __rel_loc} string field included} */
     public int fixedSize() {
         return fixedSize;
     }
 
-    /** How many {@code __rel_loc} string fields the event has (each needs room in the payload). */
+    /** {@return how many {@code __rel_loc} string fields the event has (each needs room in the payload)} */
     public int stringFields() {
         return stringFields;
     }
 
-    /** Events written successfully. */
+    /** {@return events written successfully} */
     public long written() {
         return written.sum() + racyWritten;
     }
 
-    /** Writes that found no tracer: the tracer detached between our bit check and the write. */
+    /** {@return writes that found no tracer: the tracer detached between our bit check and the write} */
     public long raced() {
         return raced.sum();
     }
@@ -142,6 +173,7 @@ public final class Probe {
      * @param reason the kind of transient fault
      * @return how many events it dropped since the probe was registered
      */
+    @SuppressWarnings("EnumOrdinal") // arrays by ordinal: ProbeRuntime's call-free fallbacks need them (see DropReason)
     public long dropped(DropReason reason) {
         return drops.get(reason.ordinal()) + racyDrops[reason.ordinal()];
     }
@@ -163,6 +195,7 @@ public final class Probe {
      * Counts one event lost to a transient fault; the probe's state does not change. Called on the
      * application's thread, from a catch block: never throws.
      */
+    @SuppressWarnings("EnumOrdinal") // arrays by ordinal: ProbeRuntime's call-free fallbacks need them (see DropReason)
     void drop(DropReason reason) {
         try {
             drops.getAndIncrement(reason.ordinal());
@@ -179,6 +212,7 @@ public final class Probe {
      *
      * @return the reasons to log, possibly empty
      */
+    @SuppressWarnings("EnumOrdinal") // a bit per ordinal, an order DropReason fixes; an EnumSet changes the bytecode
     public List<DropReason> takeUnreportedDropReasons() {
         List<DropReason> reasons = new ArrayList<>();
         for (DropReason reason : DropReason.values()) {
@@ -191,7 +225,7 @@ public final class Probe {
         return reasons;
     }
 
-    /** True once a failure switched this probe off for good. */
+    /** {@return true once a failure switched this probe off for good} */
     public boolean isOff() {
         return off;
     }
@@ -205,7 +239,7 @@ public final class Probe {
      * @param cause what was thrown, or null
      * @param fix   what the user can do, one clause
      */
-    public void fail(String what, Throwable cause, String fix) {
+    public void fail(String what, @Nullable Throwable cause, String fix) {
         off = true;
         if (failureWhat == null) { // plain stores: the first failure is the one reported
             failureCause = cause;
@@ -255,7 +289,8 @@ public final class Probe {
     }
 
     /** Off the per-call path: sorts a failed write into the fault kinds of {@code KernelErrors}. */
-    private void writeFailed(EventRecord record, long result) {
+    // record is unused, but dropping it would change write(), the per-event caller (package-info).
+    private void writeFailed(@SuppressWarnings("UnusedVariable") EventRecord record, long result) {
         // EBADF is the kernel saying nobody traces this event any more: the tracer detached after our
         // bit check. Any failure while our bit reads clear is that same race, whatever the sink reports.
         if (result == -Errno.EBADF || (NativeWords.loInt(enableWordAddress) & enableMask) == 0) {

@@ -47,7 +47,11 @@ public final class ProbeCounts {
     /**
      * The totals over {@code probes}: {@code "60 event(s) written, 2 found no tracer, 3 dropped (stack
      * overflow 3); 0 of 4 probe(s) switched off"}.
+     *
+     * @param probes the probes to add up, e.g. {@link ProbeRuntime#installedProbes()}
+     * @return one line, without a line break
      */
+    @SuppressWarnings("EnumOrdinal") // an array by ordinal, like Probe's counters; bytecode kept (package-info)
     public static String totals(List<Probe> probes) {
         long written = 0;
         long raced = 0;
@@ -67,7 +71,14 @@ public final class ProbeCounts {
             + reasons(dropped) + "; " + off + " of " + probes.size() + " probe(s) switched off";
     }
 
-    /** One probe: {@code "probe NAME: 5 written, 0 found no tracer, 1 dropped (stack overflow 1)"}. */
+    /**
+     * One probe's counters: {@code "probe NAME: 5 written, 0 found no tracer, 1 dropped (stack overflow 1)"},
+     * then {@code ", switched off"} for a probe a failure switched off.
+     *
+     * @param probe the probe to describe
+     * @return one line, without a line break
+     */
+    @SuppressWarnings("EnumOrdinal") // an array by ordinal, like Probe's counters; bytecode kept (package-info)
     public static String of(Probe probe) {
         long[] dropped = new long[DropReason.values().length];
         for (DropReason reason : DropReason.values()) {
@@ -78,6 +89,7 @@ public final class ProbeCounts {
             + (probe.isOff() ? ", switched off" : "");
     }
 
+    @SuppressWarnings("EnumOrdinal") // an array by ordinal, like Probe's counters; bytecode kept (package-info)
     private static String reasons(long[] dropped) {
         StringBuilder text = new StringBuilder();
         for (DropReason reason : DropReason.values()) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls woven into each {@code @Tracepoint} method. Only after the method's enable word reads
@@ -68,6 +69,8 @@ public final class ProbeRuntime {
      * True for the first agent installation in this JVM, false afterwards: a second {@code -javaagent} or
      * {@code attach} must not weave every probe a second time. Lives here because this class is the one
      * copy all agent loads share (the bootstrap loader's).
+     *
+     * @return true for the caller that is to install the agent, false when another did already
      */
     public static synchronized boolean claimInstallation() {
         if (installed) {
@@ -86,12 +89,16 @@ public final class ProbeRuntime {
         return installed;
     }
 
-    /** A probe id no other probe in this JVM has. */
+    /** {@return a probe id no other probe in this JVM has: 0, 1, 2 ... in the order asked} */
     public static int nextProbeId() {
         return NEXT_ID.getAndIncrement();
     }
 
-    /** Publishes a probe so woven code can find it by id; called before the woven class is defined. */
+    /**
+     * Publishes a probe so woven code can find it by id; called before the woven class is defined.
+     *
+     * @param probe the probe, registered with the kernel; its {@link Probe#id()} indexes the table
+     */
     public static synchronized void install(Probe probe) {
         Probe[] table = probes;
         if (probe.id() >= table.length) {
@@ -103,16 +110,29 @@ public final class ProbeRuntime {
         probes = table;
     }
 
-    public static Probe probe(int id) {
+    /**
+     * The probe installed with an id.
+     *
+     * @param id a {@link Probe#id()}
+     * @return that probe, or null when no probe of that id is installed
+     */
+    public static @Nullable Probe probe(int id) {
         Probe[] table = probes;
         return id >= 0 && id < table.length ? table[id] : null;
     }
 
-    /** Most bytes one event may take, write index included; strings are cut to fit. */
+    /** {@return most bytes one event may take, write index included; strings are cut to fit} */
     public static int maxEventBytes() {
         return maxEventBytes;
     }
 
+    /**
+     * Sets {@link #maxEventBytes()} (agent option {@code eventBytes}, 4000 by default); events begun from then
+     * on follow it.
+     *
+     * @param bytes 64 to {@link EventRecord#MAX_RECORDED_EVENT} (the kernel drops larger events)
+     * @throws IllegalArgumentException for a value out of that range
+     */
     public static void setMaxEventBytes(int bytes) {
         if (bytes < 64 || bytes > EventRecord.MAX_RECORDED_EVENT) {
             throw new IllegalArgumentException("maximum event size " + bytes + ": use 64.." + EventRecord.MAX_RECORDED_EVENT
@@ -121,11 +141,18 @@ public final class ProbeRuntime {
         maxEventBytes = bytes;
     }
 
-    /** Most bytes of one string field, NUL excluded. */
+    /** {@return most bytes of one string field, NUL excluded} */
     public static int maxStringBytes() {
         return maxStringBytes;
     }
 
+    /**
+     * Sets {@link #maxStringBytes()} (agent option {@code stringBytes}, 1024 by default); strings encoded from
+     * then on follow it.
+     *
+     * @param bytes at least 8
+     * @throws IllegalArgumentException for a smaller value
+     */
     public static void setMaxStringBytes(int bytes) {
         if (bytes < 8) {
             throw new IllegalArgumentException("string bound " + bytes + ": use at least 8 bytes");
@@ -133,7 +160,7 @@ public final class ProbeRuntime {
         maxStringBytes = bytes;
     }
 
-    /** Buffers shared by all threads. */
+    /** {@return how many event buffers all threads share: a power of two, 2 to {@link #MAX_BUFFERS}} */
     public static int bufferCount() {
         return POOL.size();
     }
@@ -143,6 +170,7 @@ public final class ProbeRuntime {
      * initialised on an application thread: a class whose initialiser fails there (a stack overflow deep in
      * a recursion, an OutOfMemoryError) would stay unusable for the JVM's lifetime.
      */
+    @SuppressWarnings("ReturnValueIgnored") // Utf8.class.getName(): the class literal loads Utf8; the name is unused
     public static void prepare() {
         DropReason.values();
         try {
@@ -188,6 +216,14 @@ public final class ProbeRuntime {
         return all;
     }
 
+    /**
+     * Starts an event of a probe: takes a buffer from the pool and writes the probe's write index. Without a
+     * buffer (every one in use, or a {@link VirtualMachineError} on the way) the drop is counted here and
+     * the answer is a failed record every put skips and {@link #commit} ignores.
+     *
+     * @param probeId the probe's id, as woven into the method; the probe is installed
+     * @return the record to pass to the puts, in field order, then to {@link #commit}
+     */
     public static EventRecord begin(int probeId) {
         Probe probe = null;
         EventRecord record;
@@ -211,7 +247,7 @@ public final class ProbeRuntime {
         return record;
     }
 
-    private static void noRecord(Probe probe, Throwable failure) {
+    private static void noRecord(@Nullable Probe probe, @Nullable Throwable failure) {
         if (probe == null) {
             return;
         }
@@ -226,6 +262,13 @@ public final class ProbeRuntime {
         }
     }
 
+    /**
+     * Appends a {@code u8} field: 1 for true, 0 for false.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putBoolean(EventRecord record, boolean value) {
         if (record.failure == null) {
             try {
@@ -237,6 +280,13 @@ public final class ProbeRuntime {
         return record;
     }
 
+    /**
+     * Appends an {@code s8} field.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putByte(EventRecord record, byte value) {
         if (record.failure == null) {
             try {
@@ -248,6 +298,13 @@ public final class ProbeRuntime {
         return record;
     }
 
+    /**
+     * Appends an {@code s16} field, native-endian.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putShort(EventRecord record, short value) {
         if (record.failure == null) {
             try {
@@ -259,10 +316,24 @@ public final class ProbeRuntime {
         return record;
     }
 
+    /**
+     * Appends a {@code u16} field, native-endian: the char's UTF-16 code unit.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putChar(EventRecord record, char value) {
         return putShort(record, (short) value);
     }
 
+    /**
+     * Appends an {@code s32} field, native-endian.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putInt(EventRecord record, int value) {
         if (record.failure == null) {
             try {
@@ -274,6 +345,13 @@ public final class ProbeRuntime {
         return record;
     }
 
+    /**
+     * Appends an {@code s64} field, native-endian.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putLong(EventRecord record, long value) {
         if (record.failure == null) {
             try {
@@ -285,10 +363,25 @@ public final class ProbeRuntime {
         return record;
     }
 
+    /**
+     * Appends a {@code __rel_loc char[]} field holding the value as decimal text with 7 significant digits
+     * (the kernel's event format has no floating-point type).
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putFloat(EventRecord record, float value) {
         return putDecimal(record, value, DecimalText.FLOAT_DIGITS);
     }
 
+    /**
+     * Appends a {@code __rel_loc char[]} field holding the value as decimal text with 15 significant digits.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value
+     * @return {@code record}, for the next put
+     */
     public static EventRecord putDouble(EventRecord record, double value) {
         return putDecimal(record, value, DecimalText.DOUBLE_DIGITS);
     }
@@ -304,7 +397,15 @@ public final class ProbeRuntime {
         return record;
     }
 
-    public static EventRecord putString(EventRecord record, String value) {
+    /**
+     * Appends a {@code __rel_loc char[]} field: UTF-8, NUL-terminated, cut to {@link #maxStringBytes()} and to
+     * the room left in the event (a cut string ends in "..."); NUL and lone surrogates become '?'.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value; null is written as "(null)"
+     * @return {@code record}, for the next put
+     */
+    public static EventRecord putString(EventRecord record, @Nullable String value) {
         if (record.failure == null) {
             try {
                 record.putString(value);
@@ -322,8 +423,12 @@ public final class ProbeRuntime {
      * traced methods whose arguments' {@code toString()} call traced methods... would let the agent recurse
      * where the application never does: past {@link #MAX_TO_STRING_NESTING} levels on one thread the text is
      * "(toString nested too deep)" instead.
+     *
+     * @param record the event being encoded: what {@link #begin} or the previous put returned
+     * @param value  the parameter's value, or null
+     * @return {@code record}, for the next put
      */
-    public static EventRecord putObject(EventRecord record, Object value) {
+    public static EventRecord putObject(EventRecord record, @Nullable Object value) {
         if (record.failure != null) {
             return record;
         }
@@ -362,7 +467,15 @@ public final class ProbeRuntime {
     // an s8, s16/u16 or s32 return field apart.
     private static final int EXIT_TRAILER_BYTES = 12;
 
-    public static void exitVoid(int probeId, long start, Throwable thrown) {
+    /**
+     * Writes the exit event of a void method: {@code duration_ns} and {@code thrown}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitVoid(int probeId, long start, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(record, start, thrown);
@@ -371,7 +484,16 @@ public final class ProbeRuntime {
         }
     }
 
-    public static void exitBoolean(int probeId, long start, boolean value, Throwable thrown) {
+    /**
+     * Writes the exit event of a boolean method: {@code ret} as {@code u8}, then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param value   the returned value (false when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putBoolean(record, value), start, thrown);
@@ -380,8 +502,17 @@ public final class ProbeRuntime {
         }
     }
 
-    /** byte, short, char and int returns, widened to int by the advice. */
-    public static void exitInt(int probeId, long start, int value, Throwable thrown) {
+    /**
+     * Writes the exit event of a byte, short, char or int method, whose value the advice widens to int:
+     * {@code ret} as wide as the probe's return field (its fixed size less 12), then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param value   the returned value (0 when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitInt(int probeId, long start, int value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             Probe probe = record.probe;
@@ -399,7 +530,16 @@ public final class ProbeRuntime {
         }
     }
 
-    public static void exitLong(int probeId, long start, long value, Throwable thrown) {
+    /**
+     * Writes the exit event of a long method: {@code ret} as {@code s64}, then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param value   the returned value (0 when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitLong(int probeId, long start, long value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putLong(record, value), start, thrown);
@@ -408,7 +548,17 @@ public final class ProbeRuntime {
         }
     }
 
-    public static void exitFloat(int probeId, long start, float value, Throwable thrown) {
+    /**
+     * Writes the exit event of a float method: {@code ret} as decimal text ({@link #putFloat}), then as
+     * {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param value   the returned value (0 when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitFloat(int probeId, long start, float value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putFloat(record, value), start, thrown);
@@ -417,7 +567,17 @@ public final class ProbeRuntime {
         }
     }
 
-    public static void exitDouble(int probeId, long start, double value, Throwable thrown) {
+    /**
+     * Writes the exit event of a double method: {@code ret} as decimal text ({@link #putDouble}), then as
+     * {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param value   the returned value (0 when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitDouble(int probeId, long start, double value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putDouble(record, value), start, thrown);
@@ -426,7 +586,17 @@ public final class ProbeRuntime {
         }
     }
 
-    public static void exitObject(int probeId, long start, Object value, Throwable thrown) {
+    /**
+     * Writes the exit event of a method returning a reference: {@code ret} as text ({@link #putObject}),
+     * then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param value   the returned value, or null (also null when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     */
+    public static void exitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putObject(record, value), start, thrown);
@@ -457,14 +627,19 @@ public final class ProbeRuntime {
         }
     }
 
-    private static void finishExit(EventRecord record, long start, Throwable thrown) {
+    private static void finishExit(EventRecord record, long start, @Nullable Throwable thrown) {
         putLong(record, System.nanoTime() - start);
         // Class.getName() caches its result: no allocation after the first time a class is thrown.
         putString(record, thrown == null ? "" : thrown.getClass().getName());
         commit(record);
     }
 
-    /** Writes the event (one system call) and gives the buffer back. */
+    /**
+     * Writes the event (one {@code write()} system call) and gives the buffer back. A record a put marked
+     * failed is not written: its failure is sorted by kind (a counted drop, or the probe switched off).
+     *
+     * @param record the event, as the last put returned it
+     */
     public static void commit(EventRecord record) {
         Probe probe = record.probe;
         if (probe == null) {

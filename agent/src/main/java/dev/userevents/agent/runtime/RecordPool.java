@@ -1,6 +1,7 @@
 package dev.userevents.agent.runtime;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A fixed set of event buffers shared by all threads, platform and virtual alike, so memory stays
@@ -38,9 +39,9 @@ final class RecordPool {
         return size;
     }
 
-    @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; both are the same value.
     /** A free buffer for the calling thread, or null when every one is in use. Never allocates. */
-    EventRecord acquire() {
+    @SuppressWarnings("deprecation") // Thread.getId(): threadId() needs JDK 19; both are the same value.
+    @Nullable EventRecord acquire() {
         Thread thread = Thread.currentThread();
         int start = (int) thread.getId();
         for (int i = 0; i < size; i++) {
