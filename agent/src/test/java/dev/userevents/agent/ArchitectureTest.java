@@ -24,7 +24,6 @@ class ArchitectureTest {
             .setLevel(ch.qos.logback.classic.Level.WARN);
         main = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
             .importPackages("dev.userevents");
     }
 
