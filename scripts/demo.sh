@@ -12,7 +12,7 @@ seconds=${1:-25}
 prereqs_install
 
 if [ ! -f agent/target/userevents-agent.jar ] || [ ! -f examples/target/order-service.jar ] \
-   || [ -n "$(find api native-shim agent examples -name '*.java' -newer agent/target/userevents-agent.jar -print -quit)" ]; then
+   || [ -n "$(find api bootstrap native-shim agent examples -name '*.java' -newer agent/target/userevents-agent.jar -print -quit)" ]; then
   echo "demo: building the agent and the example (mvn -DskipTests install)..."
   mvn -B -q -DskipTests install
 fi

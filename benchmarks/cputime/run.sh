@@ -4,7 +4,7 @@
 # Compares builds of the agent runtime by thread CPU time per call (CpuTimeLoop.java), which a busy machine
 # skews far less than JMH's wall time. Runs every spec once per round, rounds alternating, each in a fresh JVM;
 # prints per spec the median over rounds of each JVM's fastest and median round.
-#   BUILD   a directory holding a snapshot of agent/target/classes + native-shim/target/classes, made with
+#   BUILD   a directory holding a snapshot of bootstrap/target/classes + agent/target/classes + native-shim/target/classes, made with
 #           `benchmarks/cputime/run.sh --snapshot DIR` (after mvn package) so builds can be compared later
 #   JDK     a JDK home
 #   MODE    see CpuTimeLoop: empty, fixed, null, str0, str64, pwrite, pwriteAlone
@@ -17,7 +17,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 runs=6 calls=200000
 if [ "${1:-}" = --snapshot ]; then
   dir=${2:?--snapshot DIR}; rm -rf "$dir"; mkdir -p "$dir"
-  cp -r "$repo/agent/target/classes/dev" "$repo/native-shim/target/classes/dev" "$dir/"
+  cp -r "$repo/bootstrap/target/classes/dev" "$repo/agent/target/classes/dev" "$repo/native-shim/target/classes/dev" "$dir/"
   echo "snapshot in $dir"; exit 0
 fi
 while [ $# -gt 0 ]; do

@@ -29,7 +29,8 @@ class DowncallSinkTest {
         assumeTrue(Files.isExecutable(JDK25), "no JDK 25 at " + JDK25);
         Path file = Files.createFile(folder.resolve("events"));
         String classPath = String.join(File.pathSeparator,
-            location(DowncallSinkCheck.class), location(ForeignWrite.class), location(Native.class));
+            location(DowncallSinkCheck.class), location(ForeignWrite.class), location(EventSink.class),
+            location(Native.class));
         Path output = folder.resolve("out.txt");
         Process process = new ProcessBuilder(JDK25.toString(), "--enable-native-access=ALL-UNNAMED",
             "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",

@@ -30,7 +30,8 @@ import java.util.jar.JarFile;
  */
 final class BootstrapRuntime {
     static final String PROBE_CLASS = "dev.userevents.shim.hotpath.NativeWords";
-    private static final String[] PACKAGES = {"dev/userevents/agent/runtime/", "dev/userevents/shim/hotpath/"};
+    /** The launcher's own classes, the only other classes at the agent jar's root. */
+    private static final String LAUNCHER_PACKAGE = "dev/userevents/agent/launcher/";
 
     private BootstrapRuntime() {
     }
@@ -76,13 +77,13 @@ final class BootstrapRuntime {
         return classes;
     }
 
+    /**
+     * Whether a jar entry is a class of the bootstrap part. The agent jar's root holds exactly two things: the
+     * classes of the userevents-bootstrap artifact and the launcher (agent/pom.xml assembles it so); the
+     * implementation is nested under {@code inst/}, multi-release entries under {@code META-INF/}.
+     */
     private static boolean inRuntimePackage(String entryName) {
-        for (String runtimePackage : PACKAGES) {
-            if (entryName.startsWith(runtimePackage) && entryName.indexOf('/', runtimePackage.length()) < 0) {
-                return true;
-            }
-        }
-        return false;
+        return entryName.startsWith("dev/userevents/") && !entryName.startsWith(LAUNCHER_PACKAGE);
     }
 
     /**
