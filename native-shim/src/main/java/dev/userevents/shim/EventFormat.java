@@ -222,7 +222,7 @@ public final class EventFormat {
 
     /**
      * Adds a UTF-8, NUL-terminated string as {@code __rel_loc char[]}: a u32 {@code DYN_LOC} in the fixed part,
-     * the bytes after the fixed fields ({@link UserEventsAbi.EventPayload}).
+     * the bytes after the fixed fields ({@link dev.userevents.shim.hotpath.EventLayout}).
      *
      * @param field the field's name, a C identifier not starting with {@code common_}
      * @return a new format with the field last

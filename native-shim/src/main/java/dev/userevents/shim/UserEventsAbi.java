@@ -6,6 +6,9 @@ package dev.userevents.shim;
  * <p>Both structs are {@code __attribute__((__packed__))} and start with their own size, which the
  * kernel uses to accept older and newer callers ({@code user_reg_get()} in
  * {@code kernel/trace/trace_events_user.c} copies with {@code copy_struct_from_user}).
+ *
+ * <p>This is the registration half. The layout of the writes themselves, which the encoder needs in the
+ * bootstrap class loader, is {@link dev.userevents.shim.hotpath.EventLayout}.
  */
 public final class UserEventsAbi {
     /** The tracefs system of events registered without {@link #REG_MULTI_FORMAT}. */
@@ -122,41 +125,6 @@ public final class UserEventsAbi {
         public static final int LENGTH = 16;
 
         private UserUnreg() {
-        }
-    }
-
-    /**
-     * One write to {@code user_events_data} is one event:
-     * <pre>
-     *  +--------------------+----------------------------+----------------------------------+
-     *  | write_index (u32)  | fixed fields, in format    | dynamic data: the bytes each     |
-     *  | from DIAG_IOCSREG  | order, packed, native      | __rel_loc field points at,       |
-     *  |                    | endian                     | strings NUL-terminated           |
-     *  +--------------------+----------------------------+----------------------------------+
-     * </pre>
-     * A {@code __rel_loc} field is a u32: low 16 bits the offset of its data counted from the end of
-     * the field itself, high 16 bits the data length ({@code DYN_LOC(offset, size)}); the kernel
-     * checks both stay inside the event and that strings end in NUL ({@code user_event_validate()}).
-     */
-    public static final class EventPayload {
-        /** The u32 write index, {@link Registration#writeIndex()}. */
-        public static final int WRITE_INDEX_OFFSET = 0;
-        /** The first fixed field; {@code __rel_loc} offsets count from the end of their own field, not from here. */
-        public static final int FIELDS_OFFSET = 4;
-
-        private EventPayload() {
-        }
-
-        /**
-         * {@code DYN_LOC(offset, size)} of {@code include/uapi/linux/user_events.h}, for a {@code __rel_loc}
-         * field; {@code user_event_validate()} in {@code kernel/trace/trace_events_user.c} checks it.
-         *
-         * @param offsetFromFieldEnd bytes from the end of the {@code __rel_loc} field to its data: 0 to 65535
-         * @param length bytes of the data, the NUL of a string included: 0 to 65535
-         * @return the u32 to store in the field: length in the high 16 bits, offset in the low 16
-         */
-        public static int relLoc(int offsetFromFieldEnd, int length) {
-            return (length << 16) | (offsetFromFieldEnd & 0xffff);
         }
     }
 }

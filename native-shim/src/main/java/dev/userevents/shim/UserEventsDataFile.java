@@ -224,7 +224,7 @@ public final class UserEventsDataFile implements AutoCloseable {
      * the event enabled right now (the normal race after a tracer detaches), not a broken file.
      * The kernel side is {@code user_events_write_core()}.
      *
-     * @param address native address of the event: {@link UserEventsAbi.EventPayload}
+     * @param address native address of the event: {@link dev.userevents.shim.hotpath.EventLayout}
      * @param length bytes to write, write index included
      * @return bytes written, or {@code -errno} ({@code -EBADF}: no tracer; {@code -EINVAL}: bad write index or
      *     payload; {@code -EFAULT}: unreadable memory)

@@ -2,6 +2,7 @@ package dev.userevents.shim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.userevents.shim.hotpath.EventLayout;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,13 +64,13 @@ class UserEventsAbiTest {
 
     @Test
     void eventPayloadStartsWithTheWriteIndexFollowedByTheFields() {
-        assertEquals(0, UserEventsAbi.EventPayload.WRITE_INDEX_OFFSET);
-        assertEquals(4, UserEventsAbi.EventPayload.FIELDS_OFFSET);
+        assertEquals(0, EventLayout.WRITE_INDEX_OFFSET);
+        assertEquals(4, EventLayout.FIELDS_OFFSET);
     }
 
     @Test
     void relLocPutsTheLengthInTheHighAndTheOffsetInTheLowSixteenBits() {
-        assertEquals(0x000D0004, UserEventsAbi.EventPayload.relLoc(4, 13));
+        assertEquals(0x000D0004, EventLayout.relLoc(4, 13));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.userevents.agent.config;
 
 import dev.userevents.agent.runtime.AgentLog;
-import dev.userevents.agent.runtime.EventRecord;
+import dev.userevents.shim.hotpath.EventLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -59,7 +59,7 @@ public final class AgentOptions {
         EXCLUDE("exclude", "", "class name patterns never to weave, ';'-separated"),
         STRING_BYTES("stringBytes", "1024", "most bytes of one string field, at least 8"),
         EVENT_BYTES("eventBytes", "4000", "most bytes of one event, write index included, 64 to "
-            + EventRecord.MAX_RECORDED_EVENT),
+            + EventLayout.MAX_RECORDED_EVENT),
         MULTI_FORMAT("multiFormat", "false",
             "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi)"),
         MODE("mode", "kernel", "kernel, dry (weave against words nothing sets), devnull (always write to /dev/null)"),
@@ -138,9 +138,9 @@ public final class AgentOptions {
         this.logLevel = level;
         this.stringBytes = wholeNumber(given, Option.STRING_BYTES, 8);
         this.eventBytes = wholeNumber(given, Option.EVENT_BYTES, 64);
-        if (eventBytes > EventRecord.MAX_RECORDED_EVENT) {
+        if (eventBytes > EventLayout.MAX_RECORDED_EVENT) {
             throw new IllegalArgumentException("agent option eventBytes='" + eventBytes + "': at most "
-                + EventRecord.MAX_RECORDED_EVENT + " (the kernel drops larger events)");
+                + EventLayout.MAX_RECORDED_EVENT + " (the kernel drops larger events)");
         }
         this.mode = enumValue(given, Option.MODE, Mode.class);
         this.sink = enumValue(given, Option.SINK, Sink.class);
@@ -261,7 +261,7 @@ public final class AgentOptions {
     /**
      * Most bytes of one event, write index included ({@code eventBytes}).
      *
-     * @return 64 (ProbeRuntime.setMaxEventBytes refuses less) to {@link EventRecord#MAX_RECORDED_EVENT} (the
+     * @return 64 (ProbeRuntime.setMaxEventBytes refuses less) to {@link EventLayout#MAX_RECORDED_EVENT} (the
      *     kernel drops larger events); 4000 by default
      */
     public int eventBytes() {

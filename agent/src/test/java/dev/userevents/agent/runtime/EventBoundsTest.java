@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.userevents.agent.testing.CapturingSink;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.InstalledProbes;
+import dev.userevents.shim.hotpath.EventLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -185,7 +186,7 @@ class EventBoundsTest {
 
     @Test
     void fullPageEventKeepsEveryStringInsideIt() {
-        ProbeRuntime.setMaxEventBytes(EventRecord.MAX_RECORDED_EVENT);
+        ProbeRuntime.setMaxEventBytes(EventLayout.MAX_RECORDED_EVENT);
         int fields = 20;
         Probe probe = InstalledProbes.enabled(4 * fields + 8, fields, sink);
 
@@ -197,7 +198,7 @@ class EventBoundsTest {
         ProbeRuntime.commit(record);
 
         EventPayload event = onlyEvent();
-        assertTrue(event.length() <= EventRecord.MAX_RECORDED_EVENT, "event of " + event.length() + " bytes");
+        assertTrue(event.length() <= EventLayout.MAX_RECORDED_EVENT, "event of " + event.length() + " bytes");
         assertEquals(7, event.s64());
         for (int i = 0; i < fields; i++) {
             event.string();
@@ -233,7 +234,7 @@ class EventBoundsTest {
     void eventBoundOutsideSixtyFourToOnePageIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> ProbeRuntime.setMaxEventBytes(63));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-            () -> ProbeRuntime.setMaxEventBytes(EventRecord.MAX_RECORDED_EVENT + 1));
+            () -> ProbeRuntime.setMaxEventBytes(EventLayout.MAX_RECORDED_EVENT + 1));
 
         assertEquals("maximum event size 4069: use 64..4068 (larger events are dropped by the kernel's ring buffer)",
             refused.getMessage());
@@ -244,8 +245,8 @@ class EventBoundsTest {
     void eventBoundsAtTheLimitsAreAccepted() {
         ProbeRuntime.setMaxEventBytes(64);
         assertEquals(64, ProbeRuntime.maxEventBytes());
-        ProbeRuntime.setMaxEventBytes(EventRecord.MAX_RECORDED_EVENT);
-        assertEquals(EventRecord.MAX_RECORDED_EVENT, ProbeRuntime.maxEventBytes());
+        ProbeRuntime.setMaxEventBytes(EventLayout.MAX_RECORDED_EVENT);
+        assertEquals(EventLayout.MAX_RECORDED_EVENT, ProbeRuntime.maxEventBytes());
         ProbeRuntime.setMaxStringBytes(8);
         assertEquals(8, ProbeRuntime.maxStringBytes());
     }

@@ -9,6 +9,7 @@ import dev.userevents.agent.runtime.EventRecord;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.safety.RandomCall.Kind;
+import dev.userevents.shim.hotpath.EventLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -38,7 +39,7 @@ class EncoderPropertyTest {
         int longest = 0;
         int cut = 0;
         for (int i = 0; i < 4000; i++) {
-            int maxEventBytes = in.random().nextBoolean() ? 4000 : 64 + in.random().nextInt(EventRecord.MAX_RECORDED_EVENT - 63);
+            int maxEventBytes = in.random().nextBoolean() ? 4000 : 64 + in.random().nextInt(EventLayout.MAX_RECORDED_EVENT - 63);
             int maxStringBytes = in.random().nextBoolean() ? 1024 : 8 + in.random().nextInt(5000);
             ProbeRuntime.setMaxEventBytes(maxEventBytes);
             ProbeRuntime.setMaxStringBytes(maxStringBytes);

@@ -18,6 +18,7 @@ import dev.userevents.shim.Registration;
 import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.shim.hotpath.ChannelEventSink;
+import dev.userevents.shim.hotpath.EventLayout;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.KernelTest;
@@ -133,7 +134,7 @@ class KernelAcceptsEncodedEventsKernelTest {
 
     /**
      * Every event size the agent allows is recorded: events of 3996 bytes up to
-     * {@link EventRecord#MAX_RECORDED_EVENT} (the most the eventBytes option takes), written one by one, each
+     * {@link EventLayout#MAX_RECORDED_EVENT} (the most the eventBytes option takes), written one by one, each
      * accepted by write() and each in trace. The kernel's ring buffer silently drops larger events (4072 bytes
      * and up, measured), which is why the agent caps eventBytes there.
      */
@@ -152,7 +153,7 @@ class KernelAcceptsEncodedEventsKernelTest {
             trace.enable("user_events", eventName);
             trace.clear();
             String text = "x".repeat(5000);
-            for (int size = 3996; size <= EventRecord.MAX_RECORDED_EVENT; size += 4) {
+            for (int size = 3996; size <= EventLayout.MAX_RECORDED_EVENT; size += 4) {
                 ProbeRuntime.setMaxEventBytes(size);
                 new RandomCall(kinds, new Object[] {size, text}).encode(probe.id());
             }
@@ -161,14 +162,14 @@ class KernelAcceptsEncodedEventsKernelTest {
 
             assertEquals(List.of(), sink.refused, "writes that did not return the event's length");
             List<Integer> lost = new ArrayList<>();
-            for (int size = 3996; size <= EventRecord.MAX_RECORDED_EVENT; size += 4) {
+            for (int size = 3996; size <= EventLayout.MAX_RECORDED_EVENT; size += 4) {
                 assertEquals(size, sink.events.get((size - 3996) / 4).length, "event size");
                 if (!recorded.containsKey(size)) {
                     lost.add(size);
                 }
             }
             System.out.printf("kernel fuzz: events of 3996..%d bytes (write index included) all recorded in trace%n",
-                EventRecord.MAX_RECORDED_EVENT);
+                EventLayout.MAX_RECORDED_EVENT);
             assertEquals(List.of(), lost, "event sizes the agent allows but the kernel did not record");
         } finally {
             ProbeRuntime.setMaxEventBytes(4000);

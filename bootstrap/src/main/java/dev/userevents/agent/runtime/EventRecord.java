@@ -1,5 +1,6 @@
 package dev.userevents.agent.runtime;
 
+import dev.userevents.shim.hotpath.EventLayout;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,13 +23,6 @@ import org.jspecify.annotations.Nullable;
 public final class EventRecord {
     /** Bytes of each buffer: one page, the most an event can carry. */
     public static final int CAPACITY = 4096;
-    /**
-     * The largest write the kernel records, write index included: ftrace's ring buffer takes records of at
-     * most 4,072 bytes (a 4 KiB sub-buffer less its headers), which hold the 8-byte trace_entry header and the
-     * payload, while the 4-byte write index is not stored. A larger write succeeds and is silently dropped.
-     * Measured in the guest (KernelAcceptsEncodedEventsKernelTest).
-     */
-    public static final int MAX_RECORDED_EVENT = 4068;
 
     private static final byte[] NULL_TEXT = {'(', 'n', 'u', 'l', 'l', ')'};
     private static final byte[] TRUNCATION_MARK = {'.', '.', '.'};
@@ -84,14 +78,14 @@ public final class EventRecord {
         // The puts below store straight to native memory without bounds checks (the ByteBuffer's cost a
         // good part of an event on JDK 17): every field and each string's NUL must fall inside CAPACITY.
         // Strings past the event bound shrink to their NUL, so this covers every event of the probe.
-        if (4 + probe.fixedSize() + probe.stringFields() > CAPACITY) {
+        if (EventLayout.FIELDS_OFFSET + probe.fixedSize() + probe.stringFields() > CAPACITY) {
             throw new IllegalStateException("event of " + probe.fixedSize() + " fixed bytes and "
                 + probe.stringFields() + " strings does not fit a " + CAPACITY + "-byte buffer");
         }
         buffer.clear(); // a channel write moved position and limit
-        NativeWords.putInt(address, probe.writeIndex());
-        fieldPosition = 4;
-        dataPosition = 4 + probe.fixedSize();
+        NativeWords.putInt(address + EventLayout.WRITE_INDEX_OFFSET, probe.writeIndex());
+        fieldPosition = EventLayout.FIELDS_OFFSET;
+        dataPosition = EventLayout.FIELDS_OFFSET + probe.fixedSize();
     }
 
     ByteBuffer buffer() {
@@ -202,9 +196,8 @@ public final class EventRecord {
 
     private void endString(int start, int position) {
         NativeWords.putByte(address + position, (byte) 0);
-        int fieldEnd = fieldPosition + 4;
-        // DYN_LOC: data length (NUL included) in the high half, offset from the field's end in the low half.
-        NativeWords.putInt(address + fieldPosition, ((position + 1 - start) << 16) | (start - fieldEnd));
+        int fieldEnd = fieldPosition + EventLayout.REL_LOC_BYTES;
+        NativeWords.putInt(address + fieldPosition, EventLayout.relLoc(start - fieldEnd, position + 1 - start));
         fieldPosition = fieldEnd;
         dataPosition = position + 1;
     }

@@ -1,6 +1,7 @@
 package dev.userevents.agent.runtime;
 
 import dev.userevents.shim.hotpath.Errno;
+import dev.userevents.shim.hotpath.EventLayout;
 import dev.userevents.shim.hotpath.KernelErrors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -130,12 +131,12 @@ public final class ProbeRuntime {
      * Sets {@link #maxEventBytes()} (agent option {@code eventBytes}, 4000 by default); events begun from then
      * on follow it.
      *
-     * @param bytes 64 to {@link EventRecord#MAX_RECORDED_EVENT} (the kernel drops larger events)
+     * @param bytes 64 to {@link EventLayout#MAX_RECORDED_EVENT} (the kernel drops larger events)
      * @throws IllegalArgumentException for a value out of that range
      */
     public static void setMaxEventBytes(int bytes) {
-        if (bytes < 64 || bytes > EventRecord.MAX_RECORDED_EVENT) {
-            throw new IllegalArgumentException("maximum event size " + bytes + ": use 64.." + EventRecord.MAX_RECORDED_EVENT
+        if (bytes < 64 || bytes > EventLayout.MAX_RECORDED_EVENT) {
+            throw new IllegalArgumentException("maximum event size " + bytes + ": use 64.." + EventLayout.MAX_RECORDED_EVENT
                 + " (larger events are dropped by the kernel's ring buffer)");
         }
         maxEventBytes = bytes;
