@@ -314,18 +314,52 @@ final class RandomCall {
         return text.length() > 120 ? text.substring(0, 60) + "[...]" + text.substring(text.length() - 60) : text;
     }
 
+    /**
+     * The value for a failure message, never through a toString() of its own: a string in Java notation (non-ASCII
+     * as \\uXXXX), only its start and end when longer than 200 chars; an enum by name; other objects by class.
+     */
     static String describe(Object value) {
         if (value == null) {
             return "null";
         }
         if (value instanceof String) {
             String text = (String) value;
-            return "String of " + text.length() + " chars";
+            return text.length() <= 200 ? quoted(text) : "String of " + text.length() + " chars "
+                + quoted(text.substring(0, 60)) + "..." + quoted(text.substring(text.length() - 20));
         }
         if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
             return value instanceof Character ? "0x" + Integer.toHexString((Character) value) : value.toString();
         }
+        if (value instanceof Enum) {
+            return value.getClass().getSimpleName() + "." + ((Enum<?>) value).name();
+        }
+        if (value instanceof BadInputs.Printed) {
+            return "Printed(" + describe(((BadInputs.Printed) value).text) + ")";
+        }
         return value.getClass().getSimpleName();
+    }
+
+    private static String quoted(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                quoted.append(c);
+            } else {
+                quoted.append(String.format("\\u%04X", (int) c));
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    /** The call for jqwik's report of a failing sample: each argument's kind and {@link #describe}d value. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("call(");
+        for (int i = 0; i < kinds.length; i++) {
+            text.append(i == 0 ? "" : ", ").append(kinds[i]).append(' ').append(describe(values[i]));
+        }
+        return text.append(')').toString();
     }
 
     /**
