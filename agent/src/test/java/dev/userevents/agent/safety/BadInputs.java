@@ -1,6 +1,6 @@
 package dev.userevents.agent.safety;
 
-import dev.userevents.agent.safety.RandomCall.Kind;
+import dev.userevents.agent.safety.WovenCall.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -313,19 +313,19 @@ final class BadInputs {
      * Calls with 0 to {@code maxArguments} arguments (each length as likely) of any kinds, any values; shrinking
      * drops arguments and shrinks the rest.
      */
-    static Arbitrary<RandomCall> calls(int maxArguments) {
+    static Arbitrary<WovenCall> calls(int maxArguments) {
         return ARGUMENTS.list().ofMaxSize(maxArguments).withSizeDistribution(RandomDistribution.uniform())
-            .map(arguments -> new RandomCall(arguments.stream().map(a -> a.kind).toArray(Kind[]::new),
+            .map(arguments -> new WovenCall(arguments.stream().map(a -> a.kind).toArray(Kind[]::new),
                 arguments.stream().map(a -> a.value).toArray()));
     }
 
     /** Calls with arguments of these kinds, any values. */
-    static Arbitrary<RandomCall> callsWith(Kind... kinds) {
+    static Arbitrary<WovenCall> callsWith(Kind... kinds) {
         List<Arbitrary<Object>> values = new ArrayList<>();
         for (Kind kind : kinds) {
             values.add(values(kind));
         }
         Kind[] copy = Arrays.copyOf(kinds, kinds.length);
-        return Combinators.combine(values).as(list -> new RandomCall(copy, list.toArray()));
+        return Combinators.combine(values).as(list -> new WovenCall(copy, list.toArray()));
     }
 }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.userevents.agent.runtime.EventRecord;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.safety.RandomCall.Kind;
+import dev.userevents.agent.safety.WovenCall.Kind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,7 @@ import net.jqwik.api.lifecycle.AfterTry;
 /**
  * The payload encoder fed bad input, property-style: jqwik properties over calls from {@link BadInputs} through
  * {@link ProbeRuntime}'s put and commit, each event decoded as the kernel would and checked against
- * {@link RandomCall}'s model. Every event must decode, stay within its bounds, and say what the argument was
+ * {@link WovenCall}'s model. Every event must decode, stay within its bounds, and say what the argument was
  * (possibly cut); the probe never switches itself off and nothing reaches the caller. A failing property is
  * shrunk to a small call and reported with jqwik's seed (docs/NOTES.md, "jqwik for random inputs").
  */
@@ -52,7 +52,7 @@ class EncoderPropertyTest {
     @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
     void randomCallsOfUpTo20ArgumentsUnderRandomBoundsAllDecode(@ForAll("eventBounds") int maxEventBytes,
                                                                 @ForAll("stringBounds") int maxStringBytes,
-                                                                @ForAll("upTo20Arguments") RandomCall call) {
+                                                                @ForAll("upTo20Arguments") WovenCall call) {
         ProbeRuntime.setMaxEventBytes(maxEventBytes);
         ProbeRuntime.setMaxStringBytes(maxStringBytes);
         byte[] event = encode(call);
@@ -88,7 +88,7 @@ class EncoderPropertyTest {
     }
 
     @Provide
-    Arbitrary<RandomCall> upTo20Arguments() {
+    Arbitrary<WovenCall> upTo20Arguments() {
         return BadInputs.calls(20);
     }
 
@@ -98,8 +98,8 @@ class EncoderPropertyTest {
         ProbeRuntime.setMaxStringBytes(4000);
         for (int plane = 0; plane <= 16; plane++) {
             String text = texts.get(plane);
-            byte[] event = encode(new RandomCall(new Kind[] {Kind.STRING}, new Object[] {text}));
-            List<Object> decoded = new RandomCall(new Kind[] {Kind.STRING}, new Object[] {text})
+            byte[] event = encode(new WovenCall(new Kind[] {Kind.STRING}, new Object[] {text}));
+            List<Object> decoded = new WovenCall(new Kind[] {Kind.STRING}, new Object[] {text})
                 .verify(event, WRITE_INDEX, 4000, 4000);
             assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), (byte[]) decoded.get(0), "plane " + plane);
         }
@@ -122,7 +122,7 @@ class EncoderPropertyTest {
             {"ok\uD83D", "ok?"}, {"\uD83D\uDE00", "\uD83D\uDE00"}, {"\uDBFF\uDFFF", "\uDBFF\uDFFF"},
         };
         for (String[] example : cases) {
-            RandomCall call = new RandomCall(new Kind[] {Kind.STRING}, new Object[] {example[0]});
+            WovenCall call = new WovenCall(new Kind[] {Kind.STRING}, new Object[] {example[0]});
             List<Object> decoded = call.verify(encode(call), WRITE_INDEX, 4000, 1024);
             assertEquals(example[1], new String((byte[]) decoded.get(0), StandardCharsets.UTF_8), example[0]);
         }
@@ -130,7 +130,7 @@ class EncoderPropertyTest {
 
     @Property(tries = 100)
     void megabyteStringsAreCutOnACharacterBoundaryWithinTheBound(@ForAll("megabyteStringBounds") int maxStringBytes,
-                                                                 @ForAll("megabyteArguments") RandomCall call) {
+                                                                 @ForAll("megabyteArguments") WovenCall call) {
         ProbeRuntime.setMaxStringBytes(maxStringBytes);
         call.verify(encode(call), WRITE_INDEX, 4000, maxStringBytes);
     }
@@ -143,9 +143,9 @@ class EncoderPropertyTest {
 
     /** An int, then three 1 MB texts: as a String, as an Object, as a String. */
     @Provide
-    Arbitrary<RandomCall> megabyteArguments() {
+    Arbitrary<WovenCall> megabyteArguments() {
         return Combinators.combine(Arbitraries.integers(), BadInputs.megabytes(), BadInputs.megabytes(), BadInputs.megabytes())
-            .as((number, first, second, third) -> new RandomCall(new Kind[] {Kind.INT, Kind.STRING, Kind.OBJECT, Kind.STRING},
+            .as((number, first, second, third) -> new WovenCall(new Kind[] {Kind.INT, Kind.STRING, Kind.OBJECT, Kind.STRING},
                 new Object[] {number, first, second, third}));
     }
 
@@ -157,7 +157,7 @@ class EncoderPropertyTest {
         };
         String[] expected = {"(null)", "(null)", "(toString threw)", "(toString threw)", "OMEGA_Ω"};
         for (int i = 0; i < arguments.length; i++) {
-            RandomCall call = new RandomCall(new Kind[] {Kind.OBJECT, Kind.STRING}, new Object[] {arguments[i], null});
+            WovenCall call = new WovenCall(new Kind[] {Kind.OBJECT, Kind.STRING}, new Object[] {arguments[i], null});
             List<Object> decoded = call.verify(encode(call), WRITE_INDEX, 4000, 1024);
             assertEquals(expected[i], new String((byte[]) decoded.get(0), StandardCharsets.UTF_8));
             assertEquals("(null)", new String((byte[]) decoded.get(1), StandardCharsets.UTF_8), "a null String");
@@ -166,17 +166,17 @@ class EncoderPropertyTest {
 
     /** Each try: one value of each of the eight primitive kinds. */
     @Property(tries = 1000)
-    void extremeNumbersArriveExactlyOrAsTheirNearestDecimal(@ForAll("primitives") RandomCall call) {
+    void extremeNumbersArriveExactlyOrAsTheirNearestDecimal(@ForAll("primitives") WovenCall call) {
         call.verify(encode(call), WRITE_INDEX, 4000, 1024);
     }
 
     @Provide
-    Arbitrary<RandomCall> primitives() {
+    Arbitrary<WovenCall> primitives() {
         return BadInputs.callsWith(Kind.BOOLEAN, Kind.BYTE, Kind.SHORT, Kind.CHAR, Kind.INT, Kind.LONG, Kind.FLOAT, Kind.DOUBLE);
     }
 
     /** Encodes {@code call} with a fresh enabled probe; the probe must stay on and exactly one event come out. */
-    private byte[] encode(RandomCall call) {
+    private byte[] encode(WovenCall call) {
         Probe probe = TestProbes.install(call, WRITE_INDEX, sink);
         int before = sink.writes();
         call.encode(probe.id());

@@ -57,7 +57,7 @@ class EventFormatPropertyTest {
                 || name.length() > EventFormat.MAX_NAME_LENGTH, "refused a valid name: " + name);
             return;
         } catch (RuntimeException other) {
-            throw new AssertionError("named(" + RandomCall.describe(name) + ") threw " + other, other);
+            throw new AssertionError("named(" + WovenCall.describe(name) + ") threw " + other, other);
         }
         accepted++;
         assertTrue(IDENTIFIER.matcher(name).matches() && name.length() <= EventFormat.MAX_NAME_LENGTH,
@@ -91,7 +91,7 @@ class EventFormatPropertyTest {
         return BadInputs.strings().filter(Objects::nonNull).map(Text::new);
     }
 
-    /** A text that jqwik's report shows through {@link RandomCall#describe}: a 1 MB one by its start and end. */
+    /** A text that jqwik's report shows through {@link WovenCall#describe}: a 1 MB one by its start and end. */
     static final class Text {
         final String value;
 
@@ -101,7 +101,7 @@ class EventFormatPropertyTest {
 
         @Override
         public String toString() {
-            return RandomCall.describe(value);
+            return WovenCall.describe(value);
         }
     }
 
@@ -124,7 +124,7 @@ class EventFormatPropertyTest {
                 assertTrue(refused.getMessage().contains(format.name()) || refused.getMessage().contains("char["),
                     "the message names the event: " + refused.getMessage());
             } catch (RuntimeException other) {
-                throw new AssertionError("adding " + type + " " + RandomCall.describe(field) + " threw " + other, other);
+                throw new AssertionError("adding " + type + " " + WovenCall.describe(field) + " threw " + other, other);
             }
         }
         checkBuildable(format);
@@ -173,7 +173,7 @@ class EventFormatPropertyTest {
         @Override
         public String toString() {
             return type + (type == FieldType.CHAR_ARRAY ? "[" + arrayLength + "] " : " ")
-                + (existing ? "existing field " + pick + " or " : "") + RandomCall.describe(name);
+                + (existing ? "existing field " + pick + " or " : "") + WovenCall.describe(name);
         }
     }
 
@@ -236,7 +236,7 @@ class EventFormatPropertyTest {
         for (String bad : new String[] {null, ""}) {
             try {
                 EventFormat.named("e").s32(bad);
-                fail("accepted field name " + RandomCall.describe(bad));
+                fail("accepted field name " + WovenCall.describe(bad));
             } catch (IllegalArgumentException expected) {
                 assertTrue(expected.getMessage().contains("field name in event e"), expected.getMessage());
             }

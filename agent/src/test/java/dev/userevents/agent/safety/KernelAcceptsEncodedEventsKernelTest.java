@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.userevents.agent.runtime.EventRecord;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.safety.RandomCall.Kind;
+import dev.userevents.agent.safety.WovenCall.Kind;
 import dev.userevents.shim.DataFileEventSink;
 import dev.userevents.shim.EnableWord;
 import dev.userevents.shim.EnableWordArena;
@@ -89,31 +89,31 @@ class KernelAcceptsEncodedEventsKernelTest {
     }
 
     @Property(tries = EVENTS)
-    void everyRandomEventWrittenThroughJnaIsAcceptedAndPrintsItsValues(@ForAll("calls") RandomCall call) throws Exception {
+    void everyRandomEventWrittenThroughJnaIsAcceptedAndPrintsItsValues(@ForAll("calls") WovenCall call) throws Exception {
         write("safety_fuzz_jna", DataFileEventSink::new, 4000, 1024, call);
     }
 
     @Property(tries = EVENTS)
-    void everyRandomEventWrittenThroughTheChannelIsAcceptedAndPrintsItsValues(@ForAll("calls") RandomCall call)
+    void everyRandomEventWrittenThroughTheChannelIsAcceptedAndPrintsItsValues(@ForAll("calls") WovenCall call)
             throws Exception {
         write("safety_fuzz_channel", file -> ChannelEventSink.wrap(file.fd()), 4000, 1024, call);
     }
 
     /** Strings may take the whole default event bound: events up to 4000 bytes. */
     @Property(tries = EVENTS)
-    void eventsFilledToTheDefault4000ByteBoundAreAcceptedAndPrintItsValues(@ForAll("calls") RandomCall call)
+    void eventsFilledToTheDefault4000ByteBoundAreAcceptedAndPrintItsValues(@ForAll("calls") WovenCall call)
             throws Exception {
         write("safety_fuzz_full", DataFileEventSink::new, 4000, 4000, call);
     }
 
     /** Arguments of every kind, the first (the event's seq) replaced by the try's number. */
     @Provide
-    Arbitrary<RandomCall> calls() {
+    Arbitrary<WovenCall> calls() {
         return BadInputs.callsWith(KINDS);
     }
 
     private void write(String eventName, Function<UserEventsDataFile, EventSink> sinkFor, int maxEventBytes,
-                       int maxStringBytes, RandomCall call) throws Exception {
+                       int maxStringBytes, WovenCall call) throws Exception {
         if (events == null) {
             events = new RandomEvents(eventName, sinkFor, maxEventBytes, maxStringBytes);
         }
@@ -141,7 +141,7 @@ class KernelAcceptsEncodedEventsKernelTest {
             this.eventName = eventName;
             this.maxEventBytes = maxEventBytes;
             this.maxStringBytes = maxStringBytes;
-            EventFormat format = new RandomCall(KINDS, new Object[KINDS.length]).format(eventName, NAMES);
+            EventFormat format = new WovenCall(KINDS, new Object[KINDS.length]).format(eventName, NAMES);
             UserEventsDataFile openedFile = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
             TraceInstance createdTrace = null;
             try {
@@ -160,13 +160,13 @@ class KernelAcceptsEncodedEventsKernelTest {
             trace = createdTrace;
         }
 
-        void writeAndCheck(RandomCall generated) {
+        void writeAndCheck(WovenCall generated) {
             ProbeRuntime.setMaxEventBytes(maxEventBytes);
             ProbeRuntime.setMaxStringBytes(maxStringBytes);
             int seq = this.seq++;
             Object[] values = generated.values.clone();
             values[0] = seq;
-            RandomCall call = new RandomCall(KINDS, values);
+            WovenCall call = new WovenCall(KINDS, values);
             LengthCheckingSink sink = new LengthCheckingSink(inner);
             Probe probe = TestProbes.install(call.fixedSize(), call.stringFields(), registration.writeIndex(),
                 word.address(), sink);
@@ -221,7 +221,7 @@ class KernelAcceptsEncodedEventsKernelTest {
         try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
              TraceInstance trace = TraceInstance.create(eventName, 1024)) {
             EnableWord word = arena.allocate(4, 0);
-            Registration registration = file.register(new RandomCall(kinds, new Object[2]).format(eventName, names), word);
+            Registration registration = file.register(new WovenCall(kinds, new Object[2]).format(eventName, names), word);
             LengthCheckingSink sink = new LengthCheckingSink(new DataFileEventSink(file));
             Probe probe = TestProbes.install(8, 1, registration.writeIndex(), word.address(), sink);
             trace.enable("user_events", eventName);
@@ -229,7 +229,7 @@ class KernelAcceptsEncodedEventsKernelTest {
             String text = "x".repeat(5000);
             for (int size = 3996; size <= EventRecord.MAX_RECORDED_EVENT; size += 4) {
                 ProbeRuntime.setMaxEventBytes(size);
-                new RandomCall(kinds, new Object[] {size, text}).encode(probe.id());
+                new WovenCall(kinds, new Object[] {size, text}).encode(probe.id());
             }
             Map<Integer, Integer> recorded = linesBySeq(trace.readTrace(), eventName);
             file.unregister(word);
@@ -309,7 +309,7 @@ class KernelAcceptsEncodedEventsKernelTest {
         @Override
         public String toString() {
             return type + (type == FieldType.CHAR_ARRAY ? "[" + arrayLength + "] " : " ")
-                + (plainName ? "plain name" : RandomCall.describe(name));
+                + (plainName ? "plain name" : WovenCall.describe(name));
         }
     }
 
