@@ -22,7 +22,7 @@ import net.jqwik.api.RandomDistribution;
  */
 class DecimalTextPropertyTest {
 
-    @Property(tries = 2000)
+    @Property(tries = 5000)
     void anyDoubleReadsBackWithinHalfAUnitOfTheFifteenthDigit(@ForAll("doubles") double value) {
         String text = doubleText(value);
         BigDecimal expected = new BigDecimal(value).round(new MathContext(15, RoundingMode.HALF_EVEN));
@@ -32,7 +32,7 @@ class DecimalTextPropertyTest {
             () -> value + " printed as " + text + ", expected about " + expected.stripTrailingZeros());
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 5000)
     void anyFloatPrintsItsSevenDigitsRoundedHalfUp(@ForAll("floats") float value) {
         String text = floatText(value);
         // a float's exact value is a tie at the eighth digit more often than one might think (7489170.5):

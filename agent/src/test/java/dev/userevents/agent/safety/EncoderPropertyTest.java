@@ -165,7 +165,7 @@ class EncoderPropertyTest {
     }
 
     /** Each try: one value of each of the eight primitive kinds. */
-    @Property(tries = 1000)
+    @Property(tries = 2500)
     void extremeNumbersArriveExactlyOrAsTheirNearestDecimal(@ForAll("primitives") WovenCall call) {
         call.verify(encode(call), WRITE_INDEX, 4000, 1024);
     }

@@ -44,7 +44,7 @@ class EventFormatPropertyTest {
     private int formats;
     private int refusals;
 
-    @Property(tries = 5000)
+    @Property(tries = 10_000)
     void anyTextEitherNamesAnEventOrIsRefusedWithAMessage(@ForAll("names") String name) {
         namesTried++;
         EventFormat format;
