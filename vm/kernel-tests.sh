@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Usage: vm/kernel-tests.sh [--module NAME]... [--tests PATTERN] [--skip-build] [--live] [--java PATH]
-# The real-kernel test suite: JUnit tests tagged "kernel", run inside the user_events guest
+# The real-kernel test suite: JUnit tests and jqwik properties tagged "kernel", run inside the user_events guest
 # (vm/run-in-vm.sh) with the JUnit Platform console launcher, one launcher JVM per module.
 #   --module NAME   only this module (directory name; repeatable)
-#   --tests PATTERN a class (dev.userevents.shim.FooTest), a method (dev.userevents.shim.FooTest#bar),
+#   --tests PATTERN a class (dev.userevents.shim.FooTest), a method (dev.userevents.shim.FooTest#bar;
+#                   a jqwik property with its parameter types: dev.userevents.shim.FooTest#bar(int)),
 #                   a simple class name (FooTest) or a class-name regex (.*Registration.*)
 #   --skip-build    no `mvn package` (scripts/test.sh runs `mvn verify` first); a quick
 #                   `mvn test-compile` still runs, to write the classpaths

@@ -3,17 +3,14 @@ package dev.userevents.agent.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * Float and double text as C's {@code %.7g} and {@code %.15g} would print it, but for the exponent, which
  * has no leading zeros ({@code 1e+20}, {@code 1e-6}), and for plain notation reaching down to {@code 1e-5}.
+ * Any value's digits: {@link DecimalTextPropertyTest}.
  */
 class DecimalTextTest {
 
@@ -139,45 +136,11 @@ class DecimalTextTest {
         }
     }
 
-    @Test
-    void randomDoublesReadBackWithinHalfAUnitOfTheFifteenthDigit() {
-        SplittableRandom random = new SplittableRandom(20240611);
-        for (int i = 0; i < 20_000; i++) {
-            double value = Double.longBitsToDouble(random.nextLong());
-            if (Double.isNaN(value) || Double.isInfinite(value) || value == 0) {
-                continue;
-            }
-            String text = doubleText(value);
-            BigDecimal expected = new BigDecimal(value).round(new MathContext(15, RoundingMode.HALF_EVEN));
-            BigDecimal printed = new BigDecimal(text);
-            BigDecimal unit = BigDecimal.ONE.scaleByPowerOfTen(expected.precision() - expected.scale() - 15);
-            assertTrue(printed.subtract(expected).abs().compareTo(unit) <= 0,
-                () -> value + " printed as " + text + ", expected about " + expected.stripTrailingZeros());
-        }
-    }
-
-    @Test
-    void randomFloatsPrintTheirSevenDigitsRoundedHalfUp() {
-        SplittableRandom random = new SplittableRandom(7);
-        for (int i = 0; i < 20_000; i++) {
-            float value = Float.intBitsToFloat(random.nextInt());
-            if (Float.isNaN(value) || Float.isInfinite(value) || value == 0) {
-                continue;
-            }
-            String text = floatText(value);
-            // a float's exact value is a tie at the eighth digit more often than one might think (7489170.5):
-            // the text rounds such ties away from zero, where C's printf would round them to even
-            BigDecimal expected = new BigDecimal(value).round(new MathContext(7, RoundingMode.HALF_UP));
-            assertEquals(0, new BigDecimal(text).compareTo(expected),
-                () -> value + " printed as " + text + ", expected " + expected.stripTrailingZeros());
-        }
-    }
-
-    private static String doubleText(double value) {
+    static String doubleText(double value) {
         return text(value, DecimalText.DOUBLE_DIGITS);
     }
 
-    private static String floatText(float value) {
+    static String floatText(float value) {
         return text(value, DecimalText.FLOAT_DIGITS);
     }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.userevents.agent.runtime.EventRecord;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.safety.RandomCall.Kind;
+import dev.userevents.agent.safety.WovenCall.Kind;
 import dev.userevents.shim.DataFileEventSink;
 import dev.userevents.shim.EnableWord;
 import dev.userevents.shim.EnableWordArena;
@@ -29,17 +29,26 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.AfterTry;
 
 /**
  * The encoder's bad-input events written to the real kernel: a registered user_event with a field of every
- * kind, random arguments from {@link RandomInputs} encoded by {@link ProbeRuntime} and written through the
- * agent's two sinks (JNA's {@code write()} and the JDK's FileChannel). Every write must return the event's
- * length (no EINVAL from {@code user_event_validate()}, no EFAULT), every event must be in {@code trace}, and
- * sampled events must print exactly the values the encoder's model says, cut strings included.
+ * kind, random arguments from {@link BadInputs} encoded by {@link ProbeRuntime} and written through the agent's
+ * two sinks (JNA's {@code write()} and the JDK's FileChannel). jqwik properties, one event per try, so that a
+ * failure shrinks to a small call: every write must return the event's length (no EINVAL from
+ * {@code user_event_validate()}, no EFAULT), and every event must be in {@code trace}, once, printing exactly the
+ * values the encoder's model says, cut strings included.
  */
 @KernelTest
 class KernelAcceptsEncodedEventsKernelTest {
@@ -48,87 +57,153 @@ class KernelAcceptsEncodedEventsKernelTest {
     private static final String[] NAMES = {"seq", "flag", "small", "medium", "letter", "big", "text", "ratio", "share",
         "thing", "more"};
     private static final int EVENTS = 1000;
-    private static final int SAMPLE_EVERY = 20;
 
     private final EnableWordArena arena = new EnableWordArena();
+    /** The event a random-event property writes, registered at its first try. */
+    private RandomEvents events;
+    /** The formats a format property registered, unregistered after it. */
+    private UserEventsDataFile formatsFile;
+    private final List<EnableWord> formatWords = new ArrayList<>();
+    private int formatsTried;
+    private int formatFields;
 
-    @AfterEach
+    @AfterTry
     void restoreDefaultBounds() {
         ProbeRuntime.setMaxEventBytes(4000);
         ProbeRuntime.setMaxStringBytes(1024);
     }
 
-    @Test
-    void everyRandomEventWrittenThroughJnaIsAcceptedAndPrintsItsValues_1000Events() throws Exception {
-        writeRandomEvents("safety_fuzz_jna", DataFileEventSink::new, 4000, 1024, RandomInputs.SEED);
+    @AfterProperty
+    void unregister() throws Exception {
+        if (events != null) {
+            events.close();
+        }
+        if (formatsFile != null) {
+            try (UserEventsDataFile file = formatsFile) {
+                for (EnableWord word : formatWords) {
+                    file.unregister(word);
+                }
+            }
+            System.out.printf("kernel fuzz: %d random formats (%d fields) built and registered by the kernel%n",
+                formatWords.size(), formatFields);
+        }
     }
 
-    @Test
-    void everyRandomEventWrittenThroughTheChannelIsAcceptedAndPrintsItsValues_1000Events() throws Exception {
-        writeRandomEvents("safety_fuzz_channel", file -> ChannelEventSink.wrap(file.fd()), 4000, 1024, RandomInputs.SEED + 1);
+    @Property(tries = EVENTS)
+    void everyRandomEventWrittenThroughJnaIsAcceptedAndPrintsItsValues(@ForAll("calls") WovenCall call) throws Exception {
+        write("safety_fuzz_jna", DataFileEventSink::new, 4000, 1024, call);
+    }
+
+    @Property(tries = EVENTS)
+    void everyRandomEventWrittenThroughTheChannelIsAcceptedAndPrintsItsValues(@ForAll("calls") WovenCall call)
+            throws Exception {
+        write("safety_fuzz_channel", file -> ChannelEventSink.wrap(file.fd()), 4000, 1024, call);
     }
 
     /** Strings may take the whole default event bound: events up to 4000 bytes. */
-    @Test
-    void eventsFilledToTheDefault4000ByteBoundAreAcceptedAndPrintItsValues_1000Events() throws Exception {
-        writeRandomEvents("safety_fuzz_full", DataFileEventSink::new, 4000, 4000, RandomInputs.SEED + 2);
+    @Property(tries = EVENTS)
+    void eventsFilledToTheDefault4000ByteBoundAreAcceptedAndPrintItsValues(@ForAll("calls") WovenCall call)
+            throws Exception {
+        write("safety_fuzz_full", DataFileEventSink::new, 4000, 4000, call);
     }
 
-    private void writeRandomEvents(String eventName, Function<UserEventsDataFile, EventSink> sinkFor, int maxEventBytes,
-                                   int maxStringBytes, long seed) throws Exception {
-        ProbeRuntime.setMaxEventBytes(maxEventBytes);
-        ProbeRuntime.setMaxStringBytes(maxStringBytes);
-        EventFormat format = new RandomCall(KINDS, new Object[KINDS.length]).format(eventName, NAMES);
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
-             TraceInstance trace = TraceInstance.create(eventName, 16 * 1024)) {
-            EnableWord word = arena.allocate(4, 0);
-            Registration registration = file.register(format, word);
-            EventSink inner = sinkFor.apply(file);
-            assertNotNull(inner, "the JDK refused a FileChannel on user_events_data (JVM options of the module?)");
-            LengthCheckingSink sink = new LengthCheckingSink(inner);
-            Probe probe = TestProbes.install(format.fixedSize(), 5, registration.writeIndex(), word.address(), sink);
-            trace.enable("user_events", eventName);
-            trace.clear();
+    /** Arguments of every kind, the first (the event's seq) replaced by the try's number. */
+    @Provide
+    Arbitrary<WovenCall> calls() {
+        return BadInputs.callsWith(KINDS);
+    }
 
-            RandomInputs in = new RandomInputs(seed);
-            List<RandomCall> calls = new ArrayList<>();
-            for (int seq = 0; seq < EVENTS; seq++) {
-                RandomCall call = RandomCall.withKinds(KINDS, in);
-                call.values[0] = seq;
-                calls.add(call);
-                call.encode(probe.id());
+    private void write(String eventName, Function<UserEventsDataFile, EventSink> sinkFor, int maxEventBytes,
+                       int maxStringBytes, WovenCall call) throws Exception {
+        if (events == null) {
+            events = new RandomEvents(eventName, sinkFor, maxEventBytes, maxStringBytes);
+        }
+        events.writeAndCheck(call);
+    }
+
+    /**
+     * One registered event in a trace instance of its own. Each try gets a fresh probe and sink on it, so that a
+     * probe switched off or a refused write fails that try only and shrinking compares like with like.
+     */
+    private final class RandomEvents implements AutoCloseable {
+        private final String eventName;
+        private final int maxEventBytes;
+        private final int maxStringBytes;
+        private final UserEventsDataFile file;
+        private final TraceInstance trace;
+        private final EnableWord word;
+        private final Registration registration;
+        private final EventSink inner;
+        private int seq;
+        private int longest;
+
+        RandomEvents(String eventName, Function<UserEventsDataFile, EventSink> sinkFor, int maxEventBytes,
+                     int maxStringBytes) throws Exception {
+            this.eventName = eventName;
+            this.maxEventBytes = maxEventBytes;
+            this.maxStringBytes = maxStringBytes;
+            EventFormat format = new WovenCall(KINDS, new Object[KINDS.length]).format(eventName, NAMES);
+            UserEventsDataFile openedFile = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
+            TraceInstance createdTrace = null;
+            try {
+                createdTrace = TraceInstance.create(eventName, 16 * 1024);
+                word = arena.allocate(4, 0);
+                registration = openedFile.register(format, word);
+                inner = sinkFor.apply(openedFile);
+                assertNotNull(inner, "the JDK refused a FileChannel on user_events_data (JVM options of the module?)");
+                createdTrace.enable("user_events", eventName);
+            } catch (Exception | Error e) {
+                try (UserEventsDataFile closing = openedFile; TraceInstance closingTrace = createdTrace) {
+                    throw e;
+                }
             }
+            file = openedFile;
+            trace = createdTrace;
+        }
+
+        void writeAndCheck(WovenCall generated) {
+            ProbeRuntime.setMaxEventBytes(maxEventBytes);
+            ProbeRuntime.setMaxStringBytes(maxStringBytes);
+            int seq = this.seq++;
+            Object[] values = generated.values.clone();
+            values[0] = seq;
+            WovenCall call = new WovenCall(KINDS, values);
+            LengthCheckingSink sink = new LengthCheckingSink(inner);
+            Probe probe = TestProbes.install(call.fixedSize(), call.stringFields(), registration.writeIndex(),
+                word.address(), sink);
+            trace.clear();
+            call.encode(probe.id());
             byte[] traced = trace.readTrace();
-            long overrun = trace.stat("overrun");
-            file.unregister(word);
 
             assertEquals(List.of(), sink.refused, "writes that did not return the event's length");
             assertFalse(probe.isOff(), "the probe switched itself off");
-            assertEquals(EVENTS, probe.written());
-            assertEquals(0, overrun, "ring buffer overrun");
+            assertEquals(1, probe.written());
+            assertEquals(1, sink.events.size(), "events written");
+            byte[] event = sink.events.get(0);
+            longest = Math.max(longest, event.length);
+            List<Object> decoded = call.verify(event, registration.writeIndex(), maxEventBytes, maxStringBytes);
             Map<Integer, Integer> lineAt = linesBySeq(traced, eventName);
-            assertEquals(EVENTS, lineAt.size(), "events in trace");
-            int sampled = 0;
-            int longest = 0;
-            for (int seq = 0; seq < EVENTS; seq++) {
-                byte[] event = sink.events.get(seq);
-                longest = Math.max(longest, event.length);
-                if (seq % SAMPLE_EVERY != 0) {
-                    continue;
-                }
-                RandomCall call = calls.get(seq);
-                List<Object> decoded = call.verify(event, registration.writeIndex(), maxEventBytes, maxStringBytes);
-                byte[] expected = call.traceLine(eventName, NAMES, decoded);
-                int at = lineAt.get(seq);
-                assertTrue(at + expected.length <= traced.length && ByteBuffer.wrap(traced, at, expected.length)
-                        .equals(ByteBuffer.wrap(expected)),
-                    "event " + seq + " in trace:\n  expected " + new String(expected, StandardCharsets.UTF_8) + "  but was  "
-                        + new String(traced, at, Math.min(expected.length + 40, traced.length - at), StandardCharsets.UTF_8));
-                sampled++;
+            assertEquals(Set.of(seq), lineAt.keySet(), "events in trace");
+            byte[] expected = call.traceLine(eventName, NAMES, decoded);
+            int at = lineAt.get(seq);
+            assertTrue(at + expected.length <= traced.length && ByteBuffer.wrap(traced, at, expected.length)
+                    .equals(ByteBuffer.wrap(expected)),
+                "event " + seq + " in trace:\n  expected " + new String(expected, StandardCharsets.UTF_8) + "  but was  "
+                    + new String(traced, at, Math.min(expected.length + 40, traced.length - at), StandardCharsets.UTF_8));
+        }
+
+        /** Unregisters the event; no event may have been lost to a full ring buffer. */
+        @Override
+        public void close() throws Exception {
+            long overrun;
+            try (UserEventsDataFile file = this.file; TraceInstance trace = this.trace) {
+                overrun = trace.stat("overrun");
+                file.unregister(word);
             }
+            assertEquals(0, overrun, "ring buffer overrun");
             System.out.printf("kernel fuzz: %s through %s: %d random events (stringBytes %d, eventBytes %d, longest %d"
-                    + " bytes) all accepted (write returned the length) and in trace; %d sampled print exactly the"
-                    + " model's values%n", eventName, inner.name(), EVENTS, maxStringBytes, maxEventBytes, longest, sampled);
+                    + " bytes), each accepted (write returned the length) and in trace printing exactly the model's"
+                    + " values%n", eventName, inner.name(), seq, maxStringBytes, maxEventBytes, longest);
         }
     }
 
@@ -138,7 +213,7 @@ class KernelAcceptsEncodedEventsKernelTest {
      * accepted by write() and each in trace. The kernel's ring buffer silently drops larger events (4072 bytes
      * and up, measured), which is why the agent caps eventBytes there.
      */
-    @Test
+    @Example
     void everyEventSizeTheAgentAllowsIsRecordedByTheKernel() throws Exception {
         String eventName = "safety_fuzz_size";
         Kind[] kinds = {Kind.INT, Kind.STRING};
@@ -147,7 +222,7 @@ class KernelAcceptsEncodedEventsKernelTest {
         try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
              TraceInstance trace = TraceInstance.create(eventName, 1024)) {
             EnableWord word = arena.allocate(4, 0);
-            Registration registration = file.register(new RandomCall(kinds, new Object[2]).format(eventName, names), word);
+            Registration registration = file.register(new WovenCall(kinds, new Object[2]).format(eventName, names), word);
             LengthCheckingSink sink = new LengthCheckingSink(new DataFileEventSink(file));
             Probe probe = TestProbes.install(8, 1, registration.writeIndex(), word.address(), sink);
             trace.enable("user_events", eventName);
@@ -155,7 +230,7 @@ class KernelAcceptsEncodedEventsKernelTest {
             String text = "x".repeat(5000);
             for (int size = 3996; size <= EventLayout.MAX_RECORDED_EVENT; size += 4) {
                 ProbeRuntime.setMaxEventBytes(size);
-                new RandomCall(kinds, new Object[] {size, text}).encode(probe.id());
+                new WovenCall(kinds, new Object[] {size, text}).encode(probe.id());
             }
             Map<Integer, Integer> recorded = linesBySeq(trace.readTrace(), eventName);
             file.unregister(word);
@@ -176,39 +251,67 @@ class KernelAcceptsEncodedEventsKernelTest {
         }
     }
 
-    /** Formats the builder accepts, with random fields of every type, are accepted by the kernel's parser. */
-    @Test
-    void randomFormatsTheBuilderAcceptsAreRegisteredByTheKernel_200Formats() throws Exception {
-        Random random = new Random(RandomInputs.SEED);
-        RandomInputs in = new RandomInputs(RandomInputs.SEED + 3);
-        List<EnableWord> words = new ArrayList<>();
-        int fields = 0;
-        try (UserEventsDataFile file = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT))) {
-            for (int i = 0; i < 200; i++) {
-                EventFormat format = EventFormat.named("safety_fmt_" + i);
-                int wanted = random.nextInt(40);
-                for (int attempt = 0; attempt < 200 && format.fields().size() < wanted; attempt++) {
-                    // Field names from the builder's own property test, minus the long random texts (slow here)
-                    String name = random.nextBoolean() ? "f" + i + "_" + attempt : EventFormatPropertyTest.name(in);
-                    FieldType type = FieldType.values()[random.nextInt(FieldType.values().length)];
-                    try {
-                        format = type == FieldType.CHAR_ARRAY ? format.charArray(name, 1 + random.nextInt(1024))
-                            : format.with(type, name);
-                    } catch (IllegalArgumentException refusedByTheBuilder) {
-                        // the builder's own property test checks these
-                    }
-                }
-                EventFormatPropertyTest.checkBuildable(format);
-                EnableWord word = arena.allocate(4, 0);
-                file.register(format, word);
-                words.add(word);
-                fields += format.fields().size();
-            }
-            for (EnableWord word : words) {
-                file.unregister(word);
+    /**
+     * Formats the builder accepts, with random fields of every type, are accepted by the kernel's parser: each try
+     * builds one from 0 to 70 attempted fields (those the builder refuses are left out) and registers it under a name
+     * of its own; all are unregistered after the property.
+     */
+    @Property(tries = 200)
+    void randomFormatsTheBuilderAcceptsAreRegisteredByTheKernel(@ForAll("fieldAttempts") List<FieldAttempt> attempts)
+            throws Exception {
+        if (formatsFile == null) {
+            formatsFile = UserEventsDataFile.open(Tracefs.at(GuestTracefs.ROOT));
+        }
+        int i = formatsTried++; // a name of its own for every try, shrinking's included
+        EventFormat format = EventFormat.named("safety_fmt_" + i);
+        for (int attempt = 0; attempt < attempts.size(); attempt++) {
+            FieldAttempt field = attempts.get(attempt);
+            String name = field.plainName ? "f" + i + "_" + attempt : field.name;
+            try {
+                format = field.type == FieldType.CHAR_ARRAY ? format.charArray(name, field.arrayLength)
+                    : format.with(field.type, name);
+            } catch (IllegalArgumentException refusedByTheBuilder) {
+                // the builder's own property test checks these
             }
         }
-        System.out.printf("kernel fuzz: 200 random formats (%d fields) built and registered by the kernel%n", fields);
+        EventFormatPropertyTest.checkBuildable(format);
+        EnableWord word = arena.allocate(4, 0);
+        formatsFile.register(format, word);
+        formatWords.add(word);
+        formatFields += format.fields().size();
+    }
+
+    /**
+     * Half the time a plain name ({@code f<format>_<attempt>}), else one of the builder's property test's names; a
+     * type; an array length of 1 to 1024 for char[].
+     */
+    @Provide
+    Arbitrary<List<FieldAttempt>> fieldAttempts() {
+        return Combinators.combine(Arbitraries.of(true, false), EventFormatPropertyTest.names(),
+                Arbitraries.of(FieldType.class), Arbitraries.integers().between(1, 1024).withDistribution(RandomDistribution.uniform()))
+            .as(FieldAttempt::new)
+            .list().ofMaxSize(70).withSizeDistribution(RandomDistribution.uniform());
+    }
+
+    /** One field to add: its name (unless a plain one), type and array length. */
+    static final class FieldAttempt {
+        final boolean plainName;
+        final String name;
+        final FieldType type;
+        final int arrayLength;
+
+        FieldAttempt(boolean plainName, String name, FieldType type, int arrayLength) {
+            this.plainName = plainName;
+            this.name = name;
+            this.type = type;
+            this.arrayLength = arrayLength;
+        }
+
+        @Override
+        public String toString() {
+            return type + (type == FieldType.CHAR_ARRAY ? "[" + arrayLength + "] " : " ")
+                + (plainName ? "plain name" : WovenCall.describe(name));
+        }
     }
 
     /** Where each event's line starts ("NAME: seq=0x..."), by its seq field. */

@@ -18,7 +18,7 @@ final class TestProbes {
     }
 
     /** An enabled probe (its word reads 1) for events of {@code call}'s shape, writing to {@code sink}. */
-    static Probe install(RandomCall call, int writeIndex, EventSink sink) {
+    static Probe install(WovenCall call, int writeIndex, EventSink sink) {
         return install(call.fixedSize(), call.stringFields(), writeIndex, enabledWord(), sink);
     }
 

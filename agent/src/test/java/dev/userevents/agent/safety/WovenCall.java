@@ -21,9 +21,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One call of a woven method: arguments of the kinds woven code passes to {@link ProbeRuntime}, what the
- * encoder must make of them (a reference model written from the README's rules, not from the encoder), and
- * the line the kernel prints for the event.
+ * One call of a woven method ({@link BadInputs} makes random ones): arguments of the kinds woven code passes to
+ * {@link ProbeRuntime}, what the encoder must make of them (a reference model written from the README's rules,
+ * not from the encoder), and the line the kernel prints for the event.
  *
  * <p>The model: fixed fields in order, native byte order; then each string-like field ({@code float},
  * {@code double}, {@code String}, any object) as UTF-8 with NUL and unpaired surrogates as '?', null as
@@ -32,7 +32,7 @@ import java.util.List;
  * on a character boundary to end in "..." within that room (with fewer than 3 bytes of room: cut, no dots);
  * markers are cut plainly; a number is never cut, it becomes "..." instead.
  */
-final class RandomCall {
+final class WovenCall {
     /** The parameter kinds woven code distinguishes, with the field type each becomes. */
     enum Kind {
         BOOLEAN(FieldType.U8), BYTE(FieldType.S8), SHORT(FieldType.S16), CHAR(FieldType.U16), INT(FieldType.S32),
@@ -58,41 +58,9 @@ final class RandomCall {
     final Kind[] kinds;
     final Object[] values;
 
-    RandomCall(Kind[] kinds, Object[] values) {
+    WovenCall(Kind[] kinds, Object[] values) {
         this.kinds = kinds;
         this.values = values;
-    }
-
-    /** 0 to {@code maxArguments} arguments of random kinds and values. */
-    static RandomCall random(RandomInputs in, int maxArguments) {
-        Kind[] kinds = new Kind[in.random().nextInt(maxArguments + 1)];
-        for (int i = 0; i < kinds.length; i++) {
-            kinds[i] = Kind.values()[in.random().nextInt(Kind.values().length)];
-        }
-        return withKinds(kinds, in);
-    }
-
-    static RandomCall withKinds(Kind[] kinds, RandomInputs in) {
-        Object[] values = new Object[kinds.length];
-        for (int i = 0; i < kinds.length; i++) {
-            values[i] = randomValue(kinds[i], in);
-        }
-        return new RandomCall(kinds, values);
-    }
-
-    static Object randomValue(Kind kind, RandomInputs in) {
-        switch (kind) {
-            case BOOLEAN: return in.random().nextBoolean();
-            case BYTE: return (byte) in.extremeInt();
-            case SHORT: return (short) in.extremeInt();
-            case CHAR: return (char) in.extremeInt();
-            case INT: return in.extremeInt();
-            case LONG: return in.extremeLong();
-            case FLOAT: return in.extremeFloat();
-            case DOUBLE: return in.extremeDouble();
-            case STRING: return in.string();
-            default: return in.object();
-        }
     }
 
     int fixedSize() {
@@ -314,18 +282,52 @@ final class RandomCall {
         return text.length() > 120 ? text.substring(0, 60) + "[...]" + text.substring(text.length() - 60) : text;
     }
 
+    /**
+     * The value for a failure message, never through a toString() of its own: a string in Java notation (non-ASCII
+     * as \\uXXXX), only its start and end when longer than 200 chars; an enum by name; other objects by class.
+     */
     static String describe(Object value) {
         if (value == null) {
             return "null";
         }
         if (value instanceof String) {
             String text = (String) value;
-            return "String of " + text.length() + " chars";
+            return text.length() <= 200 ? quoted(text) : "String of " + text.length() + " chars "
+                + quoted(text.substring(0, 60)) + "..." + quoted(text.substring(text.length() - 20));
         }
         if (value instanceof Number || value instanceof Boolean || value instanceof Character) {
             return value instanceof Character ? "0x" + Integer.toHexString((Character) value) : value.toString();
         }
+        if (value instanceof Enum) {
+            return value.getClass().getSimpleName() + "." + ((Enum<?>) value).name();
+        }
+        if (value instanceof BadInputs.Printed) {
+            return "Printed(" + describe(((BadInputs.Printed) value).text) + ")";
+        }
         return value.getClass().getSimpleName();
+    }
+
+    private static String quoted(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                quoted.append(c);
+            } else {
+                quoted.append(String.format("\\u%04X", (int) c));
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
+    /** The call for jqwik's report of a failing sample: each argument's kind and {@link #describe}d value. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("call(");
+        for (int i = 0; i < kinds.length; i++) {
+            text.append(i == 0 ? "" : ", ").append(kinds[i]).append(' ').append(describe(values[i]));
+        }
+        return text.append(')').toString();
     }
 
     /**

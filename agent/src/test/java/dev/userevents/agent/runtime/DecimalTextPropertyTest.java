@@ -1,0 +1,58 @@
+package dev.userevents.agent.runtime;
+
+import static dev.userevents.agent.runtime.DecimalTextTest.doubleText;
+import static dev.userevents.agent.runtime.DecimalTextTest.floatText;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.RandomDistribution;
+
+/**
+ * {@link DecimalTextTest}'s rules for any finite, non-zero value (jqwik properties: a failure shrinks to a value
+ * with few bits set): doubles and floats of any bit pattern, so every exponent, subnormals included, is as likely
+ * as in the encoding.
+ */
+class DecimalTextPropertyTest {
+
+    @Property(tries = 5000)
+    void anyDoubleReadsBackWithinHalfAUnitOfTheFifteenthDigit(@ForAll("doubles") double value) {
+        String text = doubleText(value);
+        BigDecimal expected = new BigDecimal(value).round(new MathContext(15, RoundingMode.HALF_EVEN));
+        BigDecimal printed = new BigDecimal(text);
+        BigDecimal unit = BigDecimal.ONE.scaleByPowerOfTen(expected.precision() - expected.scale() - 15);
+        assertTrue(printed.subtract(expected).abs().compareTo(unit) <= 0,
+            () -> value + " printed as " + text + ", expected about " + expected.stripTrailingZeros());
+    }
+
+    @Property(tries = 5000)
+    void anyFloatPrintsItsSevenDigitsRoundedHalfUp(@ForAll("floats") float value) {
+        String text = floatText(value);
+        // a float's exact value is a tie at the eighth digit more often than one might think (7489170.5):
+        // the text rounds such ties away from zero, where C's printf would round them to even
+        BigDecimal expected = new BigDecimal(value).round(new MathContext(7, RoundingMode.HALF_UP));
+        assertEquals(0, new BigDecimal(text).compareTo(expected),
+            () -> value + " printed as " + text + ", expected " + expected.stripTrailingZeros());
+    }
+
+    /** Any bit pattern but NaN, the infinities and the zeros (DecimalTextTest spells those). */
+    @Provide
+    Arbitrary<Double> doubles() {
+        return Arbitraries.longs().withDistribution(RandomDistribution.uniform()).map(Double::longBitsToDouble)
+            .filter(value -> Double.isFinite(value) && value != 0);
+    }
+
+    /** Any bit pattern but NaN, the infinities and the zeros. */
+    @Provide
+    Arbitrary<Float> floats() {
+        return Arbitraries.integers().withDistribution(RandomDistribution.uniform()).map(Float::intBitsToFloat)
+            .filter(value -> Float.isFinite(value) && value != 0);
+    }
+}
