@@ -2,6 +2,7 @@ import dev.userevents.agent.runtime.EventRecord;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.shim.DevNullEventSink;
+import dev.userevents.shim.EnableWordStores;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.JdkPwriteEventSink;
 import dev.userevents.shim.hotpath.NativeWords;
@@ -45,7 +46,7 @@ public final class CpuTimeLoop {
     static final String LONG_CUSTOMER = CUSTOMER + CUSTOMER + CUSTOMER + CUSTOMER;
 
     static {
-        NativeWords.svInt(WORD, 1);
+        EnableWordStores.storeInt(WORD, 1);
         if (PWRITE == null) {
             throw new IllegalStateException("JdkPwriteEventSink refused: needs --add-opens java.base/java.io and sun.nio.ch");
         }

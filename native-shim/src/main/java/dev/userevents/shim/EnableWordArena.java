@@ -1,7 +1,6 @@
 package dev.userevents.shim;
 
 import dev.userevents.shim.hotpath.Errno;
-import dev.userevents.shim.hotpath.NativeWords;
 
 /**
  * Hands out enable words from anonymous pages that are never unmapped: a registered word must stay
@@ -52,7 +51,7 @@ public final class EnableWordArena {
                 + Errno.describe(Libc.errno()));
         }
         for (long offset = 0; offset < length; offset += SLOT_SIZE) {
-            NativeWords.svLong(base + offset, 0L); // touch every page before the kernel sees it
+            EnableWordStores.storeLong(base + offset, 0L); // touch every page before the kernel sees it
         }
         chunkBase = base;
         chunkEnd = base + length;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.userevents.shim.hotpath.NativeWords;
 import org.junit.jupiter.api.Test;
 
 /** The kernel's enable-word rules ({@code user_reg_get()}), checked before a word reaches the kernel. */
@@ -78,7 +77,7 @@ class EnableWordTest {
     @Test
     void valueOfAFourByteWordWithItsTopBitSetIsReadUnsigned() {
         EnableWord word = new EnableWordArena().allocate(4, 31);
-        NativeWords.svInt(word.address(), 0x8000_0000);
+        EnableWordStores.storeInt(word.address(), 0x8000_0000);
 
         assertEquals(0x8000_0000L, word.value());
     }
@@ -86,7 +85,7 @@ class EnableWordTest {
     @Test
     void isSetLooksOnlyAtTheRegisteredBit() {
         EnableWord word = new EnableWordArena().allocate(8, 5);
-        NativeWords.svLong(word.address(), ~(1L << 5));
+        EnableWordStores.storeLong(word.address(), ~(1L << 5));
 
         assertFalse(word.isSet());
     }
@@ -94,7 +93,7 @@ class EnableWordTest {
     @Test
     void isSetSeesBitSixtyThreeOfAnEightByteWord() {
         EnableWord word = new EnableWordArena().allocate(8, 63);
-        NativeWords.svLong(word.address(), 1L << 63);
+        EnableWordStores.storeLong(word.address(), 1L << 63);
 
         assertTrue(word.isSet());
     }

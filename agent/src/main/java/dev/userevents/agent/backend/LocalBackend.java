@@ -4,6 +4,7 @@ import dev.userevents.agent.config.AgentOptions;
 import dev.userevents.shim.DevNullEventSink;
 import dev.userevents.shim.EnableWord;
 import dev.userevents.shim.EnableWordArena;
+import dev.userevents.shim.EnableWordStores;
 import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.hotpath.EventSink;
 import dev.userevents.shim.hotpath.NativeWords;
@@ -35,7 +36,7 @@ public final class LocalBackend implements EventBackend {
     public long allocateEnableWord() {
         EnableWord word = arena.allocate(4, 0);
         if (alwaysEnabled) {
-            NativeWords.svInt(word.address(), 1);
+            EnableWordStores.storeInt(word.address(), 1);
         }
         return word.address();
     }
@@ -48,7 +49,7 @@ public final class LocalBackend implements EventBackend {
     @Override
     public Registered registerOnBit(EventFormat format, long enableWordAddress, int bit) {
         if (alwaysEnabled) {
-            NativeWords.svInt(enableWordAddress, NativeWords.loInt(enableWordAddress) | 1 << bit);
+            EnableWordStores.storeInt(enableWordAddress, NativeWords.loInt(enableWordAddress) | 1 << bit);
         }
         return register(format, enableWordAddress);
     }

@@ -7,6 +7,7 @@ import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
+import dev.userevents.shim.EnableWordStores;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class LogBridgeWeavingTest {
 
     @AfterEach
     void traceNothing() {
-        NativeWords.svInt(word, 0);
+        EnableWordStores.storeInt(word, 0);
     }
 
     @Test
@@ -273,7 +274,7 @@ class LogBridgeWeavingTest {
     }
 
     private void trace(int level) {
-        NativeWords.svInt(word, NativeWords.loInt(word) | 1 << level);
+        EnableWordStores.storeInt(word, NativeWords.loInt(word) | 1 << level);
     }
 
     private static List<String> fieldsOf(String eventName) {

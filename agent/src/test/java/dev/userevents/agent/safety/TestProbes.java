@@ -3,8 +3,8 @@ package dev.userevents.agent.safety;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.shim.EnableWordArena;
+import dev.userevents.shim.EnableWordStores;
 import dev.userevents.shim.hotpath.EventSink;
-import dev.userevents.shim.hotpath.NativeWords;
 import java.nio.ByteBuffer;
 
 /**
@@ -32,7 +32,7 @@ final class TestProbes {
 
     static long enabledWord() {
         long address = WORDS.allocate(4, 0).address();
-        NativeWords.svInt(address, 1);
+        EnableWordStores.storeInt(address, 1);
         return address;
     }
 

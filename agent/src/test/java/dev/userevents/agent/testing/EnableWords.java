@@ -1,7 +1,7 @@
 package dev.userevents.agent.testing;
 
 import dev.userevents.shim.EnableWordArena;
-import dev.userevents.shim.hotpath.NativeWords;
+import dev.userevents.shim.EnableWordStores;
 
 /** 4-byte enable words in native memory that tests set and clear in place of the kernel. */
 public final class EnableWords {
@@ -23,10 +23,10 @@ public final class EnableWords {
     }
 
     public static void enable(long address) {
-        NativeWords.svInt(address, 1);
+        EnableWordStores.storeInt(address, 1);
     }
 
     public static void disable(long address) {
-        NativeWords.svInt(address, 0);
+        EnableWordStores.storeInt(address, 0);
     }
 }

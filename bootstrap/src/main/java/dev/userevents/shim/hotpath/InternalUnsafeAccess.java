@@ -35,10 +35,6 @@ final class InternalUnsafeAccess {
         return UNSAFE.getLongOpaque(null, address);
     }
 
-    static void svInt(long address, int value) {
-        UNSAFE.putIntVolatile(null, address, value);
-    }
-
     static void putShort(long address, short value) {
         UNSAFE.putShort(address, value);
     }
@@ -127,7 +123,4 @@ final class InternalUnsafeAccess {
         return i;
     }
 
-    static void svLong(long address, long value) {
-        UNSAFE.putLongVolatile(null, address, value);
-    }
 }

@@ -64,11 +64,4 @@ final class MiscUnsafeAccess {
         return UNSAFE.getLongVolatile(null, address);
     }
 
-    static void svInt(long address, int value) {
-        UNSAFE.putIntVolatile(null, address, value);
-    }
-
-    static void svLong(long address, long value) {
-        UNSAFE.putLongVolatile(null, address, value);
-    }
 }

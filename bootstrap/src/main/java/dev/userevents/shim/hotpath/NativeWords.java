@@ -52,34 +52,6 @@ public final class NativeWords {
     }
 
     /**
-     * Volatile store of a 4-byte word; for words no kernel writes (dry runs, tests), never for registered words.
-     *
-     * @param address a native address, 4-byte aligned
-     * @param value   the word to store, native-endian
-     */
-    public static void svInt(long address, int value) {
-        if (INTERNAL_UNSAFE) {
-            InternalUnsafeAccess.svInt(address, value);
-        } else {
-            MiscUnsafeAccess.svInt(address, value);
-        }
-    }
-
-    /**
-     * Volatile store of an 8-byte word; as {@link #svInt}, never for registered words.
-     *
-     * @param address a native address, 8-byte aligned
-     * @param value   the word to store, native-endian
-     */
-    public static void svLong(long address, long value) {
-        if (INTERNAL_UNSAFE) {
-            InternalUnsafeAccess.svLong(address, value);
-        } else {
-            MiscUnsafeAccess.svLong(address, value);
-        }
-    }
-
-    /**
      * Plain store of one byte at {@code address}: for event buffers only (memory this JVM allocated and keeps
      * reachable), never for enable words. No bounds check: the caller has checked the range.
      *

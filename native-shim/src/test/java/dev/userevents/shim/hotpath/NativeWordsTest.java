@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
-/** Loads and stores by absolute address, checked against a direct buffer's view of the same bytes. */
+/** Loads (and the encoder's buffer stores) by absolute address, checked against a direct buffer's view of the same bytes. */
 class NativeWordsTest {
 
     private final ByteBuffer memory = ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder());
@@ -30,22 +30,6 @@ class NativeWordsTest {
         memory.putLong(8, 0x0123_4567_89AB_CDEFL);
 
         assertEquals(0x0123_4567_89AB_CDEFL, NativeWords.loLong(address + 8));
-    }
-
-    @Test
-    void svIntWritesOnlyItsFourBytes() {
-        memory.putLong(0, -1L);
-
-        NativeWords.svInt(address, 0);
-
-        assertEquals(0xFFFF_FFFF_0000_0000L, memory.getLong(0));
-    }
-
-    @Test
-    void svLongWritesTheNativeEndianLong() {
-        NativeWords.svLong(address + 8, Long.MIN_VALUE);
-
-        assertEquals(Long.MIN_VALUE, memory.getLong(8));
     }
 
     @Test
