@@ -19,63 +19,109 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class DisabledProbeBenchmark {
 
-    /** (a) The baseline: the @Tracepoint method with no agent, i.e. the plain method. */
+    /**
+     * (a) The baseline: the @Tracepoint method with no agent, i.e. the plain method.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long noAgent(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** (b) Woven: the enable word is loaded and tested on every call, and reads 0. */
+    /**
+     * (b) Woven: the enable word is loaded and tested on every call, and reads 0.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY)
     public long agentDry(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** (f) The default mode on a kernel without user_events: the agent transforms nothing. */
+    /**
+     * (f) The default mode on a kernel without user_events: the agent transforms nothing.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.KERNEL)
     public long agentKernelWithoutUserEvents(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** (a') The baseline when the JIT does not inline the method: the cost of a real call. */
+    /**
+     * (a') The baseline when the JIT does not inline the method: the cost of a real call.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long noAgentNotInlined(Order order) {
         return Orders.placeOutOfLine(order.id, order.cents, order.customer);
     }
 
-    /** (b') Woven and not inlined: the check runs inside the called method. Compare with (a'). */
+    /**
+     * (b') Woven and not inlined: the check runs inside the called method. Compare with (a').
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY)
     public long agentDryNotInlined(Order order) {
         return Orders.placeOutOfLine(order.id, order.cents, order.customer);
     }
 
-    /** (c) A JFR event whose class is never enabled, no recording running: {@code shouldCommit()} is false. */
+    /**
+     * (c) A JFR event whose class is never enabled, no recording running: {@code shouldCommit()} is false.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long jfrNoRecording(Order order) {
         return Orders.placeJfr(order.id, order.cents, order.customer);
     }
 
-    /** (c') The same JFR event, off, while a recording with JFR's default settings runs. */
+    /**
+     * (c') The same JFR event, off, while a recording with JFR's default settings runs.
+     *
+     * @param recording the recording running for the trial
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long jfrRecordingEventOff(JfrRecordings.DefaultSettingsOrderEventOff recording, Order order) {
         return Orders.placeJfr(order.id, order.cents, order.customer);
     }
 
-    /** (d) {@code Logger.log(FINE, ...)} with the three arguments, FINE not logged. */
+    /**
+     * (d) {@code Logger.log(FINE, ...)} with the three arguments, FINE not logged.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long julFineNotLogged(Order order) {
         return Orders.placeLogged(order.id, order.cents, order.customer);
     }
 
-    /** (e) The floor: the woven check written by hand, a load of a zero native word and a branch. */
+    /**
+     * (e) The floor: the woven check written by hand, a load of a zero native word and a branch.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long nativeWordFloor(Order order) {

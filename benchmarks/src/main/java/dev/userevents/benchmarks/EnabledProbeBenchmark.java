@@ -23,56 +23,100 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class EnabledProbeBenchmark {
 
-    /** The method itself, untraced: what every row below adds to. */
+    /**
+     * The method itself, untraced: what every row below adds to.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long noAgent(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** Host: encode and write to /dev/null through the default sink (downcall on JDK 22+, else pwrite). */
+    /**
+     * Host: encode and write to /dev/null through the default sink (downcall on JDK 22+, else pwrite).
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
     public long devnullDefault(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** Host: encode and write to /dev/null with libc write() through JNA. */
+    /**
+     * Host: encode and write to /dev/null with libc write() through JNA.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_JNA)
     public long devnullJna(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** Host: encode and write to /dev/null through the JDK's FileChannel. */
+    /**
+     * Host: encode and write to /dev/null through the JDK's FileChannel.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_CHANNEL)
     public long devnullChannel(Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** Guest: the event enabled in the kernel, written to user_events_data through the default sink. */
+    /**
+     * Guest: the event enabled in the kernel, written to user_events_data through the default sink.
+     *
+     * @param tracing {@code bench_order} enabled through tracefs for the trial
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.KERNEL_DEFAULT)
     public long kernelDefault(TracefsEnabled tracing, Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** Guest: the event enabled in the kernel, written to user_events_data through JNA. */
+    /**
+     * Guest: the event enabled in the kernel, written to user_events_data through JNA.
+     *
+     * @param tracing {@code bench_order} enabled through tracefs for the trial
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.KERNEL_JNA)
     public long kernelJna(TracefsEnabled tracing, Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** Guest: the event enabled in the kernel, written to user_events_data through FileChannel. */
+    /**
+     * Guest: the event enabled in the kernel, written to user_events_data through FileChannel.
+     *
+     * @param tracing {@code bench_order} enabled through tracefs for the trial
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.KERNEL_CHANNEL)
     public long kernelChannel(TracefsEnabled tracing, Order order) {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
-    /** The JFR counterpart: the same three fields committed to a running in-memory recording. */
+    /**
+     * The JFR counterpart: the same three fields committed to a running in-memory recording.
+     *
+     * @param recording the recording running for the trial
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public long jfrEnabled(JfrRecordings.OrderEventOn recording, Order order) {

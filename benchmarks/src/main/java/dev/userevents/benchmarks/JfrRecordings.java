@@ -20,6 +20,12 @@ public final class JfrRecordings {
     public static class DefaultSettingsOrderEventOff {
         private Recording recording;
 
+        /**
+         * Starts the recording, in memory only.
+         *
+         * @throws IOException if the JDK's {@code default.jfc} cannot be read
+         * @throws ParseException if it cannot be parsed
+         */
         @Setup(Level.Trial)
         public void start() throws IOException, ParseException {
             recording = new Recording(Configuration.getConfiguration("default"));
@@ -28,6 +34,7 @@ public final class JfrRecordings {
             recording.start();
         }
 
+        /** Stops the recording and drops its data. */
         @TearDown(Level.Trial)
         public void stop() {
             recording.close();
@@ -39,6 +46,7 @@ public final class JfrRecordings {
     public static class OrderEventOn {
         private Recording recording;
 
+        /** Starts the recording, in memory only. */
         @Setup(Level.Trial)
         public void start() {
             recording = new Recording();
@@ -47,6 +55,7 @@ public final class JfrRecordings {
             recording.start();
         }
 
+        /** Stops the recording and drops its data. */
         @TearDown(Level.Trial)
         public void stop() {
             recording.close();

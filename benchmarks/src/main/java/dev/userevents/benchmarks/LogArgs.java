@@ -11,6 +11,8 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Thread)
 public class LogArgs {
+    /** The order id, 100042. */
     public int id = 100_042;
+    /** The customer, 16 characters. */
     public String customer = "customer-0000001";
 }

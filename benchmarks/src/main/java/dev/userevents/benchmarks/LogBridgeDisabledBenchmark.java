@@ -20,63 +20,99 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class LogBridgeDisabledBenchmark {
 
-    /** Logback (a): {@code logger.debug("order {} for {}", id, customer)}, DEBUG off, no agent. */
+    /**
+     * Logback (a): {@code logger.debug("order {} for {}", id, customer)}, DEBUG off, no agent.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public void logbackNoAgent(LogArgs args) {
         LogCalls.Logback.debug(args.id, args.customer);
     }
 
-    /** Logback (b): the same call, {@code Logger.filterAndLog_2} woven, the enable word reads 0. */
+    /**
+     * Logback (b): the same call, {@code Logger.filterAndLog_2} woven, the enable word reads 0.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY)
     public void logbackDry(LogArgs args) {
         LogCalls.Logback.debug(args.id, args.customer);
     }
 
-    /** Logback (c): the same call, agent loaded with {@code logs=false}: Logback not woven. */
+    /**
+     * Logback (c): the same call, agent loaded with {@code logs=false}: Logback not woven.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY_NO_LOGS)
     public void logbackLogsOff(LogArgs args) {
         LogCalls.Logback.debug(args.id, args.customer);
     }
 
-    /** Log4j 2 (a): {@code logger.debug("order {} for {}", id, customer)}, DEBUG off, no agent. */
+    /**
+     * Log4j 2 (a): {@code logger.debug("order {} for {}", id, customer)}, DEBUG off, no agent.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public void log4jNoAgent(LogArgs args) {
         LogCalls.Log4j.debug(args.id, args.customer);
     }
 
-    /** Log4j 2 (b): the same call, {@code AbstractLogger.logIfEnabled} woven, the enable word reads 0. */
+    /**
+     * Log4j 2 (b): the same call, {@code AbstractLogger.logIfEnabled} woven, the enable word reads 0.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY)
     public void log4jDry(LogArgs args) {
         LogCalls.Log4j.debug(args.id, args.customer);
     }
 
-    /** Log4j 2 (c): the same call, agent loaded with {@code logs=false}: Log4j not woven. */
+    /**
+     * Log4j 2 (c): the same call, agent loaded with {@code logs=false}: Log4j not woven.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY_NO_LOGS)
     public void log4jLogsOff(LogArgs args) {
         LogCalls.Log4j.debug(args.id, args.customer);
     }
 
-    /** JUL (a): {@code logger.log(Level.FINE, "order {0} for {1}", new Object[] {id, customer})}, FINE off, no agent. */
+    /**
+     * JUL (a): {@code logger.log(Level.FINE, "order {0} for {1}", new Object[] {id, customer})}, FINE off, no agent.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public void julNoAgent(LogArgs args) {
         LogCalls.Jul.debug(args.id, args.customer);
     }
 
-    /** JUL (b): the same call, {@code Logger.log(Level, String, Object[])} woven, the enable word reads 0. */
+    /**
+     * JUL (b): the same call, {@code Logger.log(Level, String, Object[])} woven, the enable word reads 0.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY)
     public void julDry(LogArgs args) {
         LogCalls.Jul.debug(args.id, args.customer);
     }
 
-    /** JUL (c): the same call, agent loaded with {@code logs=false}: {@code java.util.logging.Logger} not woven. */
+    /**
+     * JUL (c): the same call, agent loaded with {@code logs=false}: {@code java.util.logging.Logger} not woven.
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DRY_NO_LOGS)
     public void julLogsOff(LogArgs args) {

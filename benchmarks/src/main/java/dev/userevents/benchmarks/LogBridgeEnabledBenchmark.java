@@ -25,42 +25,69 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class LogBridgeEnabledBenchmark {
 
-    /** Logback: {@code logger.debug(...)}, DEBUG off in Logback, {@code log_debug} traced (mode=devnull). */
+    /**
+     * Logback: {@code logger.debug(...)}, DEBUG off in Logback, {@code log_debug} traced (mode=devnull).
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
     public void logbackDevnull(LogArgs args) {
         LogCalls.Logback.debug(args.id, args.customer);
     }
 
-    /** Logback's own formatting of the message: {@code MessageFormatter.arrayFormat(...).getMessage()}, no agent. */
+    /**
+     * Logback's own formatting of the message: {@code MessageFormatter.arrayFormat(...).getMessage()}, no agent.
+     *
+     * @param args the log call's arguments
+     * @return the formatted message, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public String logbackFormatOnly(LogArgs args) {
         return LogCalls.Logback.format(args.id, args.customer);
     }
 
-    /** Log4j 2: {@code logger.debug(...)}, DEBUG off in Log4j, {@code log_debug} traced (mode=devnull). */
+    /**
+     * Log4j 2: {@code logger.debug(...)}, DEBUG off in Log4j, {@code log_debug} traced (mode=devnull).
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
     public void log4jDevnull(LogArgs args) {
         LogCalls.Log4j.debug(args.id, args.customer);
     }
 
-    /** Log4j's own formatting: the logger's message factory, {@code getFormattedMessage()}, no agent. */
+    /**
+     * Log4j's own formatting: the logger's message factory, {@code getFormattedMessage()}, no agent.
+     *
+     * @param args the log call's arguments
+     * @return the formatted message, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public String log4jFormatOnly(LogArgs args) {
         return LogCalls.Log4j.format(args.id, args.customer);
     }
 
-    /** JUL: {@code logger.log(Level.FINE, ...)}, FINE off in JUL, {@code log_debug} traced (mode=devnull). */
+    /**
+     * JUL: {@code logger.log(Level.FINE, ...)}, FINE off in JUL, {@code log_debug} traced (mode=devnull).
+     *
+     * @param args the log call's arguments
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
     public void julDevnull(LogArgs args) {
         LogCalls.Jul.debug(args.id, args.customer);
     }
 
-    /** JUL's own formatting: {@code MessageFormat.format(...)}, as {@code Formatter.formatMessage} does, no agent. */
+    /**
+     * JUL's own formatting: {@code MessageFormat.format(...)}, as {@code Formatter.formatMessage} does, no agent.
+     *
+     * @param args the log call's arguments
+     * @return the formatted message, for JMH to consume
+     */
     @Benchmark
     @Fork(jvmArgsAppend = Forks.NO_AGENT)
     public String julFormatOnly(LogArgs args) {

@@ -1,6 +1,7 @@
 package dev.userevents.benchmarks;
 
 import java.text.MessageFormat;
+import java.util.logging.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.message.Message;
 import org.apache.logging.log4j.message.MessageFactory2;
@@ -101,7 +102,7 @@ final class LogCalls {
         private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LOGGER);
 
         static {
-            require(LOG.isLoggable(java.util.logging.Level.INFO) && !LOG.isLoggable(java.util.logging.Level.FINE),
+            require(LOG.isLoggable(Level.INFO) && !LOG.isLoggable(Level.FINE),
                 "java.util.logging's " + LOGGER + " is not at INFO");
         }
 
@@ -113,7 +114,7 @@ final class LogCalls {
          * pass more than one parameter ({@code fine(String)} takes none).
          */
         static void debug(int id, String customer) {
-            LOG.log(java.util.logging.Level.FINE, JUL_PATTERN, new Object[] {id, customer});
+            LOG.log(Level.FINE, JUL_PATTERN, new Object[] {id, customer});
         }
 
         /**

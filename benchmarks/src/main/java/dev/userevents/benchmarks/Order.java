@@ -9,7 +9,10 @@ import org.openjdk.jmh.annotations.State;
  */
 @State(Scope.Thread)
 public class Order {
+    /** The order id, 42. */
     public int id = 42;
+    /** The amount in cents, 1999. */
     public long cents = 1_999L;
+    /** The customer, 16 characters. */
     public String customer = "customer-0000001";
 }

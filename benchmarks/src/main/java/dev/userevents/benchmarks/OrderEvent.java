@@ -6,6 +6,7 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JFR counterpart of the {@code bench_order} user_event: the same three fields. Off unless a recording
@@ -24,5 +25,5 @@ final class OrderEvent extends Event {
     long cents;
 
     @Label("Customer")
-    String customer;
+    @Nullable String customer;
 }

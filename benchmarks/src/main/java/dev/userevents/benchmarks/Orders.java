@@ -23,6 +23,8 @@ public final class Orders {
     private static final ByteBuffer FLOOR_WORD_MEMORY = ByteBuffer.allocateDirect(8);
     private static final long FLOOR_WORD = NativeWords.addressOf(FLOOR_WORD_MEMORY);
 
+    /** Where the floor's emit stores its result: a volatile store the JIT cannot drop, so the emit is real work. */
+    @SuppressWarnings("UnusedVariable") // never read, on purpose: the suggested removal would change the floor
     private static volatile long floorSink;
 
     private Orders() {
@@ -31,20 +33,39 @@ public final class Orders {
     /**
      * The traced method. Without the agent (or with the agent but without user_events) this is the plain
      * method; under the agent its entry checks the probe's enable word (see the agent's EntryProbeWeaver).
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
      */
     @Tracepoint(name = EVENT)
     public static long place(int id, long cents, String customer) {
         return id * 31L + cents + customer.length();
     }
 
-    /** {@link #place} when the JIT does not inline it: the enable check then runs inside a real call. */
+    /**
+     * {@link #place} when the JIT does not inline it: the enable check then runs inside a real call.
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
     @Tracepoint(name = EVENT + "_out_of_line")
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public static long placeOutOfLine(int id, long cents, String customer) {
         return id * 31L + cents + customer.length();
     }
 
-    /** The floor: what the woven check is, written by hand. A load of a zero native word and a branch. */
+    /**
+     * The floor: what the woven check is, written by hand. A load of a zero native word and a branch.
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
     public static long placeFloor(int id, long cents, String customer) {
         if (NativeWords.loInt(FLOOR_WORD) != 0) {
             emitFloor(id, cents, customer);
@@ -52,7 +73,14 @@ public final class Orders {
         return id * 31L + cents + customer.length();
     }
 
-    /** A JFR event guarded the way the JFR documentation shows. */
+    /**
+     * A JFR event guarded the way the JFR documentation shows.
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
     public static long placeJfr(int id, long cents, String customer) {
         OrderEvent event = new OrderEvent();
         if (event.shouldCommit()) {
@@ -64,7 +92,14 @@ public final class Orders {
         return id * 31L + cents + customer.length();
     }
 
-    /** A java.util.logging call at a level the logger does not log (FINE under the default INFO). */
+    /**
+     * A java.util.logging call at a level the logger does not log (FINE under the default INFO).
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
     public static long placeLogged(int id, long cents, String customer) {
         LOG.log(Level.FINE, "order {0} {1} {2}", new Object[] {id, cents, customer});
         return id * 31L + cents + customer.length();

@@ -20,6 +20,12 @@ import org.openjdk.jmh.annotations.Threads;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class ScalingBenchmark {
 
+    /**
+     * {@code @Tracepoint}, default sink, one thread: the baseline of {@link #defaultTwoThreads}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
@@ -27,6 +33,12 @@ public class ScalingBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /**
+     * {@code @Tracepoint}, default sink, two threads at once; against {@link #defaultOneThread}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = Forks.DEVNULL_DEFAULT)
@@ -34,6 +46,12 @@ public class ScalingBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /**
+     * {@code @Tracepoint}, sink=jna, one thread: the baseline of {@link #jnaTwoThreads}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = Forks.DEVNULL_JNA)
@@ -41,6 +59,12 @@ public class ScalingBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /**
+     * {@code @Tracepoint}, sink=jna, two threads at once; against {@link #jnaOneThread}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = Forks.DEVNULL_JNA)
@@ -48,6 +72,12 @@ public class ScalingBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /**
+     * {@code @Tracepoint}, sink=channel, one thread: the baseline of {@link #channelTwoThreads}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = Forks.DEVNULL_CHANNEL)
@@ -55,6 +85,12 @@ public class ScalingBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /**
+     * {@code @Tracepoint}, sink=channel, two threads at once; against {@link #channelOneThread}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = Forks.DEVNULL_CHANNEL)
@@ -62,6 +98,13 @@ public class ScalingBenchmark {
         return Orders.place(order.id, order.cents, order.customer);
     }
 
+    /**
+     * The JDK's pwrite stub alone, no agent, one thread: the baseline of {@link #pwriteSinkTwoThreads}.
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
@@ -69,6 +112,13 @@ public class ScalingBenchmark {
         return devNull.pwrite.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
     }
 
+    /**
+     * The JDK's pwrite stub alone, two threads on one descriptor; against {@link #pwriteSinkOneThread}.
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
@@ -76,6 +126,13 @@ public class ScalingBenchmark {
         return devNull.pwrite.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
     }
 
+    /**
+     * FileChannel alone, no agent, one thread: the baseline of {@link #channelSinkTwoThreads}.
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     @Threads(1)
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})
@@ -83,6 +140,13 @@ public class ScalingBenchmark {
         return devNull.channel.write(event.buffer, event.address, SinkBenchmark.EVENT_BYTES);
     }
 
+    /**
+     * FileChannel alone, two threads on one descriptor; against {@link #channelSinkOneThread}.
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     @Threads(2)
     @Fork(jvmArgsAppend = {Forks.NO_AGENT, Forks.CHANNEL_ACCESS, Forks.CHANNEL_EXPORT})

@@ -44,22 +44,36 @@ public class SinkBenchmark {
         JdkPwriteEventSink pwrite;
         FileOutputStream stream;
 
+        /**
+         * Opens /dev/null once and wraps its descriptor in each sink; {@code stream} opens it again.
+         *
+         * @throws IOException if {@code stream} cannot open /dev/null
+         * @throws IllegalStateException if /dev/null cannot be opened, or a sink refuses the descriptor (the fork
+         *     lacks {@link Forks#CHANNEL_ACCESS} or {@link Forks#CHANNEL_EXPORT})
+         */
         @Setup(Level.Trial)
         public void open() throws IOException {
             jna = DevNullEventSink.open();
-            channel = ChannelEventSink.wrap(jna.fd());
-            if (channel == null) {
+            ChannelEventSink channelSink = ChannelEventSink.wrap(jna.fd());
+            if (channelSink == null) {
                 throw new IllegalStateException("ChannelEventSink.wrap refused: the fork needs "
                     + Forks.CHANNEL_ACCESS + " " + Forks.CHANNEL_EXPORT);
             }
-            pwrite = JdkPwriteEventSink.wrap(jna.fd(), jna);
-            if (pwrite == null) {
+            channel = channelSink;
+            JdkPwriteEventSink pwriteSink = JdkPwriteEventSink.wrap(jna.fd(), jna);
+            if (pwriteSink == null) {
                 throw new IllegalStateException("JdkPwriteEventSink.wrap refused: the fork needs " + Forks.CHANNEL_ACCESS
                     + " " + Forks.CHANNEL_EXPORT);
             }
+            pwrite = pwriteSink;
             stream = new FileOutputStream("/dev/null");
         }
 
+        /**
+         * Closes {@code stream}; the shared descriptor stays open, as the agent's does, until the fork exits.
+         *
+         * @throws IOException if closing fails
+         */
         @TearDown(Level.Trial)
         public void close() throws IOException {
             stream.close();
@@ -74,25 +88,49 @@ public class SinkBenchmark {
         final byte[] bytes = new byte[EVENT_BYTES];
     }
 
-    /** libc write() through JNA direct mapping (the agent's sink=jna). */
+    /**
+     * libc write() through JNA direct mapping (the agent's sink=jna).
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     public long jna(DevNull devNull, Event event) {
         return devNull.jna.write(event.buffer, event.address, EVENT_BYTES);
     }
 
-    /** FileChannel.write(buffer, 0), i.e. pwrite() (the agent's sink=channel). */
+    /**
+     * FileChannel.write(buffer, 0), i.e. pwrite() (the agent's sink=channel).
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     public long channel(DevNull devNull, Event event) {
         return devNull.channel.write(event.buffer, event.address, EVENT_BYTES);
     }
 
-    /** The JDK's JNI stub for pwrite() without FileChannel around it (the agent's sink=pwrite, default before JDK 22). */
+    /**
+     * The JDK's JNI stub for pwrite() without FileChannel around it (the agent's sink=pwrite, default before JDK 22).
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     public long pwrite(DevNull devNull, Event event) {
         return devNull.pwrite.write(event.buffer, event.address, EVENT_BYTES);
     }
 
-    /** JDK 22+ only. An FFM downcall to libc pwrite() at offset 0 (the agent's sink=downcall, default on JDK 22+). */
+    /**
+     * JDK 22+ only. An FFM downcall to libc pwrite() at offset 0 (the agent's sink=downcall, default on JDK 22+).
+     *
+     * @param downcall the downcall sink and its descriptor
+     * @param event the encoded event, this thread's
+     * @return the sink's result: bytes written, or a negative error
+     */
     @Benchmark
     public long downcall(Downcall downcall, Event event) {
         return downcall.sink.write(event.buffer, event.address, EVENT_BYTES);
@@ -102,6 +140,11 @@ public class SinkBenchmark {
      * JDK 22+ only. The same downcall with {@code Linker.Option.critical}: the thread stays in Java state, no
      * transition to native and back. Shows what the agent would gain by it (it does not use it: a critical call
      * holds up every safepoint for the length of the system call).
+     *
+     * @param downcall the downcall sink and its descriptor
+     * @param event the encoded event, this thread's
+     * @return pwrite()'s result: bytes written, or -1
+     * @throws Throwable as {@code invokeExact} declares; the linked pwrite() throws nothing
      */
     @Benchmark
     public long downcallCritical(Downcall downcall, Event event) throws Throwable {
@@ -114,6 +157,14 @@ public class SinkBenchmark {
         DowncallEventSink sink;
         int fd;
 
+        /**
+         * Opens /dev/null and links the downcall.
+         *
+         * @throws ReflectiveOperationException if linking fails: libc exports no {@code pwrite}, or native access
+         *     is refused
+         * @throws UnsupportedOperationException on a JDK older than 22
+         * @throws IllegalStateException if /dev/null cannot be opened
+         */
         @Setup(Level.Trial)
         public void open() throws ReflectiveOperationException {
             DevNullEventSink devNull = DevNullEventSink.open();
@@ -135,7 +186,14 @@ public class SinkBenchmark {
         }
     }
 
-    /** FileOutputStream.write(byte[]): JNI copies the bytes to the stack and calls write(). Not an agent sink. */
+    /**
+     * FileOutputStream.write(byte[]): JNI copies the bytes to the stack and calls write(). Not an agent sink.
+     *
+     * @param devNull the sinks, on one /dev/null descriptor shared by all threads
+     * @param event the encoded event, this thread's
+     * @return the array written, for JMH to consume
+     * @throws IOException if the write fails
+     */
     @Benchmark
     public byte[] fileOutputStream(DevNull devNull, Event event) throws IOException {
         devNull.stream.write(event.bytes, 0, EVENT_BYTES);

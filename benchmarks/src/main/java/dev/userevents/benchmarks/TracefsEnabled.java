@@ -23,6 +23,12 @@ public class TracefsEnabled {
 
     private Path enable;
 
+    /**
+     * Registers {@code bench_order} (by loading {@link Orders}), empties the ring buffer and enables the event.
+     *
+     * @throws IOException if a tracefs write fails (not root)
+     * @throws IllegalStateException if the event does not exist: no user_events, or the agent not in mode=kernel
+     */
     @Setup(Level.Trial)
     public void enable() throws IOException {
         // The first call loads Orders: the agent registers bench_order before the class is defined.
@@ -36,7 +42,12 @@ public class TracefsEnabled {
         Files.writeString(enable, "1");
     }
 
-    /** Switches the event off again and fails the trial if no event reached the ring buffer. */
+    /**
+     * Switches the event off again and fails the trial if no event reached the ring buffer.
+     *
+     * @throws IOException if tracefs cannot be written or read
+     * @throws IllegalStateException if none of the first 200 lines of {@code trace} is a {@code bench_order} event
+     */
     @TearDown(Level.Trial)
     public void disableAndCheck() throws IOException {
         Files.writeString(enable, "0");

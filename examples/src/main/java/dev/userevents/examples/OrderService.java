@@ -4,6 +4,7 @@ import dev.userevents.Tracepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small order service handling requests in a loop. Run it under the agent and every
@@ -16,7 +17,14 @@ import java.util.Locale;
  */
 public final class OrderService {
     /** How an order is paid: an enum argument, traced by name. */
-    public enum Payment { CARD, INVOICE, VOUCHER }
+    public enum Payment {
+        /** Paid by card at once. */
+        CARD,
+        /** Billed later. */
+        INVOICE,
+        /** Paid with a voucher. */
+        VOUCHER
+    }
 
     private static final String[] CUSTOMERS = {"alice", "bob", "chloé", "dmitrí", "eve"};
     private static final String[] ITEMS = {"coffee", "tea", "croissant", "bagel", "juice", "muffin"};
@@ -25,6 +33,14 @@ public final class OrderService {
     private long revenueCents;
     private int rejected;
 
+    /**
+     * Handles orders 1, 2, 3, ... and prints the summary.
+     *
+     * @param args {@code [orders] [pauseMillis]}: how many orders (default: no end) and the pause after each, in
+     *     ms (default 200; 0 for none)
+     * @throws InterruptedException if interrupted during a pause
+     * @throws NumberFormatException if an argument is not a whole number
+     */
     public static void main(String[] args) throws InterruptedException {
         long orders = args.length > 0 ? Long.parseLong(args[0]) : Long.MAX_VALUE;
         long pauseMillis = args.length > 1 ? Long.parseLong(args[1]) : 200;
@@ -79,8 +95,9 @@ public final class OrderService {
         return 100_000L + orderId * 7L + cents;
     }
 
+    /** {@code reason} is the exception's message, null if it has none: the event then carries "(null)". */
     @Tracepoint(name = "order_rejected")
-    private void reject(int orderId, String customer, String reason) {
+    private void reject(int orderId, String customer, @Nullable String reason) {
         rejected++;
     }
 

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
  * enabled or persistent), and {@code trace} then prints their records as "Unknown type N".
  */
 public final class GuestTracefs {
+    /** Where the guest mounts tracefs. */
     public static final Path ROOT = Path.of("/sys/kernel/tracing");
     /** The system of events registered through user_events_data (UserEventsAbi.SYSTEM in native-shim). */
     public static final String USER_EVENTS = "user_events";
@@ -30,54 +31,117 @@ public final class GuestTracefs {
     private GuestTracefs() {
     }
 
-    /** {@code events/SYSTEM/NAME}. */
+    /**
+     * {@code events/SYSTEM/NAME}.
+     *
+     * @param system the event's system, e.g. {@link #USER_EVENTS}
+     * @param eventName the event's name
+     * @return the event's folder of the global instance, whether it exists or not
+     */
     public static Path eventDir(String system, String eventName) {
         return ROOT.resolve("events").resolve(system).resolve(eventName);
     }
 
-    /** {@code events/user_events/NAME}. */
+    /**
+     * {@code events/user_events/NAME}.
+     *
+     * @param eventName the user_event's name
+     * @return the event's folder of the global instance, whether it exists or not
+     */
     public static Path eventDir(String eventName) {
         return eventDir(USER_EVENTS, eventName);
     }
 
-    /** {@code events/user_events/NAME/enable} of the global instance. */
+    /**
+     * {@code events/user_events/NAME/enable} of the global instance.
+     *
+     * @param eventName the user_event's name
+     * @return the event's enable file, whether it exists or not
+     */
     public static Path enableFile(String eventName) {
         return eventDir(eventName).resolve("enable");
     }
 
-    /** Whether the event is registered: its folder exists while a process holds it (or a tracer enables it). */
+    /**
+     * Whether the event is registered: its folder exists while a process holds it (or a tracer enables it).
+     *
+     * @param system the event's system, e.g. {@link #USER_EVENTS}
+     * @param eventName the event's name
+     * @return whether {@code events/SYSTEM/NAME} exists
+     */
     public static boolean eventExists(String system, String eventName) {
         return Files.isDirectory(eventDir(system, eventName));
     }
 
+    /**
+     * Whether the user_event is registered, as {@link #eventExists(String, String)} tells.
+     *
+     * @param eventName the user_event's name
+     * @return whether {@code events/user_events/NAME} exists
+     */
     public static boolean eventExists(String eventName) {
         return eventExists(USER_EVENTS, eventName);
     }
 
-    /** {@code echo 1 > events/user_events/NAME/enable}. */
+    /**
+     * {@code echo 1 > events/user_events/NAME/enable}.
+     *
+     * @param eventName the user_event's name
+     * @throws UncheckedIOException if the write fails (the event is not registered, say)
+     */
     public static void enable(String eventName) {
         enable(USER_EVENTS, eventName);
     }
 
+    /**
+     * {@code echo 1 > events/SYSTEM/NAME/enable}.
+     *
+     * @param system the event's system
+     * @param eventName the event's name
+     * @throws UncheckedIOException if the write fails (the event is not registered, say)
+     */
     public static void enable(String system, String eventName) {
         write(eventDir(system, eventName).resolve("enable"), "1");
     }
 
-    /** {@code echo 0 > events/user_events/NAME/enable}. */
+    /**
+     * {@code echo 0 > events/user_events/NAME/enable}.
+     *
+     * @param eventName the user_event's name
+     * @throws UncheckedIOException if the write fails (the event is not registered, say)
+     */
     public static void disable(String eventName) {
         disable(USER_EVENTS, eventName);
     }
 
+    /**
+     * {@code echo 0 > events/SYSTEM/NAME/enable}.
+     *
+     * @param system the event's system
+     * @param eventName the event's name
+     * @throws UncheckedIOException if the write fails (the event is not registered, say)
+     */
     public static void disable(String system, String eventName) {
         write(eventDir(system, eventName).resolve("enable"), "0");
     }
 
-    /** {@code echo EXPRESSION > events/user_events/NAME/filter}. */
+    /**
+     * {@code echo EXPRESSION > events/user_events/NAME/filter}.
+     *
+     * @param eventName the user_event's name
+     * @param expression an ftrace filter over the event's fields, e.g. {@code orderId < 10}
+     * @throws UncheckedIOException if the write fails: the kernel refuses an expression it cannot parse
+     */
     public static void setFilter(String eventName, String expression) {
         write(eventDir(eventName).resolve("filter"), expression);
     }
 
-    /** {@code echo 0 > .../filter}: removes the filter. */
+    /**
+     * {@code echo 0 > .../filter}: removes the filter.
+     *
+     * @param eventName the user_event's name
+     * @throws UncheckedIOException if the write fails (the event is not registered, say)
+     */
     public static void clearFilter(String eventName) {
         write(eventDir(eventName).resolve("filter"), "0");
     }
@@ -86,6 +150,10 @@ public final class GuestTracefs {
      * {@code cat .../filter}: the expression, or "none". One read() call: the kernel answers only a read at
      * offset 0 (kernel/trace/trace_events.c, event_filter_read()), and Files.readAllBytes reads a file that
      * reports size 0 one byte first.
+     *
+     * @param eventName the user_event's name
+     * @return the filter as the kernel prints it, trimmed; "none" without one
+     * @throws UncheckedIOException if the file cannot be read
      */
     public static String filter(String eventName) {
         Path file = eventDir(eventName).resolve("filter");
@@ -98,12 +166,21 @@ public final class GuestTracefs {
         }
     }
 
-    /** {@code echo > trace}: empties the ring buffers of all CPUs (opening with O_TRUNC does it). */
+    /**
+     * {@code echo > trace}: empties the ring buffers of all CPUs (opening with O_TRUNC does it).
+     *
+     * @throws UncheckedIOException if the write fails
+     */
     public static void clearTrace() {
         write(ROOT.resolve("trace"), "");
     }
 
-    /** {@code cat trace}, raw bytes: strings arrive as UTF-8, 1-byte fields may print a raw byte. */
+    /**
+     * {@code cat trace}, raw bytes: strings arrive as UTF-8, 1-byte fields may print a raw byte.
+     *
+     * @return the global instance's {@code trace}, header lines included
+     * @throws UncheckedIOException if it cannot be read
+     */
     public static byte[] readTrace() {
         try {
             return Files.readAllBytes(ROOT.resolve("trace"));
@@ -112,7 +189,13 @@ public final class GuestTracefs {
         }
     }
 
-    /** What each trace line of {@code eventName} printed after {@code "NAME: "}, oldest first, decoded as UTF-8. */
+    /**
+     * What each trace line of {@code eventName} printed after {@code "NAME: "}, oldest first, decoded as UTF-8.
+     *
+     * @param eventName the event's name
+     * @return the field text of each of its lines in the global {@code trace}; empty if none
+     * @throws UncheckedIOException if {@code trace} cannot be read
+     */
     public static List<String> eventLines(String eventName) {
         return eventLines(eventName, StandardCharsets.UTF_8);
     }
@@ -120,6 +203,11 @@ public final class GuestTracefs {
     /**
      * Same, decoded with {@code charset}: ISO-8859-1 maps each raw byte the kernel prints for a 1-byte field
      * to one char, where UTF-8 would turn it into U+FFFD.
+     *
+     * @param eventName the event's name
+     * @param charset how to decode {@code trace}
+     * @return the field text of each of its lines in the global {@code trace}, oldest first; empty if none
+     * @throws UncheckedIOException if {@code trace} cannot be read
      */
     public static List<String> eventLines(String eventName, Charset charset) {
         return eventLines(readTrace(), eventName, charset);
@@ -129,7 +217,7 @@ public final class GuestTracefs {
     static List<String> eventLines(byte[] trace, String eventName, Charset charset) {
         String marker = " " + eventName + ": ";
         List<String> lines = new ArrayList<>();
-        for (String line : new String(trace, charset).split("\n")) {
+        for (String line : new String(trace, charset).split("\n", -1)) {
             int at = line.indexOf(marker);
             if (!line.startsWith("#") && at >= 0) {
                 lines.add(line.substring(at + marker.length()));
@@ -138,7 +226,14 @@ public final class GuestTracefs {
         return lines;
     }
 
-    /** Names of the tracepoint folders under {@code events/SYSTEM/} that match {@code regex}. */
+    /**
+     * Names of the tracepoint folders under {@code events/SYSTEM/} that match {@code regex}.
+     *
+     * @param system the events' system, e.g. {@link #USER_EVENTS}
+     * @param regex a {@link Pattern} the whole name must match
+     * @return the matching event names, sorted; empty if the system has no folder (no event registered yet)
+     * @throws UncheckedIOException if the folder cannot be listed
+     */
     public static List<String> eventDirs(String system, String regex) {
         Path dir = ROOT.resolve("events").resolve(system);
         if (!Files.isDirectory(dir)) {

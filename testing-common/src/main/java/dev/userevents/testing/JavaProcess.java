@@ -33,12 +33,30 @@ public final class JavaProcess implements AutoCloseable {
         this.command = command;
     }
 
-    /** {@code java QUICK_JVM... -jar userevents-agent.jar ARGS...}. */
+    /**
+     * {@code java QUICK_JVM... -jar userevents-agent.jar ARGS...}.
+     *
+     * @param jdk the JDK to run it on
+     * @param args the CLI's arguments, e.g. {@code attach PID}
+     * @return the started process
+     * @throws IOException if the folder for its output cannot be made or the process cannot start
+     * @throws IllegalStateException if the JDK or the jar is missing
+     */
     public static JavaProcess agentCli(Jdk jdk, String... args) throws IOException {
         return start(javaJar(jdk, QUICK_JVM, ShippedJars.agent(), args));
     }
 
-    /** {@code java QUICK_JVM... JVM_OPTIONS... -jar order-service.jar ORDERS PAUSE_MILLIS}. */
+    /**
+     * {@code java QUICK_JVM... JVM_OPTIONS... -jar order-service.jar ORDERS PAUSE_MILLIS}.
+     *
+     * @param jdk the JDK to run it on
+     * @param jvmOptions options after {@link #QUICK_JVM}, e.g. a {@code -javaagent:}
+     * @param orders how many orders the example handles before it exits
+     * @param pauseMillis the pause after each order, in ms (0: none)
+     * @return the started process
+     * @throws IOException if the folder for its output cannot be made or the process cannot start
+     * @throws IllegalStateException if the JDK or the jar is missing
+     */
     public static JavaProcess quickOrderService(Jdk jdk, List<String> jvmOptions, int orders, long pauseMillis)
             throws IOException {
         List<String> options = new ArrayList<>(QUICK_JVM);
@@ -47,7 +65,16 @@ public final class JavaProcess implements AutoCloseable {
             Long.toString(pauseMillis)));
     }
 
-    /** {@code java JVM_OPTIONS... -jar JAR ARGS...}. */
+    /**
+     * {@code java JVM_OPTIONS... -jar JAR ARGS...}.
+     *
+     * @param jdk the JDK whose {@code java} runs it
+     * @param jvmOptions options before {@code -jar}
+     * @param jar the jar to run
+     * @param args the application's arguments
+     * @return the command line, a new mutable list, for {@link #start}
+     * @throws IllegalStateException if {@code jdk} is not installed
+     */
     public static List<String> javaJar(Jdk jdk, List<String> jvmOptions, Path jar, String... args) {
         List<String> command = new ArrayList<>();
         command.add(jdk.java().toString());
@@ -58,7 +85,13 @@ public final class JavaProcess implements AutoCloseable {
         return command;
     }
 
-    /** Starts {@code command} in a fresh temporary folder, which also holds its output files. */
+    /**
+     * Starts {@code command} in a fresh temporary folder, which also holds its output files.
+     *
+     * @param command the program and its arguments
+     * @return the started process
+     * @throws IOException if the folder cannot be made or the process cannot start
+     */
     public static JavaProcess start(List<String> command) throws IOException {
         Path folder = Files.createTempDirectory("java-process-");
         Process process = new ProcessBuilder(command)
@@ -70,10 +103,12 @@ public final class JavaProcess implements AutoCloseable {
         return new JavaProcess(process, folder, List.copyOf(command));
     }
 
+    /** {@return the process's id} */
     public long pid() {
         return process.pid();
     }
 
+    /** {@return whether the process is still running} */
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -85,7 +120,13 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    /** Its exit status, once it exits by itself within {@code timeout}; AssertionError with its output otherwise. */
+    /**
+     * Its exit status, once it exits by itself within {@code timeout}; AssertionError with its output otherwise.
+     *
+     * @param timeout how long to wait for the exit
+     * @return the exit status
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
     public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("did not exit within " + timeout.toSeconds() + " s: " + this);
@@ -93,7 +134,12 @@ public final class JavaProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Waits for a standard error line containing {@code text}; fails early, with the output, if it exits first. */
+    /**
+     * Waits for a standard error line containing {@code text}; fails early, with the output, if it exits first.
+     *
+     * @param text what the line contains
+     * @param timeout how long to wait for it; AssertionError with the output after that
+     */
     public void awaitStderr(String text, Duration timeout) {
         Wait.until(timeout, () -> "'" + text + "' on standard error of " + this, () -> {
             if (stderr().contains(text)) {
@@ -106,18 +152,22 @@ public final class JavaProcess implements AutoCloseable {
         });
     }
 
+    /** {@return its standard output so far, decoded as UTF-8; a note in its place if the file cannot be read} */
     public String stdout() {
         return read("stdout");
     }
 
+    /** {@return its standard error so far, decoded as UTF-8; a note in its place if the file cannot be read} */
     public String stderr() {
         return read("stderr");
     }
 
+    /** {@return {@link #stdout()} split into lines} */
     public List<String> stdoutLines() {
         return stdout().lines().toList();
     }
 
+    /** {@return {@link #stderr()} split into lines} */
     public List<String> stderrLines() {
         return stderr().lines().toList();
     }

@@ -18,7 +18,12 @@ public enum Jdk {
         this.java = Path.of(java);
     }
 
-    /** The {@code java} launcher; fails (never skips) when missing, since both JDKs are supported. */
+    /**
+     * The {@code java} launcher; fails (never skips) when missing, since both JDKs are supported.
+     *
+     * @return the launcher's path
+     * @throws IllegalStateException if it is not an executable file
+     */
     public Path java() {
         if (!Files.isExecutable(java)) {
             throw new IllegalStateException(label + " not found at " + java + "; install it on the host, the guest shares it");

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.jar.JarFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The jars a user runs, {@code agent/target/userevents-agent.jar} and {@code examples/target/order-service.jar}
@@ -21,49 +22,86 @@ import java.util.jar.JarFile;
  * as a whole jar, and a torn one is taken again (for up to 2 minutes).
  */
 public final class ShippedJars {
-    private static final Duration COPY_PATIENCE = Duration.ofSeconds(120);
+    private static final Duration COPY_PATIENCE = Duration.ofMinutes(2);
 
-    private static Path agent;
-    private static Path orderService;
+    /** The copies, once made. */
+    private static @Nullable Copies copies;
+
+    /** Where the two jars were copied to. */
+    private record Copies(Path agent, Path orderService) {
+    }
 
     private ShippedJars() {
     }
 
-    /** The checkout the jars come from. */
+    /**
+     * The checkout the jars come from.
+     *
+     * @return {@code -Duserevents.repo}, else the working directory's parent
+     * @throws IllegalStateException if neither is there (a test run from {@code /})
+     */
     public static Path repo() {
         String repo = System.getProperty("userevents.repo");
-        return repo != null ? Path.of(repo) : Path.of("").toAbsolutePath().getParent();
+        if (repo != null) {
+            return Path.of(repo);
+        }
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        Path parent = workingDirectory.getParent();
+        if (parent == null) {
+            throw new IllegalStateException("no -Duserevents.repo, and the working directory " + workingDirectory
+                + " has no parent to take for the checkout");
+        }
+        return parent;
     }
 
-    /** The copy of {@code agent/target/userevents-agent.jar}. */
+    /**
+     * The copy of {@code agent/target/userevents-agent.jar}.
+     *
+     * @return the copy's path, the same for the whole test JVM
+     * @throws IllegalStateException if the checkout lacks either jar (the two are copied together)
+     * @throws UncheckedIOException if the folder for the copies cannot be made
+     */
     public static synchronized Path agent() {
-        copyOnce();
-        return agent;
+        return copyOnce().agent();
     }
 
-    /** The copy of {@code examples/target/order-service.jar}. */
+    /**
+     * The copy of {@code examples/target/order-service.jar}.
+     *
+     * @return the copy's path, the same for the whole test JVM
+     * @throws IllegalStateException if the checkout lacks either jar (the two are copied together)
+     * @throws UncheckedIOException if the folder for the copies cannot be made
+     */
     public static synchronized Path orderService() {
-        copyOnce();
-        return orderService;
+        return copyOnce().orderService();
     }
 
-    /** {@code -javaagent:userevents-agent.jar[=OPTIONS]}. */
+    /**
+     * {@code -javaagent:userevents-agent.jar[=OPTIONS]}.
+     *
+     * @param options the agent's options, {@code key=value} separated by commas; empty for none
+     * @return the JVM option, with the copy's path
+     * @throws IllegalStateException if the checkout lacks either jar (the two are copied together)
+     */
     public static String javaagent(String options) {
         return "-javaagent:" + agent() + (options.isEmpty() ? "" : "=" + options);
     }
 
-    private static void copyOnce() {
-        if (agent != null) {
-            return;
+    private static Copies copyOnce() {
+        Copies made = copies;
+        if (made != null) {
+            return made;
         }
         try {
             Path folder = Files.createTempDirectory("userevents-shipped-jars-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            agent = copy(repo().resolve("agent/target/userevents-agent.jar"), folder, true);
-            orderService = copy(repo().resolve("examples/target/order-service.jar"), folder, false);
+            made = new Copies(copy(repo().resolve("agent/target/userevents-agent.jar"), folder, true),
+                copy(repo().resolve("examples/target/order-service.jar"), folder, false));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        copies = made;
+        return made;
     }
 
     /** Copies {@code jar} until the copy is whole: a copy taken while the host writes the jar has no central directory. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A tracing instance of the test's own ({@code /sys/kernel/tracing/instances/NAME}): its own ring buffer, size
@@ -31,14 +32,21 @@ public final class TraceInstance implements AutoCloseable {
 
     private final Path dir;
     private final List<TracedEvent> pipeEvents = new ArrayList<>();
-    private Thread reader;
+    /** The {@code trace_pipe} reader, once {@link #readPipe()} started it. */
+    private @Nullable Thread reader;
     private volatile boolean closing;
 
     private TraceInstance(Path dir) {
         this.dir = dir;
     }
 
-    /** Creates {@code instances/NAME}, removing a leftover one, with the kernel's default buffer size. */
+    /**
+     * Creates {@code instances/NAME}, removing a leftover one, with the kernel's default buffer size.
+     *
+     * @param name the instance's folder name
+     * @return the new, empty instance, nothing enabled
+     * @throws IOException if the folder cannot be removed or made (not root, or no tracefs)
+     */
     public static TraceInstance create(String name) throws IOException {
         Path dir = GuestTracefs.ROOT.resolve("instances").resolve(name);
         if (Files.isDirectory(dir)) {
@@ -49,28 +57,55 @@ public final class TraceInstance implements AutoCloseable {
         return new TraceInstance(dir);
     }
 
-    /** Creates {@code instances/NAME} (removing a leftover one) with {@code bufferKbPerCpu} of ring buffer per CPU. */
+    /**
+     * Creates {@code instances/NAME} (removing a leftover one) with {@code bufferKbPerCpu} of ring buffer per CPU.
+     *
+     * @param name the instance's folder name
+     * @param bufferKbPerCpu the ring buffer's size per CPU, in KiB ({@code buffer_size_kb})
+     * @return the new, empty instance, nothing enabled
+     * @throws IOException if the folder cannot be removed or made (not root, or no tracefs)
+     * @throws UncheckedIOException if the kernel refuses the size
+     */
     public static TraceInstance create(String name, int bufferKbPerCpu) throws IOException {
         TraceInstance instance = create(name);
         GuestTracefs.write(instance.dir.resolve("buffer_size_kb"), Integer.toString(bufferKbPerCpu));
         return instance;
     }
 
+    /** {@return the instance's folder, {@code /sys/kernel/tracing/instances/NAME}} */
     public Path dir() {
         return dir;
     }
 
-    /** {@code events/SYSTEM/EVENT/enable} of this instance. */
+    /**
+     * {@code events/SYSTEM/EVENT/enable} of this instance.
+     *
+     * @param system the event's system, e.g. {@link GuestTracefs#USER_EVENTS}
+     * @param event the event's name
+     * @return the enable file, whether it exists or not
+     */
     public Path enableFile(String system, String event) {
         return dir.resolve("events").resolve(system).resolve(event).resolve("enable");
     }
 
-    /** Waits (10 s) for the event to appear (its process registered it), then switches it on here. */
+    /**
+     * Waits (10 s) for the event to appear (its process registered it), then switches it on here.
+     *
+     * @param system the event's system, e.g. {@link GuestTracefs#USER_EVENTS}
+     * @param event the event's name
+     * @throws UncheckedIOException if the kernel refuses the write
+     */
     public void enable(String system, String event) {
         enable(APPEAR_TIMEOUT, system, event);
     }
 
-    /** Waits for each user_events event to be registered (the application's class loaded), then enables it here. */
+    /**
+     * Waits for each user_events event to be registered (the application's class loaded), then enables it here.
+     *
+     * @param timeout how long to wait for each event to appear
+     * @param userEvents the names of the events, in system {@code user_events}
+     * @throws UncheckedIOException if the kernel refuses a write
+     */
     public void enableWhenRegistered(Duration timeout, String... userEvents) {
         for (String event : userEvents) {
             enable(timeout, GuestTracefs.USER_EVENTS, event);
@@ -83,16 +118,33 @@ public final class TraceInstance implements AutoCloseable {
         GuestTracefs.write(file, "1");
     }
 
+    /**
+     * {@code echo 0 > events/SYSTEM/EVENT/enable} of this instance.
+     *
+     * @param system the event's system
+     * @param event the event's name
+     * @throws UncheckedIOException if the write fails (the event is gone, say)
+     */
     public void disable(String system, String event) {
         GuestTracefs.write(enableFile(system, event), "0");
     }
 
-    /** {@code echo > trace}: empties this instance's ring buffer. */
+    /**
+     * {@code echo > trace}: empties this instance's ring buffer.
+     *
+     * @throws UncheckedIOException if the write fails
+     */
     public void clear() {
         GuestTracefs.write(dir.resolve("trace"), "");
     }
 
-    /** The lines of {@code trace} that show {@code event} (" EVENT: "), counted as the kernel prints them. */
+    /**
+     * The lines of {@code trace} that show {@code event} (" EVENT: "), counted as the kernel prints them.
+     *
+     * @param event the event's name
+     * @return how many lines of this instance's {@code trace} show it
+     * @throws UncheckedIOException if {@code trace} cannot be read
+     */
     public long countLines(String event) {
         String marker = " " + event + ": ";
         long count = 0;
@@ -109,7 +161,12 @@ public final class TraceInstance implements AutoCloseable {
         return count;
     }
 
-    /** {@code trace} as the kernel printed it, raw bytes (strings arrive as the bytes the event carried). */
+    /**
+     * {@code trace} as the kernel printed it, raw bytes (strings arrive as the bytes the event carried).
+     *
+     * @return this instance's {@code trace}, header lines included
+     * @throws UncheckedIOException if it cannot be read
+     */
     public byte[] readTrace() {
         try {
             return Files.readAllBytes(dir.resolve("trace"));
@@ -118,12 +175,24 @@ public final class TraceInstance implements AutoCloseable {
         }
     }
 
-    /** The lines of {@code trace} showing {@code event}, decoded as UTF-8, from after "EVENT: ". */
+    /**
+     * The lines of {@code trace} showing {@code event}, decoded as UTF-8, from after "EVENT: ".
+     *
+     * @param event the event's name
+     * @return the field text of each of its lines, oldest first; empty if none
+     * @throws UncheckedIOException if {@code trace} cannot be read
+     */
     public List<String> eventLines(String event) {
         return GuestTracefs.eventLines(readTrace(), event, StandardCharsets.UTF_8);
     }
 
-    /** Sum over CPUs of {@code per_cpu/cpuN/stats} {@code key}: e.g. "overrun" (events the full buffer lost). */
+    /**
+     * Sum over CPUs of {@code per_cpu/cpuN/stats} {@code key}: e.g. "overrun" (events the full buffer lost).
+     *
+     * @param key the statistic's name, as {@code stats} prints it before ": "
+     * @return the sum of its values over all CPUs; 0 if no CPU shows it
+     * @throws UncheckedIOException if a {@code stats} file cannot be read
+     */
     public long stat(String key) {
         long sum = 0;
         try (Stream<Path> cpus = Files.list(dir.resolve("per_cpu"))) {
@@ -140,7 +209,11 @@ public final class TraceInstance implements AutoCloseable {
         return sum;
     }
 
-    /** Starts reading {@code trace_pipe} on a thread of its own; returns this instance. */
+    /**
+     * Starts reading {@code trace_pipe} on a thread of its own; a second call changes nothing.
+     *
+     * @return this instance
+     */
     public synchronized TraceInstance readPipe() {
         if (reader == null) {
             reader = new Thread(this::readPipeLines, "trace-pipe-" + dir.getFileName());
@@ -150,7 +223,14 @@ public final class TraceInstance implements AutoCloseable {
         return this;
     }
 
-    /** The first {@code count} pipe lines of the named events, waiting (bounded) for them. */
+    /**
+     * The first {@code count} pipe lines of the named events, waiting (bounded) for them. Needs {@link #readPipe()}.
+     *
+     * @param count how many lines to wait for
+     * @param timeout how long to wait; AssertionError with the lines read so far after that
+     * @param names the events' names; a line of any of them counts
+     * @return the first {@code count} such lines, oldest first
+     */
     public List<TracedEvent> await(int count, Duration timeout, String... names) {
         Set<String> wanted = Set.of(names);
         return Wait.forValue(timeout, () -> count + " lines of " + wanted + "; read so far: " + pipeEvents(), () -> {
@@ -164,7 +244,7 @@ public final class TraceInstance implements AutoCloseable {
         });
     }
 
-    /** Every event line read from {@code trace_pipe} so far, oldest first. */
+    /** {@return every event line read from {@code trace_pipe} so far, oldest first: a copy} */
     public synchronized List<TracedEvent> pipeEvents() {
         return new ArrayList<>(pipeEvents);
     }

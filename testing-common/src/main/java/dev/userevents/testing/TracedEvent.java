@@ -15,6 +15,12 @@ public record TracedEvent(String name, String fields) {
      */
     private static final Pattern LINE = Pattern.compile("^.*\\[\\d+\\]\\s+\\S+\\s+\\d+\\.\\d+: ([A-Za-z0-9_.]+):(?: (.*))?$");
 
+    /**
+     * Parses one line of {@code trace} or {@code trace_pipe}.
+     *
+     * @param line the line, without its line break
+     * @return the event, or empty for a line that is not an event's (a header, a marker)
+     */
     public static Optional<TracedEvent> parse(String line) {
         Matcher m = LINE.matcher(line);
         return m.matches() ? Optional.of(new TracedEvent(m.group(1), m.group(2) == null ? "" : m.group(2)))
@@ -24,6 +30,9 @@ public record TracedEvent(String name, String fields) {
     /**
      * {@code trace} prints 4- and 8-byte integers as {@code 0xHEX (DEC)} (kernel/trace/trace_output.c,
      * print_event_fields()).
+     *
+     * @param value the field's value
+     * @return what {@code trace} prints for it, e.g. {@code 0x2a (42)}
      */
     public static String hexDec(long value) {
         return "0x" + Long.toHexString(value) + " (" + value + ")";

@@ -23,7 +23,12 @@ public final class Wait {
     private Wait() {
     }
 
-    /** Awaitility with the settings above, for the waits the two methods below do not cover. */
+    /**
+     * Awaitility with the settings above, for the waits the two methods below do not cover.
+     *
+     * @param timeout how long the wait may take
+     * @return a condition factory to finish with {@code until(...)}
+     */
     public static ConditionFactory atMost(Duration timeout) {
         return Awaitility.await()
             .atMost(timeout)
@@ -32,12 +37,26 @@ public final class Wait {
             .pollInterval(POLL_INTERVAL);
     }
 
-    /** Returns once {@code condition} holds; AssertionError "waited N s for WHAT" after {@code timeout}. */
+    /**
+     * Returns once {@code condition} holds; AssertionError "waited N s for WHAT" after {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @param what what is waited for, asked for on timeout only
+     * @param condition checked every 50 ms; an exception it throws ends the wait
+     */
     public static void until(Duration timeout, Supplier<String> what, Callable<Boolean> condition) {
         forValue(timeout, what, () -> condition.call() ? Optional.of(Boolean.TRUE) : Optional.empty());
     }
 
-    /** The first value {@code probe} offers within {@code timeout}; AssertionError naming {@code what} after it. */
+    /**
+     * The first value {@code probe} offers within {@code timeout}; AssertionError naming {@code what} after it.
+     *
+     * @param <T> the value's type
+     * @param timeout how long to wait
+     * @param what what is waited for, asked for on timeout only
+     * @param probe checked every 50 ms: empty until the value is there; an exception it throws ends the wait
+     * @return the value
+     */
     public static <T> T forValue(Duration timeout, Supplier<String> what, Callable<Optional<T>> probe) {
         try {
             return atMost(timeout).until(probe, Optional::isPresent).get();

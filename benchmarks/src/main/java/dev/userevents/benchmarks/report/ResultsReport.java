@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns one run's raw results (a directory written by {@code benchmarks/run.sh}) into a Markdown section of
@@ -65,6 +66,12 @@ public final class ResultsReport {
         this.env = keyValues(dir.resolve("env.txt"));
     }
 
+    /**
+     * Prints the section for one run's results to standard output; exits with status 2 on a wrong argument count.
+     *
+     * @param args the results directory, alone
+     * @throws IOException if a results file cannot be read
+     */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
             System.err.println("usage: ResultsReport RESULTS_DIR");
@@ -78,7 +85,7 @@ public final class ResultsReport {
         line("");
         environment();
         StringBuilder tables = new StringBuilder();
-        StringBuilder saved = new StringBuilder(out);
+        String saved = out.toString();
         out.setLength(0);
         disabled();
         enabledHost();
@@ -133,7 +140,7 @@ public final class ResultsReport {
         line("");
     }
 
-    private void row(String name, String value) {
+    private void row(String name, @Nullable String value) {
         if (value != null && !value.isEmpty()) {
             line("| " + name + " | " + value + " |");
         }
@@ -204,7 +211,7 @@ public final class ResultsReport {
         }
     }
 
-    private void disabledRow(String label, String what, Score score, Score base) {
+    private void disabledRow(String label, String what, @Nullable Score score, @Nullable Score base) {
         if (score == null) {
             return;
         }
@@ -479,7 +486,7 @@ public final class ResultsReport {
         line("");
     }
 
-    private void enabledTable(Map<String, Score> s, Floor floor, String[][] rows, String floorName, String where) {
+    private void enabledTable(Map<String, Score> s, @Nullable Floor floor, String[][] rows, String floorName, String where) {
         line("| what | ns/op | × C floor | B/op | others |");
         line("|---|---:|---:|---:|---:|");
         if (floor != null) {
@@ -633,8 +640,8 @@ public final class ResultsReport {
     static final class Score {
         double score;
         double error;
-        String unit;
-        Double bytesPerOp;
+        @Nullable String unit;
+        @Nullable Double bytesPerOp;
         /** Cores other processes kept busy during this benchmark's run, if recorded. */
         String others = "";
 
@@ -653,8 +660,8 @@ public final class ResultsReport {
     static final class Floor {
         double nsPerOp;
         double opsPerMicro;
-        String runs;
-        String iterations;
+        @Nullable String runs;
+        @Nullable String iterations;
         String others = "";
     }
 
@@ -668,7 +675,7 @@ public final class ResultsReport {
         Path othersFile = dir.resolve(file.replace(".csv", ".others"));
         if (Files.exists(othersFile)) {
             for (String text : Files.readAllLines(othersFile, StandardCharsets.UTF_8)) {
-                String[] words = text.trim().split("\\s+");
+                String[] words = text.trim().split("\\s+", -1);
                 if (words.length == 2) {
                     others.put(words[0], words[1]);
                 }
@@ -696,7 +703,7 @@ public final class ResultsReport {
         return scores;
     }
 
-    private Floor floor(String file) throws IOException {
+    private @Nullable Floor floor(String file) throws IOException {
         Path path = dir.resolve(file);
         if (!Files.exists(path)) {
             return null;
@@ -724,7 +731,7 @@ public final class ResultsReport {
     /** {@code key=value} words of one line; a value runs to the next space. */
     private static Map<String, String> fields(String text) {
         Map<String, String> fields = new LinkedHashMap<>();
-        for (String word : text.trim().split("\\s+")) {
+        for (String word : text.trim().split("\\s+", -1)) {
             int equals = word.indexOf('=');
             if (equals > 0) {
                 fields.put(word.substring(0, equals), word.substring(equals + 1));
@@ -811,7 +818,7 @@ public final class ResultsReport {
         return String.format(Locale.ROOT, "%+.1f", value);
     }
 
-    private static String code(String text) {
+    private static @Nullable String code(@Nullable String text) {
         return text == null ? null : "`" + text + "`";
     }
 

@@ -11,6 +11,12 @@ public final class StartupApp {
     private StartupApp() {
     }
 
+    /**
+     * Loads {@code args[0]}, if given, and returns.
+     *
+     * @param args the binary name of the class to load, or nothing
+     * @throws ClassNotFoundException if the class is not on the class path
+     */
     public static void main(String[] args) throws ClassNotFoundException {
         if (args.length > 0) {
             Class.forName(args[0]);
