@@ -87,14 +87,12 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     }
 
     private byte @Nullable [] weave(String className, byte[] classFile, @Nullable ClassLoader loader, boolean retransforming) {
-        if (!probes.classNames().contains(className)) {
-            EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(
-                retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile);
-            if (plan.isEntryOnly()) {
-                List<ProbeDefinition> definitions = new ArrayList<>(entryOnly.definitions(plan).values());
-                return new MethodIsolatingWeaver(weaver.registrar(), className, loader, definitions)
-                    .weave(include -> entryOnly.weave(classFile, plan, loader, include));
-            }
+        EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(
+            retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile, probes);
+        if (plan.isEntryOnly()) {
+            List<ProbeDefinition> definitions = new ArrayList<>(entryOnly.definitions(plan).values());
+            return new MethodIsolatingWeaver(weaver.registrar(), className, loader, definitions)
+                .weave(include -> entryOnly.weave(classFile, plan, loader, include));
         }
         return weaveWithByteBuddy(className, classFile, loader, retransforming);
     }

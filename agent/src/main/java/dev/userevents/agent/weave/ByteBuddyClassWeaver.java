@@ -116,7 +116,8 @@ public final class ByteBuddyClassWeaver implements AgentBuilder.Transformer {
             return builder;
         }
         AgentLog.debug("weaving " + entries.size() + " entry and "
-            + exitsByTemplate.values().stream().mapToInt(Map::size).sum() + " exit probe(s) into " + type.getName());
+            + exitsByTemplate.values().stream().mapToInt(Map::size).sum() + " exit probe(s) into " + type.getName()
+            + " with Byte Buddy");
         if (!entries.isEmpty()) {
             builder = builder.visit(new AsmVisitorWrapper.ForDeclaredMethods()
                 .readerFlags(ClassReader.EXPAND_FRAMES)

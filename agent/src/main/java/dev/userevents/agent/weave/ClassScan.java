@@ -14,8 +14,8 @@ import net.bytebuddy.jar.asm.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code @Tracepoint} methods of one class file, read with plain ASM: no Byte Buddy type descriptions,
- * method bodies skipped. Parameter names come from the MethodParameters attribute (javac {@code -parameters}),
+ * The {@code @Tracepoint} methods of one class file, and those its probes-file lines name, read with plain ASM:
+ * no Byte Buddy type descriptions, method bodies skipped. Parameter names come from the MethodParameters attribute (javac {@code -parameters}),
  * as Byte Buddy's type pool reads them; never from debug information.
  */
 final class ClassScan extends ClassVisitor {
@@ -23,15 +23,19 @@ final class ClassScan extends ClassVisitor {
 
     private final Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
     private final String className;
+    private final ProbesFile probes;
+    /** Every declared method, kept only when the probes file names this class (for its unmatched lines). */
+    private final List<DeclaredMethod> declared = new ArrayList<>();
 
-    private ClassScan(String className) {
+    private ClassScan(String className, ProbesFile probes) {
         super(Opcodes.ASM9);
         this.className = className;
+        this.probes = probes;
     }
 
-    static ClassScan of(byte[] classFile) {
+    static ClassScan of(byte[] classFile, ProbesFile probes) {
         ClassReader reader = new ClassReader(classFile);
-        ClassScan scan = new ClassScan(reader.getClassName().replace('/', '.'));
+        ClassScan scan = new ClassScan(reader.getClassName().replace('/', '.'), probes);
         // Not SKIP_DEBUG: ASM counts MethodParameters as debug information.
         reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
         return scan;
@@ -47,7 +51,12 @@ final class ClassScan extends ClassVisitor {
         return Collections.unmodifiableMap(specs);
     }
 
-    /** Whether any {@code @Tracepoint} asks for exit events. */
+    /** The probes-file lines of this class that match none of its methods. */
+    List<String> unmatched() {
+        return probes.unmatched(className, declared);
+    }
+
+    /** Whether any {@code @Tracepoint} or probes-file line asks for exit events. */
     boolean wantsExitEvents() {
         for (TracepointSpec spec : specs.values()) {
             if (spec.exit()) {
@@ -95,13 +104,21 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitEnd() {
             TracepointValues values = tracepoint;
-            if (values == null) {
+            boolean inProbesFile = probes.classNames().contains(className);
+            if (values == null && !inProbesFile) {
                 return;
             }
             // A MethodParameters attribute that does not cover every parameter names none of them.
             boolean named = parameterNames.size() == Type.getArgumentTypes(descriptor).length;
-            specs.put(new DeclaredMethod(name, descriptor, access, named ? parameterNames : null),
-                new TracepointSpec(values.name, values.exit, "@Tracepoint"));
+            DeclaredMethod method = new DeclaredMethod(name, descriptor, access, named ? parameterNames : null);
+            TracepointSpec spec = values != null ? new TracepointSpec(values.name, values.exit, "@Tracepoint")
+                : probes.specFor(className, method);
+            if (inProbesFile) {
+                declared.add(method);
+            }
+            if (spec != null) {
+                specs.put(method, spec);
+            }
         }
     }
 

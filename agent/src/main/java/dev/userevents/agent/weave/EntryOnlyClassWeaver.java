@@ -4,7 +4,6 @@ import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -43,15 +42,18 @@ public final class EntryOnlyClassWeaver {
     }
 
     /**
-     * Reads what a class file asks for: its {@code @Tracepoint} methods, method bodies skipped.
+     * Reads what a class file asks for: its {@code @Tracepoint} methods and the methods its probes-file lines
+     * name, method bodies skipped.
      *
      * @param namesFrom the class file to read the methods and parameter names from: the one being loaded, or
      *     on retransformation the one compiled (the JVM's rebuilt bytes lack the MethodParameters attribute)
+     * @param probes    the probes file, whose lines for this class count as {@code @Tracepoint}s; or
+     *     {@link ProbesFile#EMPTY}
      * @return the plan for that class; nothing is registered yet
      * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
      */
-    public static Plan plan(byte[] namesFrom) {
-        return new Plan(ClassScan.of(namesFrom));
+    public static Plan plan(byte[] namesFrom, ProbesFile probes) {
+        return new Plan(ClassScan.of(namesFrom, probes));
     }
 
     /** A class read once, to decide which way it is woven. */
@@ -65,7 +67,8 @@ public final class EntryOnlyClassWeaver {
         /**
          * Whether this weaver can do the whole class.
          *
-         * @return true when no {@code @Tracepoint} of the class asks for exit events (also when it has none)
+         * @return true when no {@code @Tracepoint} or probes-file line of the class asks for exit events (also
+         *     when it has none)
          */
         public boolean isEntryOnly() {
             return !scan.wantsExitEvents();
@@ -115,7 +118,8 @@ public final class EntryOnlyClassWeaver {
         if (entries.isEmpty()) {
             return null;
         }
-        AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + plan.scan.className());
+        AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + plan.scan.className()
+            + " with ASM (entry probes only)");
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new EntryProbes(writer, entries, reader.getClassName()), ClassReader.EXPAND_FRAMES);
@@ -130,7 +134,7 @@ public final class EntryOnlyClassWeaver {
      * @return one definition per traceable {@code @Tracepoint} method, in declaration order; empty if none
      */
     public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan) {
-        return ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, Collections.emptyList());
+        return ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, plan.scan.unmatched());
     }
 
     private static final class EntryProbe {

@@ -68,17 +68,19 @@ public final class ProbeDefinitions {
     public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
         IdentityHashMap<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
         Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
+        List<DeclaredMethod> all = new ArrayList<>();
         for (MethodDescription method : type.getDeclaredMethods()) {
-            TracepointSpec spec = specOf(type, method, probes);
+            DeclaredMethod declared = declared(method);
+            all.add(declared);
+            TracepointSpec spec = specOf(type, method, declared, probes);
             if (spec != null) {
-                DeclaredMethod declared = declared(method);
                 described.put(declared, method);
                 specs.put(declared, spec);
             }
         }
         Map<MethodDescription, ProbeDefinition> definitions = new LinkedHashMap<>();
         for (Map.Entry<DeclaredMethod, ProbeDefinition> entry
-                : of(type.getName(), specs, prefix, probes.unmatched(type.getName(), type.getDeclaredMethods())).entrySet()) {
+                : of(type.getName(), specs, prefix, probes.unmatched(type.getName(), all)).entrySet()) {
             definitions.put(described.get(entry.getKey()), entry.getValue());
         }
         return definitions;
@@ -147,13 +149,14 @@ public final class ProbeDefinitions {
     }
 
     /** What the method's {@code @Tracepoint}, else its probes-file line, asks; null when neither names it. */
-    private static @Nullable TracepointSpec specOf(TypeDescription type, MethodDescription method, ProbesFile probes) {
+    private static @Nullable TracepointSpec specOf(TypeDescription type, MethodDescription method, DeclaredMethod declared,
+                                                   ProbesFile probes) {
         AnnotationDescription tracepoint = tracepointOf(method);
         if (tracepoint != null) {
             return new TracepointSpec(tracepoint.getValue("name").resolve(String.class),
                 tracepoint.getValue("exit").resolve(Boolean.class), "@Tracepoint");
         }
-        return probes.specFor(type.getName(), method);
+        return probes.specFor(type.getName(), declared);
     }
 
     /** The method's own {@code @Tracepoint}, or null. */

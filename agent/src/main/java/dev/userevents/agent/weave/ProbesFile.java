@@ -11,8 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.jar.asm.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -145,13 +144,13 @@ public final class ProbesFile {
     }
 
     /** The spec for {@code method} of class {@code className}, or null. */
-    @Nullable TracepointSpec specFor(String className, MethodDescription method) {
+    @Nullable TracepointSpec specFor(String className, DeclaredMethod method) {
         List<Line> lines = linesByClass.get(className);
         if (lines == null) {
             return null;
         }
         for (Line line : lines) {
-            if (line.method.equals(method.getName()) && parametersMatch(line.parameterTypes, method)) {
+            if (line.method.equals(method.name()) && parametersMatch(line.parameterTypes, method)) {
                 return line.spec;
             }
         }
@@ -159,12 +158,12 @@ public final class ProbesFile {
     }
 
     /** Lines of this class that matched no method: worth a log line when the class loads. */
-    List<String> unmatched(String className, Iterable<? extends MethodDescription> methods) {
+    List<String> unmatched(String className, Iterable<DeclaredMethod> methods) {
         List<String> unmatched = new ArrayList<>();
         for (Line line : linesByClass.getOrDefault(className, Collections.emptyList())) {
             boolean found = false;
-            for (MethodDescription method : methods) {
-                found |= line.method.equals(method.getName()) && parametersMatch(line.parameterTypes, method);
+            for (DeclaredMethod method : methods) {
+                found |= line.method.equals(method.name()) && parametersMatch(line.parameterTypes, method);
             }
             if (!found) {
                 unmatched.add(line.spec.origin() + " " + className + "#" + line.method
@@ -174,17 +173,21 @@ public final class ProbesFile {
         return unmatched;
     }
 
-    private static boolean parametersMatch(@Nullable List<String> expected, MethodDescription method) {
+    /**
+     * Whether the method's parameter types are the line's, each written as its binary name ({@code a.B$C},
+     * {@code [I}), as in source ({@code int[]}, {@code a.B$C[]}) or simple ({@code String}, {@code B$C}).
+     */
+    private static boolean parametersMatch(@Nullable List<String> expected, DeclaredMethod method) {
         if (expected == null) {
             return true;
         }
-        List<? extends TypeDefinition> actual = method.getParameters().asTypeList();
-        if (actual.size() != expected.size()) {
+        Type[] actual = Type.getArgumentTypes(method.descriptor());
+        if (actual.length != expected.size()) {
             return false;
         }
         for (int i = 0; i < expected.size(); i++) {
-            String name = actual.get(i).asErasure().getName();
-            String source = actual.get(i).asErasure().getActualName(); // int[] and a.B rather than [I and a$B
+            String source = actual[i].getClassName(); // int[] and a.B$C rather than [I and La/B$C;
+            String name = actual[i].getSort() == Type.ARRAY ? actual[i].getDescriptor().replace('/', '.') : source;
             String simple = source.substring(source.lastIndexOf('.') + 1);
             String want = expected.get(i).replace(" ", "");
             if (!want.equals(name) && !want.equals(source) && !want.equals(simple)) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
@@ -17,9 +18,12 @@ import dev.userevents.samples.TimedAdder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The production class-load hook, fed raw class files as the JVM would. */
 class TracepointClassTransformerTest {
@@ -116,6 +120,36 @@ class TracepointClassTransformerTest {
     void malformedClassFileLoadsUnchangedInsteadOfThrowing() {
         byte[] garbage = ("CAFEBABE junk " + new String(ClassBytes.TRACEPOINT_DESCRIPTOR)).getBytes();
         assertNull(transformer.transform(getClass().getClassLoader(), "com/acme/Broken", null, null, garbage));
+    }
+
+    @Test
+    void classNamedByAProbesFileTakesTheEntryOnlyPathUnlessALineAsksForExit(@TempDir Path folder) throws Exception {
+        for (boolean exit : new boolean[] {false, true}) {
+            Path file = folder.resolve("probes-" + exit + ".txt");
+            Files.writeString(file, Plain.class.getName() + "#twice" + (exit ? " exit" : "") + "\n");
+            RecordingBackend ownBackend = new RecordingBackend();
+            TracepointClassTransformer fileTransformer = new TracepointClassTransformer(
+                new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.read(file),
+                new ByteBuddyClassWeaver(new ProbeRegistrar(ownBackend), "pf_"), "pf_");
+            byte[] woven;
+            try (CapturedLog log = CapturedLog.start()) {
+                woven = fileTransformer.transform(getClass().getClassLoader(), internalName(Plain.class), null, null,
+                    classFile(Plain.class));
+                String engine = exit ? "1 entry and 1 exit probe(s) into " + Plain.class.getName() + " with Byte Buddy"
+                    : "1 entry and 0 exit probe(s) into " + Plain.class.getName() + " with ASM";
+                assertEquals(1, log.linesWith(engine).size(), log.lines().toString());
+            }
+            assertNotNull(woven);
+
+            Method twice = define(Plain.class, woven).getDeclaredMethod("twice", int.class);
+            EnableWords.enable(ownBackend.enableWord("pf_Plain_twice"));
+            assertEquals(8, twice.invoke(null, 4));
+            List<byte[]> events = ownBackend.sink().events();
+            assertEquals(1, events.size());
+            EventPayload payload = new EventPayload(events.get(0));
+            assertEquals(ownBackend.writeIndex("pf_Plain_twice"), payload.writeIndex());
+            assertEquals(4, payload.s32());
+        }
     }
 
     private static String internalName(Class<?> type) {

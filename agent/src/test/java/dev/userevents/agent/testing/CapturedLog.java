@@ -15,14 +15,21 @@ import java.util.List;
 public final class CapturedLog implements AutoCloseable {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final PrintStream previous;
+    private final boolean forward;
 
-    private CapturedLog() {
+    private CapturedLog(boolean forward) {
         this.previous = swap(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        this.forward = forward;
         AgentLog.setLevel("debug");
     }
 
     public static CapturedLog start() {
-        return new CapturedLog();
+        return new CapturedLog(false);
+    }
+
+    /** As {@link #start()}, and on close the lines also go on to where the log went before (an outer capture). */
+    public static CapturedLog forwarding() {
+        return new CapturedLog(true);
     }
 
     public synchronized List<String> lines() {
@@ -49,6 +56,10 @@ public final class CapturedLog implements AutoCloseable {
     @Override
     public void close() {
         swap(previous);
+        if (forward) {
+            previous.print(bytes.toString(StandardCharsets.UTF_8));
+            previous.flush();
+        }
         AgentLog.setLevel("info");
     }
 

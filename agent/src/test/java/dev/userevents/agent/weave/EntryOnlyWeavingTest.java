@@ -57,7 +57,7 @@ class EntryOnlyWeavingTest extends TracepointWeavingTest {
                 byteBuddyLog = log.lines();
             }
             try (CapturedLog log = CapturedLog.start()) {
-                ClassScan scan = ClassScan.of(classFile(sample));
+                ClassScan scan = ClassScan.of(classFile(sample), ProbesFile.EMPTY);
                 List<String> asm = describe(ProbeDefinitions.of(scan.className(), scan.specs(), "p_",
                     Collections.emptyList()).values());
 
@@ -69,8 +69,8 @@ class EntryOnlyWeavingTest extends TracepointWeavingTest {
 
     @Test
     void classesWithExitProbesAreLeftToByteBuddy() throws IOException {
-        assertFalse(EntryOnlyClassWeaver.plan(classFile(ExitSample.class)).isEntryOnly());
-        assertTrue(EntryOnlyClassWeaver.plan(classFile(TracedSample.class)).isEntryOnly());
+        assertFalse(EntryOnlyClassWeaver.plan(classFile(ExitSample.class), ProbesFile.EMPTY).isEntryOnly());
+        assertTrue(EntryOnlyClassWeaver.plan(classFile(TracedSample.class), ProbesFile.EMPTY).isEntryOnly());
     }
 
     @Test
@@ -81,7 +81,7 @@ class EntryOnlyWeavingTest extends TracepointWeavingTest {
 
         try (CapturedLog log = CapturedLog.start()) {
             assertNull(new EntryOnlyClassWeaver(new ProbeRegistrar(refusing), "")
-                .weave(original, EntryOnlyClassWeaver.plan(original), getClass().getClassLoader()));
+                .weave(original, EntryOnlyClassWeaver.plan(original, ProbesFile.EMPTY), getClass().getClassLoader()));
             assertEquals(1, log.linesWith("refused_event").size(), log.lines().toString());
         }
     }
@@ -101,7 +101,7 @@ class EntryOnlyWeavingTest extends TracepointWeavingTest {
             original = unloaded.getBytes();
         }
         byte[] woven = new EntryOnlyClassWeaver(WovenClasses.REGISTRAR, "")
-            .weave(original, EntryOnlyClassWeaver.plan(original), getClass().getClassLoader());
+            .weave(original, EntryOnlyClassWeaver.plan(original, ProbesFile.EMPTY), getClass().getClassLoader());
         Class<?> loaded = new ByteArrayClassLoader.ChildFirst(getClass().getClassLoader(),
             Collections.singletonMap(name, woven)).loadClass(name);
         EnableWords.enable(BACKEND.enableWord("EntryOnlyTariff_rate"));

@@ -10,8 +10,14 @@ import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -141,7 +147,7 @@ class ProbesFileTest {
 
         assertTrue(definitions(UntracedSample.class, probes).isEmpty());
         assertNull(probes.specFor(UntracedSample.class.getName(),
-            TypeDescription.ForLoadedType.of(UntracedSample.class).getDeclaredMethods().get(0)));
+            new DeclaredMethod("total", "(I)I", Modifier.PUBLIC | Modifier.STATIC, null)));
     }
 
     private static Map<String, ProbeDefinition> definitions(String... lines) {
@@ -152,12 +158,52 @@ class ProbesFileTest {
         return definitions(ProbesFileSample.class, probes);
     }
 
+    /**
+     * The definitions the Byte Buddy path makes of {@code type}'s methods, after checking that the ASM path
+     * ({@link ClassScan}, what entry-only classes take) makes the same ones and logs the same lines.
+     */
     private static Map<String, ProbeDefinition> definitions(Class<?> type, ProbesFile probes) {
-        Map<String, ProbeDefinition> byMethod = new TreeMap<>();
-        for (Map.Entry<MethodDescription, ProbeDefinition> entry
-                : ProbeDefinitions.of(TypeDescription.ForLoadedType.of(type), "", probes).entrySet()) {
-            byMethod.put(entry.getKey().getName() + entry.getKey().getDescriptor(), entry.getValue());
+        Map<String, String> asm = new TreeMap<>();
+        List<String> asmLog;
+        try (CapturedLog log = CapturedLog.start()) {
+            ClassScan scan = ClassScan.of(classFile(type), probes);
+            for (Map.Entry<DeclaredMethod, ProbeDefinition> entry
+                    : ProbeDefinitions.of(scan.className(), scan.specs(), "", scan.unmatched()).entrySet()) {
+                asm.put(entry.getKey().name() + entry.getKey().descriptor(), describe(entry.getValue()));
+            }
+            asmLog = sorted(log.lines());
         }
+        Map<String, ProbeDefinition> byMethod = new TreeMap<>();
+        try (CapturedLog log = CapturedLog.forwarding()) { // a test's own capture sees these lines, once
+            for (Map.Entry<MethodDescription, ProbeDefinition> entry
+                    : ProbeDefinitions.of(TypeDescription.ForLoadedType.of(type), "", probes).entrySet()) {
+                byMethod.put(entry.getKey().getName() + entry.getKey().getDescriptor(), entry.getValue());
+            }
+            assertEquals(sorted(log.lines()), asmLog, "the ASM path logs what the Byte Buddy path does");
+        }
+        Map<String, String> byteBuddy = new TreeMap<>();
+        byMethod.forEach((key, definition) -> byteBuddy.put(key, describe(definition)));
+        assertEquals(byteBuddy, asm, "the ASM path defines what the Byte Buddy path does");
         return byMethod;
+    }
+
+    private static String describe(ProbeDefinition definition) {
+        ProbeDefinition exit = definition.exit();
+        return definition.format().command() + " " + definition.parameters()
+            + (exit == null ? "" : " | " + exit.format().command() + " " + exit.parameters());
+    }
+
+    private static List<String> sorted(List<String> lines) {
+        List<String> copy = new ArrayList<>(lines);
+        Collections.sort(copy);
+        return copy;
+    }
+
+    private static byte[] classFile(Class<?> type) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -56,7 +56,7 @@ final class WovenClasses {
     private static Class<?> weaveEntryOnly(Class<?> type) {
         try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
             byte[] original = in.readAllBytes();
-            EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(original);
+            EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(original, ProbesFile.EMPTY);
             if (!plan.isEntryOnly()) {
                 throw new IllegalArgumentException(type + " has exit probes");
             }
