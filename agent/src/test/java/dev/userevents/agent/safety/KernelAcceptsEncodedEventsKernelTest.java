@@ -25,6 +25,8 @@ import dev.userevents.testing.KernelTest;
 import dev.userevents.testing.TraceInstance;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +41,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AfterProperty;
 import net.jqwik.api.lifecycle.AfterTry;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The encoder's bad-input events written to the real kernel: a registered user_event with a field of every
@@ -70,6 +75,34 @@ class KernelAcceptsEncodedEventsKernelTest {
     private final List<EnableWord> formatWords = new ArrayList<>();
     private int formatsTried;
     private int formatFields;
+
+    private static final Path USER_EVENTS_MAX = Path.of("/proc/sys/kernel/user_events_max");
+    /** The limit found before this class, when it had to raise it; null when it did not. */
+    private static @Nullable String limitRaisedFrom;
+
+    /**
+     * Makes room for this class's events under the machine-wide {@code kernel.user_events_max}: in the full suite
+     * the limit was seen reached here, right after FaultModelKernelTest's limit tests (which restore it), with the
+     * cause not found yet; the line printed says what was found.
+     */
+    @BeforeContainer
+    static void roomForTheseEvents() throws Exception {
+        String limit = Files.readString(USER_EVENTS_MAX).trim();
+        long listed = Files.readAllLines(GuestTracefs.ROOT.resolve("dynamic_events")).stream()
+            .filter(line -> line.startsWith("u:")).count();
+        System.out.printf("kernel fuzz: user_events_max %s, %d user events listed in dynamic_events%n", limit, listed);
+        if (Long.parseLong(limit) < listed + 1024) {
+            limitRaisedFrom = limit;
+            Files.writeString(USER_EVENTS_MAX, Long.toString(listed + 1024));
+        }
+    }
+
+    @AfterContainer
+    static void restoreTheLimit() throws Exception {
+        if (limitRaisedFrom != null) {
+            Files.writeString(USER_EVENTS_MAX, limitRaisedFrom);
+        }
+    }
 
     @AfterTry
     void restoreDefaultBounds() {
