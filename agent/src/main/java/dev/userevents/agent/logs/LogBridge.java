@@ -16,26 +16,15 @@ import java.util.Set;
 /**
  * Bridges the application's logging frameworks (Logback 1.3+, Log4j 2.17+, {@code java.util.logging}) to
  * the events {@code log_error}, {@code log_warn}, {@code log_info}, {@code log_debug} and {@code log_trace},
- * with no appender or configuration change: their logger classes are woven when they load, see
- * {@link LogBridgeTransformer}. The five events are registered when the first framework is woven, on one
- * enable word with a bit each.
- *
- * <p>Logger classes already loaded when the agent starts are retransformed on a daemon thread: JUL's
- * {@code Logger} always is (the agent's own JNA logs through JUL), and weaving it means initialising Byte Buddy,
- * which took start-up from 0.26 s to about 1 s on this machine. The events are then registered only once that
- * retransformation is done, so an event a tracer sees in tracefs is one its records already reach.
+ * with no appender or configuration change: their logger classes are woven when they load (or retransformed
+ * when already loaded, as on attach), see {@link LogBridgeTransformer}. The five events are registered when
+ * the first framework is woven, on one enable word with a bit each.
  */
 public final class LogBridge {
     private final EventBackend backend;
     private final String prefix;
-    /** The shared enable word; 0 until a logger class is first woven. */
+    /** The shared enable word; 0 until the events are registered. */
     private long word;
-    /** Whether the events' registration was tried (once, for all five). */
-    private boolean registrationTried;
-    /** How many of the five events the backend registered. */
-    private int registered;
-    /** True while loaded classes are retransformed: the events wait until they are woven. */
-    private boolean deferRegistration;
 
     LogBridge(EventBackend backend, String prefix) {
         this.backend = backend;
@@ -62,11 +51,13 @@ public final class LogBridge {
                     loaded.add(type);
                 }
             }
-            if (!loaded.isEmpty()) {
-                bridge.deferRegistration();
-                Thread weaver = new Thread(() -> bridge.retransform(instrumentation, loaded), "userevents-log-bridge");
-                weaver.setDaemon(true);
-                weaver.start();
+            for (Class<?> type : loaded) {
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Throwable e) {
+                    AgentLog.error("log bridge: could not weave the loaded class " + type.getName() + ": " + e
+                        + "; its records are not bridged, the application is unaffected");
+                }
             }
         } catch (Throwable e) {
             AgentLog.error("log bridge not installed: " + e + "; log records are not bridged (the application is"
@@ -90,56 +81,18 @@ public final class LogBridge {
         });
     }
 
-    /** Weaves the logger classes loaded before the agent (on the bridge's own thread), then registers the events. */
-    private void retransform(Instrumentation instrumentation, List<Class<?>> loaded) {
-        try {
-            for (Class<?> type : loaded) {
-                try {
-                    instrumentation.retransformClasses(type);
-                } catch (Throwable e) {
-                    AgentLog.error("log bridge: could not weave the loaded class " + type.getName() + ": " + e
-                        + "; its records are not bridged, the application is unaffected");
-                }
-            }
-        } finally {
-            registerDeferred();
-        }
-    }
-
-    private synchronized void deferRegistration() {
-        deferRegistration = true;
-    }
-
-    private synchronized void registerDeferred() {
-        deferRegistration = false;
-        if (word != 0) {
-            register();
-        }
-    }
-
     /**
-     * The log events' shared enable word, for code being woven; registers the five events on first use unless
-     * loaded classes are being retransformed (then they are registered when that is done).
+     * The log events' shared enable word, registering the five events on first use.
      *
      * @return the word's address, or 0 when not one of the events could be registered (logged)
      */
     synchronized long enableWord() {
-        if (word == 0) {
-            word = backend.allocateEnableWord();
+        if (word != 0) {
+            return word;
         }
-        if (!deferRegistration) {
-            register();
-        }
-        return registrationTried && registered == 0 ? 0 : word;
-    }
-
-    private void register() {
-        if (registrationTried) {
-            return;
-        }
-        registrationTried = true;
-        long allocated = word;
+        long allocated = backend.allocateEnableWord();
         List<String> refused = new ArrayList<>();
+        int registered = 0;
         for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
             EventFormat format = format(prefix + LogEvents.eventName(level));
             Probe probe = new Probe(ProbeRuntime.nextProbeId(), format.name(), "log bridge", -1, allocated, level,
@@ -156,9 +109,12 @@ public final class LogBridge {
             AgentLog.error("log bridge: the kernel refused " + String.join("; ", refused)
                 + "; records of those levels are not bridged");
         }
-        if (registered > 0) {
-            AgentLog.debug("log bridge: " + registered + " log events registered");
+        if (registered == 0) {
+            return 0;
         }
+        word = allocated;
+        AgentLog.debug("log bridge: " + registered + " log events registered");
+        return word;
     }
 
     /**
