@@ -44,6 +44,19 @@ public class DisabledProbeBenchmark {
     }
 
     /**
+     * (b'') Woven with an entry and an exit probe, both off: two enable words read at entry, and at the
+     * return a call the JIT inlines down to a test of the start time. Compare with (a) and (b).
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DRY)
+    public long agentDryWithExit(Order order) {
+        return Orders.placeTimed(order.id, order.cents, order.customer);
+    }
+
+    /**
      * (f) The default mode on a kernel without user_events: the agent transforms nothing.
      *
      * @param order the call's arguments

@@ -45,6 +45,21 @@ public final class Orders {
     }
 
     /**
+     * {@link #place} with an exit event as well: under the agent its entry also reads the exit event's enable
+     * word (and takes no time stamp when it is off), and each return calls the runtime's exit method, which
+     * returns at once (see the agent's ExitProbeWeaver).
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
+    @Tracepoint(name = EVENT + "_timed", exit = true)
+    public static long placeTimed(int id, long cents, String customer) {
+        return id * 31L + cents + customer.length();
+    }
+
+    /**
      * {@link #place} when the JIT does not inline it: the enable check then runs inside a real call.
      *
      * @param id the order id

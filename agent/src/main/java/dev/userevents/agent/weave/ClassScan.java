@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The {@code @Tracepoint} methods of one class file, and those its probes-file lines name, read with plain ASM:
  * no Byte Buddy type descriptions, method bodies skipped. Parameter names come from the MethodParameters attribute (javac {@code -parameters}),
- * as Byte Buddy's type pool reads them; never from debug information.
+ * never from debug information (Byte Buddy's type pool read them the same way).
  */
 final class ClassScan extends ClassVisitor {
     private static final String TRACEPOINT_DESCRIPTOR = "L" + ProbeDefinitions.TRACEPOINT.replace('.', '/') + ";";
@@ -54,16 +54,6 @@ final class ClassScan extends ClassVisitor {
     /** The probes-file lines of this class that match none of its methods. */
     List<String> unmatched() {
         return probes.unmatched(className, declared);
-    }
-
-    /** Whether any {@code @Tracepoint} or probes-file line asks for exit events. */
-    boolean wantsExitEvents() {
-        for (TracepointSpec spec : specs.values()) {
-            if (spec.exit()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

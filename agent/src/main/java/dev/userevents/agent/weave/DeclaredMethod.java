@@ -4,11 +4,7 @@ import java.lang.reflect.Modifier;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/**
- * What naming and defining a probe needs to know of one declared method, whoever read the class: Byte Buddy
- * ({@link ProbeDefinitions#of(net.bytebuddy.description.type.TypeDescription, String, ProbesFile)}) or plain
- * ASM ({@link ClassScan}).
- */
+/** What naming and defining a probe needs to know of one declared method, as {@link ClassScan} read it. */
 final class DeclaredMethod {
     private static final int BRIDGE = 0x0040; // ACC_BRIDGE, which java.lang.reflect.Modifier does not name
 

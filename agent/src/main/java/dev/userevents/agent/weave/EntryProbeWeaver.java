@@ -43,6 +43,8 @@ final class EntryProbeWeaver extends MethodVisitor {
     static final String NATIVE_WORDS = "dev/userevents/shim/hotpath/NativeWords";
     static final String RUNTIME = "dev/userevents/agent/runtime/ProbeRuntime";
     static final String RECORD = "Ldev/userevents/agent/runtime/EventRecord;";
+    /** Exception-table entries this weaver adds, ahead of the method's own. */
+    static final int HANDLERS = 2;
     private static final int STACK_NEEDED = 3;
     private static final String THROWABLE = "java/lang/Throwable";
 

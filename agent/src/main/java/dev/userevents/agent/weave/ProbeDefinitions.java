@@ -7,15 +7,10 @@ import dev.userevents.shim.EventFormat;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.method.ParameterDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.jar.asm.Type;
 import org.jspecify.annotations.Nullable;
 
@@ -44,59 +39,10 @@ public final class ProbeDefinitions {
     }
 
     /**
-     * The definitions of a class's {@code @Tracepoint} methods. Methods that cannot be traced (abstract,
-     * native, constructors) and events whose format is refused are logged and left out.
-     *
-     * @param type   the class, as Byte Buddy describes it
-     * @param prefix put before every event name (agent option {@code prefix}; "" for none)
-     * @return one definition per traceable annotated method, in declaration order; empty if none
-     */
-    public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix) {
-        return of(type, prefix, ProbesFile.EMPTY);
-    }
-
-    /**
-     * The definitions of a class's {@code @Tracepoint} methods and of the methods a probes file names. Methods
-     * that cannot be traced, events whose format is refused and probes-file lines of this class that match
-     * no method are logged and left out.
-     *
-     * @param type   the class, as Byte Buddy describes it
-     * @param prefix put before every event name (agent option {@code prefix}; "" for none)
-     * @param probes the probes file, or {@link ProbesFile#EMPTY}
-     * @return one definition per traced method, in declaration order; empty if none
-     */
-    public static Map<MethodDescription, ProbeDefinition> of(TypeDescription type, String prefix, ProbesFile probes) {
-        IdentityHashMap<DeclaredMethod, MethodDescription> described = new IdentityHashMap<>();
-        Map<DeclaredMethod, TracepointSpec> specs = new LinkedHashMap<>();
-        List<DeclaredMethod> all = new ArrayList<>();
-        for (MethodDescription method : type.getDeclaredMethods()) {
-            DeclaredMethod declared = declared(method);
-            all.add(declared);
-            TracepointSpec spec = specOf(type, method, declared, probes);
-            if (spec != null) {
-                described.put(declared, method);
-                specs.put(declared, spec);
-            }
-        }
-        Map<MethodDescription, ProbeDefinition> definitions = new LinkedHashMap<>();
-        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry
-                : of(type.getName(), specs, prefix, probes.unmatched(type.getName(), all)).entrySet()) {
-            definitions.put(described.get(entry.getKey()), entry.getValue());
-        }
-        return definitions;
-    }
-
-    private static DeclaredMethod declared(MethodDescription method) {
-        List<@Nullable String> names = new ArrayList<>();
-        for (ParameterDescription parameter : method.getParameters()) {
-            names.add(parameter.isNamed() ? parameter.getName() : null);
-        }
-        return new DeclaredMethod(method.getInternalName(), method.getDescriptor(), method.getModifiers(), names);
-    }
-
-    /**
-     * The definitions of a class's methods that asked for a probe ({@code specs}, in declaration order),
-     * however the class was read. {@code unmatched}: probes-file lines of this class that matched no method.
+     * The definitions of a class's methods that asked for a probe ({@code specs}, in declaration order, as
+     * {@link ClassScan} read them). Methods that cannot be traced (abstract, native, constructors), events whose
+     * format is refused and {@code unmatched} (probes-file lines of this class that matched no method) are
+     * logged and left out.
      */
     static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
                                                    String prefix, List<String> unmatched) {
@@ -148,39 +94,14 @@ public final class ProbeDefinitions {
         return definitions;
     }
 
-    /** What the method's {@code @Tracepoint}, else its probes-file line, asks; null when neither names it. */
-    private static @Nullable TracepointSpec specOf(TypeDescription type, MethodDescription method, DeclaredMethod declared,
-                                                   ProbesFile probes) {
-        AnnotationDescription tracepoint = tracepointOf(method);
-        if (tracepoint != null) {
-            return new TracepointSpec(tracepoint.getValue("name").resolve(String.class),
-                tracepoint.getValue("exit").resolve(Boolean.class), "@Tracepoint");
-        }
-        return probes.specFor(type.getName(), declared);
-    }
-
-    /** The method's own {@code @Tracepoint}, or null. */
-    static @Nullable AnnotationDescription tracepointOf(MethodDescription method) {
-        for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
-            if (annotation.getAnnotationType().getName().equals(TRACEPOINT)) {
-                return annotation;
-            }
-        }
-        return null;
-    }
-
     /**
      * The event name of a method whose {@code @Tracepoint} gives none, before the prefix.
      *
-     * @param type   the method's declaring class
-     * @param method the traced method
+     * @param binaryClassName the method's declaring class ({@code com.acme.Outer$Inner})
+     * @param methodName      the traced method's name
      * @return {@code <SimpleBinaryName>_<method>}, made a C identifier by {@link EventFormat#sanitize}:
      *     {@code com.acme.Outer$Inner#run} gives {@code Outer_Inner_run}
      */
-    public static String defaultName(TypeDescription type, MethodDescription method) {
-        return defaultName(type.getName(), method.getName());
-    }
-
     static String defaultName(String binaryClassName, String methodName) {
         String simple = binaryClassName.substring(binaryClassName.lastIndexOf('.') + 1);
         return EventFormat.sanitize(simple + "_" + methodName);

@@ -11,7 +11,6 @@ import dev.userevents.agent.testing.BigMethodSource;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.RecordingBackend;
-import dev.userevents.agent.weave.ByteBuddyClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ class MethodIsolationTest {
         RecordingBackend backend = new RecordingBackend();
         TracepointClassTransformer transformer = new TracepointClassTransformer(
             new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
-            new ByteBuddyClassWeaver(new ProbeRegistrar(backend), prefix), prefix);
+            new ProbeRegistrar(backend), prefix);
 
         byte[] woven;
         try (CapturedLog log = CapturedLog.start()) {

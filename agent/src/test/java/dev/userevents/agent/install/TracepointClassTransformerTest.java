@@ -10,7 +10,6 @@ import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
-import dev.userevents.agent.weave.ByteBuddyClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.samples.Adder;
 import dev.userevents.samples.Plain;
@@ -32,7 +31,7 @@ class TracepointClassTransformerTest {
     private final RecordingBackend backend = new RecordingBackend();
     private final TracepointClassTransformer transformer = new TracepointClassTransformer(
         new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
-        new ByteBuddyClassWeaver(new ProbeRegistrar(backend), PREFIX), PREFIX);
+        new ProbeRegistrar(backend), PREFIX);
 
     @Test
     void classWithTracepointIsWovenAndEmitsOnlyWhenItsWordIsSet() throws Exception {
@@ -61,7 +60,7 @@ class TracepointClassTransformerTest {
         RecordingBackend ownBackend = new RecordingBackend();
         TracepointClassTransformer retransformer = new TracepointClassTransformer(
             new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.EMPTY,
-            new ByteBuddyClassWeaver(new ProbeRegistrar(ownBackend), "re_"), "re_");
+            new ProbeRegistrar(ownBackend), "re_");
 
         assertNotNull(retransformer.transform(getClass().getClassLoader(), internalName(Adder.class), Adder.class, null,
             reconstituted));
@@ -123,32 +122,39 @@ class TracepointClassTransformerTest {
     }
 
     @Test
-    void classNamedByAProbesFileTakesTheEntryOnlyPathUnlessALineAsksForExit(@TempDir Path folder) throws Exception {
+    void classNamedByAProbesFileIsWovenWithAndWithoutExit(@TempDir Path folder) throws Exception {
         for (boolean exit : new boolean[] {false, true}) {
             Path file = folder.resolve("probes-" + exit + ".txt");
             Files.writeString(file, Plain.class.getName() + "#twice" + (exit ? " exit" : "") + "\n");
             RecordingBackend ownBackend = new RecordingBackend();
             TracepointClassTransformer fileTransformer = new TracepointClassTransformer(
                 new ClassFilter(Collections.emptyList(), Collections.emptyList()), ProbesFile.read(file),
-                new ByteBuddyClassWeaver(new ProbeRegistrar(ownBackend), "pf_"), "pf_");
+                new ProbeRegistrar(ownBackend), "pf_");
             byte[] woven;
             try (CapturedLog log = CapturedLog.start()) {
                 woven = fileTransformer.transform(getClass().getClassLoader(), internalName(Plain.class), null, null,
                     classFile(Plain.class));
-                String engine = exit ? "1 entry and 1 exit probe(s) into " + Plain.class.getName() + " with Byte Buddy"
-                    : "1 entry and 0 exit probe(s) into " + Plain.class.getName() + " with ASM";
-                assertEquals(1, log.linesWith(engine).size(), log.lines().toString());
+                String weaving = "weaving 1 entry and " + (exit ? 1 : 0) + " exit probe(s) into " + Plain.class.getName();
+                assertEquals(1, log.linesWith(weaving).size(), log.lines().toString());
             }
             assertNotNull(woven);
 
             Method twice = define(Plain.class, woven).getDeclaredMethod("twice", int.class);
             EnableWords.enable(ownBackend.enableWord("pf_Plain_twice"));
+            if (exit) {
+                EnableWords.enable(ownBackend.enableWord("pf_Plain_twice_exit"));
+            }
             assertEquals(8, twice.invoke(null, 4));
             List<byte[]> events = ownBackend.sink().events();
-            assertEquals(1, events.size());
+            assertEquals(exit ? 2 : 1, events.size());
             EventPayload payload = new EventPayload(events.get(0));
             assertEquals(ownBackend.writeIndex("pf_Plain_twice"), payload.writeIndex());
             assertEquals(4, payload.s32());
+            if (exit) {
+                EventPayload returned = new EventPayload(events.get(1));
+                assertEquals(ownBackend.writeIndex("pf_Plain_twice_exit"), returned.writeIndex());
+                assertEquals(8, returned.s32());
+            }
         }
     }
 

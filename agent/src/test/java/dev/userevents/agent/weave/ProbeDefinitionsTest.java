@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.description.annotation.AnnotationDescription;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.StubMethod;
 import org.junit.jupiter.api.Test;
 
@@ -111,7 +109,7 @@ class ProbeDefinitionsTest {
 
     @Test
     void parametersWithoutNamesAreArgZeroArgOne() {
-        TypeDescription type = new ByteBuddy()
+        byte[] classFile = new ByteBuddy()
             .subclass(Object.class)
             .name("com.acme.Unnamed")
             .defineMethod("run", void.class, Modifier.PUBLIC)
@@ -119,9 +117,9 @@ class ProbeDefinitionsTest {
             .intercept(StubMethod.INSTANCE)
             .annotateMethod(AnnotationDescription.Builder.ofType(Tracepoint.class).build())
             .make()
-            .getTypeDescription();
+            .getBytes();
 
-        ProbeDefinition definition = only(ProbeDefinitions.of(type, ""));
+        ProbeDefinition definition = only(definitionsOf(classFile));
 
         assertEquals("Unnamed_run s32 arg0; __rel_loc char[] arg1", definition.format().command());
     }
@@ -144,7 +142,7 @@ class ProbeDefinitionsTest {
 
     @Test
     void interfaceMethodWithoutBodyIsLeftOut() {
-        TypeDescription type = new ByteBuddy()
+        byte[] classFile = new ByteBuddy()
             .makeInterface()
             .name("com.acme.Api")
             .defineMethod("call", void.class, Modifier.PUBLIC | Modifier.ABSTRACT)
@@ -152,10 +150,11 @@ class ProbeDefinitionsTest {
             .withoutCode()
             .annotateMethod(AnnotationDescription.Builder.ofType(Tracepoint.class).build())
             .make()
-            .getTypeDescription();
+            .getBytes();
 
-        try (CapturedLog ignored = CapturedLog.start()) {
-            assertTrue(ProbeDefinitions.of(type, "").isEmpty());
+        try (CapturedLog log = CapturedLog.start()) {
+            assertTrue(definitionsOf(classFile).isEmpty());
+            assertEquals(1, log.linesWith("Api.call ignored").size(), log.lines().toString());
         }
     }
 
@@ -187,7 +186,7 @@ class ProbeDefinitionsTest {
 
         assertFalse(byMethod.containsKey("untraced(I)Ljava/util/List;"));
         assertFalse(byMethod.containsKey("callTwice(J)J"));
-        assertTrue(ProbeDefinitions.of(TypeDescription.ForLoadedType.of(UntracedSample.class), "").isEmpty());
+        assertTrue(byMethod(UntracedSample.class, "").isEmpty());
     }
 
     @Test
@@ -197,7 +196,7 @@ class ProbeDefinitionsTest {
 
     private static ProbeDefinition definitionOf(Class<?> type, String methodName) {
         List<ProbeDefinition> found = new ArrayList<>();
-        for (ProbeDefinition definition : ProbeDefinitions.of(TypeDescription.ForLoadedType.of(type), "").values()) {
+        for (ProbeDefinition definition : byMethod(type, "").values()) {
             if (definition.methodName().equals(methodName)) {
                 found.add(definition);
             }
@@ -208,15 +207,16 @@ class ProbeDefinitionsTest {
 
     /** Definitions keyed by {@code name + descriptor}. */
     private static Map<String, ProbeDefinition> byMethod(Class<?> type, String prefix) {
-        Map<String, ProbeDefinition> byMethod = new TreeMap<>();
-        for (Map.Entry<MethodDescription, ProbeDefinition> entry
-                : ProbeDefinitions.of(TypeDescription.ForLoadedType.of(type), prefix).entrySet()) {
-            byMethod.put(entry.getKey().getName() + entry.getKey().getDescriptor(), entry.getValue());
-        }
-        return byMethod;
+        return new TreeMap<>(WovenClasses.definitions(type, prefix, ProbesFile.EMPTY));
     }
 
-    private static ProbeDefinition only(Map<MethodDescription, ProbeDefinition> definitions) {
+    /** The definitions the agent makes of a class file's methods. */
+    private static Map<DeclaredMethod, ProbeDefinition> definitionsOf(byte[] classFile) {
+        ClassScan scan = ClassScan.of(classFile, ProbesFile.EMPTY);
+        return ProbeDefinitions.of(scan.className(), scan.specs(), "", scan.unmatched());
+    }
+
+    private static ProbeDefinition only(Map<DeclaredMethod, ProbeDefinition> definitions) {
         assertEquals(1, definitions.size());
         return definitions.values().iterator().next();
     }

@@ -10,9 +10,6 @@ import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -20,13 +17,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,13 +111,8 @@ class ProbesFileTest {
     @Test
     void methodNamedInTheFileIsWovenLikeAnAnnotatedOne() throws Throwable {
         ProbesFile probes = ProbesFile.parse(List.of(SAMPLE + "#total(int, int) name=file_total"), "probes.txt");
-        DynamicType.Builder<?> builder = new ByteBuddyClassWeaver(WovenClasses.REGISTRAR, "", probes).transform(
-            new ByteBuddy().redefine(ProbesFileSample.class), TypeDescription.ForLoadedType.of(ProbesFileSample.class),
-            getClass().getClassLoader(), null, null);
-        Class<?> woven;
-        try (DynamicType.Unloaded<?> unloaded = builder.make()) {
-            woven = unloaded.load(getClass().getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST).getLoaded();
-        }
+        Class<?> woven = WovenClasses.define(SAMPLE, Objects.requireNonNull(WovenClasses.weave(
+            WovenClasses.classFile(ProbesFileSample.class), probes, getClass().getClassLoader())), getClass().getClassLoader());
         long word = BACKEND.enableWord("file_total");
         EnableWords.enable(word);
         try {
@@ -158,52 +146,8 @@ class ProbesFileTest {
         return definitions(ProbesFileSample.class, probes);
     }
 
-    /**
-     * The definitions the Byte Buddy path makes of {@code type}'s methods, after checking that the ASM path
-     * ({@link ClassScan}, what entry-only classes take) makes the same ones and logs the same lines.
-     */
+    /** The definitions the agent makes of {@code type}'s methods, keyed by name and descriptor. */
     private static Map<String, ProbeDefinition> definitions(Class<?> type, ProbesFile probes) {
-        Map<String, String> asm = new TreeMap<>();
-        List<String> asmLog;
-        try (CapturedLog log = CapturedLog.start()) {
-            ClassScan scan = ClassScan.of(classFile(type), probes);
-            for (Map.Entry<DeclaredMethod, ProbeDefinition> entry
-                    : ProbeDefinitions.of(scan.className(), scan.specs(), "", scan.unmatched()).entrySet()) {
-                asm.put(entry.getKey().name() + entry.getKey().descriptor(), describe(entry.getValue()));
-            }
-            asmLog = sorted(log.lines());
-        }
-        Map<String, ProbeDefinition> byMethod = new TreeMap<>();
-        try (CapturedLog log = CapturedLog.forwarding()) { // a test's own capture sees these lines, once
-            for (Map.Entry<MethodDescription, ProbeDefinition> entry
-                    : ProbeDefinitions.of(TypeDescription.ForLoadedType.of(type), "", probes).entrySet()) {
-                byMethod.put(entry.getKey().getName() + entry.getKey().getDescriptor(), entry.getValue());
-            }
-            assertEquals(sorted(log.lines()), asmLog, "the ASM path logs what the Byte Buddy path does");
-        }
-        Map<String, String> byteBuddy = new TreeMap<>();
-        byMethod.forEach((key, definition) -> byteBuddy.put(key, describe(definition)));
-        assertEquals(byteBuddy, asm, "the ASM path defines what the Byte Buddy path does");
-        return byMethod;
-    }
-
-    private static String describe(ProbeDefinition definition) {
-        ProbeDefinition exit = definition.exit();
-        return definition.format().command() + " " + definition.parameters()
-            + (exit == null ? "" : " | " + exit.format().command() + " " + exit.parameters());
-    }
-
-    private static List<String> sorted(List<String> lines) {
-        List<String> copy = new ArrayList<>(lines);
-        Collections.sort(copy);
-        return copy;
-    }
-
-    private static byte[] classFile(Class<?> type) {
-        try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new TreeMap<>(WovenClasses.definitions(type, "", probes));
     }
 }

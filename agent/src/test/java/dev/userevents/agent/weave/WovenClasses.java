@@ -1,69 +1,77 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.RecordingBackend;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
+import java.util.Objects;
 import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
-import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Sample classes woven without an agent: redefined by Byte Buddy through the agent's own
- * {@link ByteBuddyClassWeaver} and defined again in a child-first class loader, so the woven copy is
- * verified like any class and runs beside the original. One registrar serves every test: probe ids index
- * one global table, so two registrars in one JVM would hand out the same ids.
+ * Sample classes woven without an agent: their class files woven by the agent's own {@link ProbeClassWeaver}
+ * and defined again in a child-first class loader, so the woven copy is verified like any class and runs
+ * beside the original. One registrar serves every test: probe ids index one global table, so two registrars
+ * in one JVM would hand out the same ids.
  */
 final class WovenClasses {
     static final RecordingBackend BACKEND = new RecordingBackend();
     static final ProbeRegistrar REGISTRAR = new ProbeRegistrar(BACKEND);
     private static final Map<Class<?>, Class<?>> WOVEN = new HashMap<>();
-    private static final Map<Class<?>, Class<?>> WOVEN_ENTRY_ONLY = new HashMap<>();
 
     private WovenClasses() {
     }
 
-    /** The woven copy of {@code type}, made once. */
+    /** The woven copy of {@code type} (unchanged when nothing is woven into it), made once. */
     static synchronized Class<?> of(Class<?> type) {
         return WOVEN.computeIfAbsent(type, WovenClasses::weave);
     }
 
-    /** What the transformer makes of {@code type}'s builder. */
-    static DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, Class<?> type) {
-        return new ByteBuddyClassWeaver(REGISTRAR, "")
-            .transform(builder, TypeDescription.ForLoadedType.of(type), type.getClassLoader(), null, null);
+    /** What the agent's weaver makes of {@code classFile}: the woven class file, or null when it weaves nothing. */
+    static byte @Nullable [] weave(byte[] classFile, ProbesFile probes, ClassLoader loader) {
+        return new ProbeClassWeaver(REGISTRAR, "").weave(classFile, ProbeClassWeaver.plan(classFile, probes), loader);
     }
 
-    private static Class<?> weave(Class<?> type) {
-        DynamicType.Builder<?> builder = transform(new ByteBuddy().redefine(type), type);
-        try (DynamicType.Unloaded<?> unloaded = builder.make()) {
-            return unloaded.load(type.getClassLoader(), ClassLoadingStrategy.Default.CHILD_FIRST).getLoaded();
+    /** Defines {@code classFile} as class {@code name} in a child-first loader under {@code parent}. */
+    static Class<?> define(String name, byte[] classFile, ClassLoader parent) throws ClassNotFoundException {
+        return new ByteArrayClassLoader.ChildFirst(parent, Collections.singletonMap(name, classFile)).loadClass(name);
+    }
+
+    /** The class file of a class on the test class path. */
+    static byte[] classFile(Class<?> type) {
+        try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            return Objects.requireNonNull(in, type.getName()).readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    /** The copy of {@code type} {@link EntryOnlyClassWeaver} weaves (unchanged when it weaves nothing), made once. */
-    static synchronized Class<?> ofEntryOnly(Class<?> type) {
-        return WOVEN_ENTRY_ONLY.computeIfAbsent(type, WovenClasses::weaveEntryOnly);
+    /**
+     * The definitions the agent makes of {@code type}'s methods, read from its class file as at class load,
+     * keyed by name and descriptor ({@code add(II)I}), in declaration order.
+     */
+    static Map<String, ProbeDefinition> definitions(Class<?> type, String prefix, ProbesFile probes) {
+        ClassScan scan = ClassScan.of(classFile(type), probes);
+        Map<String, ProbeDefinition> byMethod = new LinkedHashMap<>();
+        ProbeDefinitions.of(scan.className(), scan.specs(), prefix, scan.unmatched())
+            .forEach((method, definition) -> byMethod.put(method.name() + method.descriptor(), definition));
+        return byMethod;
     }
 
-    private static Class<?> weaveEntryOnly(Class<?> type) {
-        try (InputStream in = type.getClassLoader().getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
-            byte[] original = in.readAllBytes();
-            EntryOnlyClassWeaver.Plan plan = EntryOnlyClassWeaver.plan(original, ProbesFile.EMPTY);
-            if (!plan.isEntryOnly()) {
-                throw new IllegalArgumentException(type + " has exit probes");
-            }
-            byte[] woven = new EntryOnlyClassWeaver(REGISTRAR, "").weave(original, plan, type.getClassLoader());
-            return new ByteArrayClassLoader.ChildFirst(type.getClassLoader(),
-                Collections.singletonMap(type.getName(), woven == null ? original : woven)).loadClass(type.getName());
-        } catch (IOException | ClassNotFoundException e) {
+    private static Class<?> weave(Class<?> type) {
+        byte[] original = classFile(type);
+        byte[] woven = weave(original, ProbesFile.EMPTY, type.getClassLoader());
+        try {
+            return define(type.getName(), woven == null ? original : woven, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -472,11 +472,18 @@ public final class ProbeRuntime {
      * Writes the exit event of a void method: {@code duration_ns} and {@code thrown}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitVoid(int probeId, long start, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitVoid(probeId, start, thrown);
+        }
+    }
+
+    private static void writeExitVoid(int probeId, long start, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(record, start, thrown);
@@ -489,12 +496,19 @@ public final class ProbeRuntime {
      * Writes the exit event of a boolean method: {@code ret} as {@code u8}, then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param value   the returned value (false when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitBoolean(probeId, start, value, thrown);
+        }
+    }
+
+    private static void writeExitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putBoolean(record, value), start, thrown);
@@ -508,12 +522,19 @@ public final class ProbeRuntime {
      * {@code ret} as wide as the probe's return field (its fixed size less 12), then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param value   the returned value (0 when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitInt(int probeId, long start, int value, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitInt(probeId, start, value, thrown);
+        }
+    }
+
+    private static void writeExitInt(int probeId, long start, int value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             Probe probe = record.probe;
@@ -535,12 +556,19 @@ public final class ProbeRuntime {
      * Writes the exit event of a long method: {@code ret} as {@code s64}, then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param value   the returned value (0 when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitLong(int probeId, long start, long value, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitLong(probeId, start, value, thrown);
+        }
+    }
+
+    private static void writeExitLong(int probeId, long start, long value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putLong(record, value), start, thrown);
@@ -554,12 +582,19 @@ public final class ProbeRuntime {
      * {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param value   the returned value (0 when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitFloat(int probeId, long start, float value, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitFloat(probeId, start, value, thrown);
+        }
+    }
+
+    private static void writeExitFloat(int probeId, long start, float value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putFloat(record, value), start, thrown);
@@ -573,12 +608,19 @@ public final class ProbeRuntime {
      * {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param value   the returned value (0 when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitDouble(int probeId, long start, double value, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitDouble(probeId, start, value, thrown);
+        }
+    }
+
+    private static void writeExitDouble(int probeId, long start, double value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putDouble(record, value), start, thrown);
@@ -592,12 +634,19 @@ public final class ProbeRuntime {
      * then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
-     * @param start   {@code System.nanoTime()} at the method's entry; {@code duration_ns} is the ns since then
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
      * @param value   the returned value, or null (also null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
      */
     public static void exitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown) {
+        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
+            writeExitObject(probeId, start, value, thrown);
+        }
+    }
+
+    private static void writeExitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown) {
         EventRecord record = begin(probeId);
         try {
             finishExit(putObject(record, value), start, thrown);

@@ -15,16 +15,17 @@ import net.bytebuddy.jar.asm.Opcodes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Weaves a class whose probes are all entry probes with plain ASM: one read of the class file, no Byte
- * Buddy type descriptions, no {@code make()}. The woven code is {@link EntryProbeWeaver}'s, exactly as the
- * Byte Buddy path writes it. Classes with exit probes, or named by a probes file, go the Byte Buddy way
- * ({@link ByteBuddyClassWeaver}).
+ * Registers the probes of one class and weaves them in, with Byte Buddy's copy of ASM: one read of the
+ * class file to find the probes ({@link ClassScan}), one rewrite. Each traced method gets an
+ * {@link EntryProbeWeaver} and, when it asks for an exit event, an {@link ExitProbeWeaver} before it. The
+ * same path serves {@code @Tracepoint} methods and probes-file lines, at class load and on retransformation.
  *
- * <p>Frames are not computed: the reader expands the class's own frames and {@link EntryProbeWeaver} adds
- * the one its guard needs, so the writer needs no class hierarchy (which would mean loading classes).
- * Methods without probes are copied through unchanged.
+ * <p>Frames are not computed: the reader expands the class's own frames and the probe weavers add the ones
+ * their code needs, so the writer needs no class hierarchy (which would mean loading classes). Methods
+ * without probes are copied through unchanged; a method whose probe the registrar refused is left exactly
+ * as it was.
  */
-public final class EntryOnlyClassWeaver {
+public final class ProbeClassWeaver {
     private static final int JAVA_6 = 50; // the first class file version with stack map frames
 
     private final ProbeRegistrar registrar;
@@ -36,7 +37,7 @@ public final class EntryOnlyClassWeaver {
      * @param registrar gives each probe its id and enable word, and registers its event
      * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
      */
-    public EntryOnlyClassWeaver(ProbeRegistrar registrar, String prefix) {
+    public ProbeClassWeaver(ProbeRegistrar registrar, String prefix) {
         this.registrar = registrar;
         this.prefix = prefix;
     }
@@ -56,22 +57,13 @@ public final class EntryOnlyClassWeaver {
         return new Plan(ClassScan.of(namesFrom, probes));
     }
 
-    /** A class read once, to decide which way it is woven. */
+    /** A class read once: its name and the methods that ask for probes. */
     public static final class Plan {
         private final ClassScan scan;
+        private @Nullable Map<DeclaredMethod, ProbeDefinition> definitions; // derived once: it logs what it leaves out
 
         private Plan(ClassScan scan) {
             this.scan = scan;
-        }
-
-        /**
-         * Whether this weaver can do the whole class.
-         *
-         * @return true when no {@code @Tracepoint} or probes-file line of the class asks for exit events (also
-         *     when it has none)
-         */
-        public boolean isEntryOnly() {
-            return !scan.wantsExitEvents();
         }
     }
 
@@ -79,8 +71,7 @@ public final class EntryOnlyClassWeaver {
      * Registers the class's probes and weaves those registered into {@code classFile}.
      *
      * @param classFile the class file being loaded
-     * @param plan      what {@link #plan} read of this class; exit events it asks for are not woven here
-     *                  ({@link Plan#isEntryOnly()})
+     * @param plan      what {@link #plan} read of this class
      * @param loader    the class's defining loader, or null for the bootstrap loader
      * @return the woven class file; null when no probe was registered (the class then loads exactly as it was)
      * @throws IllegalArgumentException if the class file's version is newer than Byte Buddy's ASM reads
@@ -94,8 +85,7 @@ public final class EntryOnlyClassWeaver {
      * {@code include} accepts; the others are neither registered nor woven, and are copied through unchanged.
      *
      * @param classFile the class file being loaded
-     * @param plan      what {@link #plan} read of this class; exit events it asks for are not woven here
-     *                  ({@link Plan#isEntryOnly()})
+     * @param plan      what {@link #plan} read of this class
      * @param loader    the class's defining loader, or null for the bootstrap loader
      * @param include   accepts the method keys ({@code com.acme.Orders#place(I)V}) of the methods to weave
      * @return the woven class file; null when no included probe was registered
@@ -103,27 +93,36 @@ public final class EntryOnlyClassWeaver {
      */
     public byte @Nullable [] weave(byte[] classFile, Plan plan, @Nullable ClassLoader loader,
                                    Predicate<String> include) {
-        Map<String, EntryProbe> entries = new HashMap<>();
+        Map<String, MethodProbes> woven = new HashMap<>();
+        int entries = 0;
+        int exits = 0;
         for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan).entrySet()) {
             ProbeDefinition definition = entry.getValue();
             if (!include.test(definition.methodKey())) {
                 continue;
             }
             Probe probe = registrar.register(definition, loader);
-            if (probe != null) {
-                entries.put(ByteBuddyClassWeaver.methodKey(definition.methodName(), definition.descriptor()),
-                    new EntryProbe(probe, definition, entry.getKey().isStatic()));
+            ProbeDefinition exit = definition.exit();
+            Probe exitProbe = exit == null ? null : registrar.register(exit, loader);
+            if (probe != null || exitProbe != null) {
+                woven.put(methodKey(definition.methodName(), definition.descriptor()),
+                    new MethodProbes(probe, exitProbe, definition));
+                entries += probe == null ? 0 : 1;
+                exits += exitProbe == null ? 0 : 1;
             }
         }
-        if (entries.isEmpty()) {
+        if (woven.isEmpty()) {
             return null;
         }
-        AgentLog.debug("weaving " + entries.size() + " entry and 0 exit probe(s) into " + plan.scan.className()
-            + " with ASM (entry probes only)");
+        AgentLog.debug("weaving " + entries + " entry and " + exits + " exit probe(s) into " + plan.scan.className());
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new EntryProbes(writer, entries, reader.getClassName()), ClassReader.EXPAND_FRAMES);
+        reader.accept(new ProbedMethods(writer, woven, reader.getClassName()), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    static String methodKey(String name, String descriptor) {
+        return name + descriptor;
     }
 
     /**
@@ -134,30 +133,27 @@ public final class EntryOnlyClassWeaver {
      * @return one definition per traceable {@code @Tracepoint} method, in declaration order; empty if none
      */
     public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan) {
-        return ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, plan.scan.unmatched());
-    }
-
-    private static final class EntryProbe {
-        final Probe probe;
-        final ProbeDefinition definition;
-        final boolean isStatic;
-
-        EntryProbe(Probe probe, ProbeDefinition definition, boolean isStatic) {
-            this.probe = probe;
-            this.definition = definition;
-            this.isStatic = isStatic;
+        Map<DeclaredMethod, ProbeDefinition> definitions = plan.definitions;
+        if (definitions == null) {
+            definitions = ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, plan.scan.unmatched());
+            plan.definitions = definitions;
         }
+        return definitions;
     }
 
-    /** Hands each method with a registered probe to its {@link EntryProbeWeaver}. */
-    private static final class EntryProbes extends ClassVisitor {
-        private final Map<String, EntryProbe> entries;
+    /** What is woven into one method: its entry probe, its exit probe, or both. */
+    private record MethodProbes(@Nullable Probe entry, @Nullable Probe exit, ProbeDefinition definition) {
+    }
+
+    /** Hands each method with a registered probe to its probe weavers. */
+    private static final class ProbedMethods extends ClassVisitor {
+        private final Map<String, MethodProbes> probes;
         private final String internalName;
         private boolean writeFrames;
 
-        EntryProbes(ClassVisitor writer, Map<String, EntryProbe> entries, String internalName) {
+        ProbedMethods(ClassVisitor writer, Map<String, MethodProbes> probes, String internalName) {
             super(Opcodes.ASM9, writer);
-            this.entries = entries;
+            this.probes = probes;
             this.internalName = internalName;
         }
 
@@ -171,9 +167,21 @@ public final class EntryOnlyClassWeaver {
         public @Nullable MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                                    String[] exceptions) {
             MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-            EntryProbe entry = entries.get(ByteBuddyClassWeaver.methodKey(name, descriptor));
-            return entry == null || method == null ? method
-                : new EntryProbeWeaver(method, entry.probe, entry.definition, entry.isStatic, internalName, writeFrames);
+            MethodProbes woven = probes.get(methodKey(name, descriptor));
+            if (woven == null || method == null) {
+                return method;
+            }
+            boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            Probe entry = woven.entry();
+            if (entry != null) {
+                method = new EntryProbeWeaver(method, entry, woven.definition(), isStatic, internalName, writeFrames);
+            }
+            Probe exit = woven.exit();
+            if (exit != null) { // first in the chain: see ExitProbeWeaver
+                method = new ExitProbeWeaver(method, exit, internalName, access, descriptor, writeFrames,
+                    entry == null ? 0 : EntryProbeWeaver.HANDLERS);
+            }
+            return method;
         }
     }
 }
