@@ -38,11 +38,11 @@ import org.jspecify.annotations.Nullable;
  * The return sites need no branch and so no stack map frame, whatever the operand stack holds below the
  * value returned; the handlers' frames declare only {@code start} (and the value or throwable), which holds
  * at every instruction they cover. Every original stack map frame gains {@code start}, as a {@code long}, and
- * the two slots after it as unset. Our handlers come first in the exception table, so a throwable from our
- * code (only a {@link StackOverflowError} can leave the runtime's methods) never reaches one of the method's
- * own handlers; the handler for the method's throwables comes last, so its own handlers keep precedence. The
- * method's original code is outside every range of ours, and ours outside every range of its, so the
- * method returns or throws exactly what it would have.
+ * the slots after it as unset. The method's own exception ranges are cut around our code, so a throwable from
+ * our code (only a {@link StackOverflowError} can leave the runtime's methods) never reaches one of the
+ * method's handlers, and no frame of ours is checked against theirs; the handler for the method's throwables
+ * comes last in the table, so its own handlers keep precedence. Its code is outside every range of ours, and
+ * ours outside every range of its, so the method returns or throws exactly what it would have.
  *
  * <p>Needs {@link net.bytebuddy.jar.asm.ClassReader#EXPAND_FRAMES}. When it and an {@link EntryProbeWeaver}
  * weave one method, this one must come first in the visitor chain: the entry event is then written before
@@ -230,24 +230,44 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitInsn(Opcodes.POP);
         mv.visitVarInsn(Opcodes.ALOAD, thrownSlot);
         mv.visitInsn(Opcodes.ATHROW);
-        // Exception table: ours (already visited), then the method's own, then the one for its throwables.
-        for (TryCatch handler : originalHandlers) {
-            super.visitTryCatchBlock(handler.start, handler.end, handler.handler, handler.type);
+        // Exception table: ours (already visited), then the method's own, cut to its own code, then the one for
+        // its throwables. No range of the method's covers our code: our handlers' frames declare only our
+        // locals, which the method's handlers' frames could not accept, and our stack overflow is not its own.
+        int[] firstEntry = new int[originalHandlers.size()];
+        int entries = handlersAhead + handlersOfOurs;
+        for (int h = 0; h < originalHandlers.size(); h++) {
+            TryCatch handler = originalHandlers.get(h);
+            firstEntry[h] = entries;
+            for (int i = 0; i < bodyRanges.size(); i += 2) {
+                Label start = later(handler.start, bodyRanges.get(i));
+                Label end = earlier(handler.end, bodyRanges.get(i + 1));
+                if (start.getOffset() < end.getOffset()) {
+                    super.visitTryCatchBlock(start, end, handler.handler, handler.type);
+                    entries++;
+                }
+            }
         }
-        int shift = handlersAhead + handlersOfOurs;
         for (TryCatchAnnotation annotation : originalHandlerAnnotations) {
-            int index = new TypeReference(annotation.typeRef).getTryCatchBlockIndex() + shift;
+            int index = firstEntry[new TypeReference(annotation.typeRef).getTryCatchBlockIndex()];
             annotation.replay(super.visitTryCatchAnnotation(TypeReference.newTryCatchReference(index).getValue(),
                 annotation.typePath, annotation.descriptor, annotation.visible));
         }
         for (int i = 0; i < bodyRanges.size(); i += 2) {
             Label start = bodyRanges.get(i);
             Label end = bodyRanges.get(i + 1);
-            if (start.getOffset() != end.getOffset()) { // an empty range is not allowed in the table
+            if (start.getOffset() < end.getOffset()) { // an empty range is not allowed in the table
                 mv.visitTryCatchBlock(start, end, thrown, THROWABLE);
             }
         }
         super.visitMaxs(maxStack + STACK_NEEDED, maxLocals + addedSlots);
+    }
+
+    private static Label later(Label a, Label b) {
+        return a.getOffset() >= b.getOffset() ? a : b;
+    }
+
+    private static Label earlier(Label a, Label b) {
+        return a.getOffset() <= b.getOffset() ? a : b;
     }
 
     private void endBodyRange() {

@@ -50,6 +50,15 @@ public final class RecordingBackend implements EventBackend {
         return registered;
     }
 
+    /**
+     * How many events were registered.
+     *
+     * @return the number of distinct event names registered so far
+     */
+    public int registeredCount() {
+        return formats.size();
+    }
+
     /** The bit {@code eventName} was registered on: 0 unless through {@link #registerOnBit}. */
     public int bit(String eventName) {
         return bits.getOrDefault(eventName, 0);
