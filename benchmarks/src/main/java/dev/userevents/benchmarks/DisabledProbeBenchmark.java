@@ -57,6 +57,19 @@ public class DisabledProbeBenchmark {
     }
 
     /**
+     * (g) Woven with the thread context ({@code context=thread}), off: the context is written only once the
+     * event is on, so this must cost what (b) costs.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DRY_THREAD_CONTEXT)
+    public long agentDryThreadContext(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
      * (f) The default mode on a kernel without user_events: the agent transforms nothing.
      *
      * @param order the call's arguments

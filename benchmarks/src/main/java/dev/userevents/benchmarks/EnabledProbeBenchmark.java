@@ -48,6 +48,19 @@ public class EnabledProbeBenchmark {
     }
 
     /**
+     * Host: as {@link #devnullDefault}, the event ending with the thread context ({@code context=thread}:
+     * {@code java_tid} s64 and {@code virtual} u8). Compare with {@link #devnullDefault}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_THREAD_CONTEXT)
+    public long devnullThreadContext(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
      * Host: encode and write to /dev/null with libc write() through JNA.
      *
      * @param order the call's arguments

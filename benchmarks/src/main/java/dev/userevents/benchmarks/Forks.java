@@ -32,6 +32,10 @@ final class Forks {
     /** Every probe enabled, every event written to /dev/null; default sink: the fastest the JDK has. */
     static final String DEVNULL_DEFAULT = AGENT + "=mode=devnull";
     static final String DEVNULL_JNA = AGENT + "=mode=devnull,sink=jna";
+    /** As {@link #DEVNULL_DEFAULT}, every event ending with {@code java_tid} and {@code virtual}. */
+    static final String DEVNULL_THREAD_CONTEXT = DEVNULL_DEFAULT + ",context=thread";
+    /** As {@link #DRY}, every event ending with {@code java_tid} and {@code virtual}. */
+    static final String DRY_THREAD_CONTEXT = DRY + ",context=thread";
     static final String DEVNULL_CHANNEL = AGENT + "=mode=devnull,sink=channel";
 
     /** Real user_events (in the guest): events written to user_events_data. */

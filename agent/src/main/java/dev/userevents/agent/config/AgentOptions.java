@@ -65,6 +65,7 @@ public final class AgentOptions {
         MODE("mode", "kernel", "kernel, dry (weave against words nothing sets), devnull (always write to /dev/null)"),
         SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
         PROBES("probes", null, "file listing methods to trace without annotations"),
+        CONTEXT("context", "", "context fields ending every probe event, ';'-separated: thread (java_tid, virtual)"),
         TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
         LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
@@ -107,6 +108,7 @@ public final class AgentOptions {
         }
     }
 
+    private static final String THREAD_CONTEXT = "thread";
     private static final Map<String, String> DESCRIPTIONS;
 
     static {
@@ -119,6 +121,7 @@ public final class AgentOptions {
 
     private final String logLevel;
     private final String prefix;
+    private final List<String> context;
     private final List<String> includes;
     private final List<String> excludes;
     private final int stringBytes;
@@ -155,6 +158,13 @@ public final class AgentOptions {
         this.probesFile = given.get(Option.PROBES);
         this.tracefs = given.get(Option.TRACEFS);
         this.logs = bool(given, Option.LOGS);
+        this.context = list(given, Option.CONTEXT);
+        for (String item : context) {
+            if (!item.equals(THREAD_CONTEXT)) {
+                throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
+                    + "' is not a context this agent adds; known: " + THREAD_CONTEXT);
+            }
+        }
     }
 
     /**
@@ -324,6 +334,16 @@ public final class AgentOptions {
     }
 
     /**
+     * Whether every probe event ends with the thread context ({@code context=thread}): {@code java_tid} (s64,
+     * the Java thread id) and {@code virtual} (u8, 1 on a virtual thread).
+     *
+     * @return true when {@code context} lists {@code thread}
+     */
+    public boolean threadContext() {
+        return context.contains(THREAD_CONTEXT);
+    }
+
+    /**
      * Whether the log bridges are installed ({@code logs}).
      *
      * @return true unless {@code logs=false}
@@ -347,6 +367,7 @@ public final class AgentOptions {
             case PROBES -> probesFile;
             case TRACEFS -> tracefs;
             case LOGS -> logs;
+            case CONTEXT -> context;
             case SIMULATE_NO_MULTI_FORMAT -> simulateNoMultiFormat;
         };
     }

@@ -8,6 +8,7 @@ import dev.userevents.agent.logs.LogBridge;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.weave.ProbeClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.shim.UserEventsUnavailableException;
 import java.lang.instrument.Instrumentation;
@@ -90,8 +91,8 @@ public final class AgentInstaller {
     private static void installTransformer(Instrumentation instrumentation, AgentOptions options, ProbeRegistrar registrar) {
         ProbesFile probes = options.probesFile() == null ? ProbesFile.EMPTY : ProbesFile.read(Paths.get(options.probesFile()));
         ClassFilter filter = new ClassFilter(options.includes(), options.excludes());
-        TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes, registrar,
-            options.prefix());
+        TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes,
+            new ProbeClassWeaver(registrar, options.prefix(), options.threadContext()), registrar);
         instrumentation.addTransformer(transformer, true);
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
     }

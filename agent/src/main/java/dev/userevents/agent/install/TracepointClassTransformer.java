@@ -27,10 +27,15 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     private final ProbeClassWeaver weaver;
 
     TracepointClassTransformer(ClassFilter filter, ProbesFile probes, ProbeRegistrar registrar, String prefix) {
+        this(filter, probes, new ProbeClassWeaver(registrar, prefix), registrar);
+    }
+
+    /** {@code weaver} must register with {@code registrar}, which the per-method isolation also uses. */
+    TracepointClassTransformer(ClassFilter filter, ProbesFile probes, ProbeClassWeaver weaver, ProbeRegistrar registrar) {
         this.filter = filter;
         this.probes = probes;
         this.registrar = registrar;
-        this.weaver = new ProbeClassWeaver(registrar, prefix);
+        this.weaver = weaver;
     }
     /** Whether the agent may weave this class at all (never the JDK's or its own; include/exclude). */
     boolean accepts(String className) {

@@ -17,8 +17,14 @@ public final class ProbeDefinition {
     private final String descriptor;
     private final EventFormat format;
     private final List<ParameterKind> parameters;
+    /** Field of {@code context=thread}: the Java thread id, {@code Thread.threadId()}, s64. */
+    public static final String JAVA_TID_FIELD = "java_tid";
+    /** Field of {@code context=thread}: 1 on a virtual thread, else 0, u8. */
+    public static final String VIRTUAL_FIELD = "virtual";
+
     private final boolean isExit;
     private final @Nullable ProbeDefinition exit;
+    private final boolean threadContext;
 
     /**
      * An entry event, without exit event ({@link #withExit} adds one).
@@ -32,11 +38,12 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                            List<ParameterKind> parameters) {
-        this(className, methodName, descriptor, format, parameters, false, null);
+        this(className, methodName, descriptor, format, parameters, false, null, false);
     }
 
     private ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
-                            List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit) {
+                            List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit,
+                            boolean threadContext) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -44,6 +51,7 @@ public final class ProbeDefinition {
         this.parameters = Collections.unmodifiableList(parameters);
         this.isExit = isExit;
         this.exit = exit;
+        this.threadContext = threadContext;
     }
 
     /**
@@ -59,7 +67,7 @@ public final class ProbeDefinition {
     public static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
                                   @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
-            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null);
+            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false);
     }
 
     /**
@@ -69,7 +77,32 @@ public final class ProbeDefinition {
      * @return a new definition whose {@link #exit()} is {@code exitDefinition}
      */
     public ProbeDefinition withExit(ProbeDefinition exitDefinition) {
-        return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition);
+        return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition,
+            threadContext);
+    }
+
+    /**
+     * The same event with the thread context ({@code context=thread}) as its last fields: {@code java_tid}
+     * (s64, {@code Thread.threadId()}) and {@code virtual} (u8, 1 on a virtual thread), which
+     * {@code ProbeRuntime.putThreadContext} writes. Kernel tools show the carrier thread of a virtual thread as
+     * {@code common_pid}; these fields say which Java thread it was.
+     *
+     * @return a copy with the two fields added; its exit definition, if any, is kept as is
+     * @throws IllegalArgumentException if the event already has a field of either name, or the fields make its
+     *     description too long ({@link EventFormat#with})
+     */
+    public ProbeDefinition withThreadContext() {
+        return new ProbeDefinition(className, methodName, descriptor, format.s64(JAVA_TID_FIELD).u8(VIRTUAL_FIELD),
+            parameters, isExit, exit, true);
+    }
+
+    /**
+     * Whether the event ends with the thread context's fields ({@link #withThreadContext}).
+     *
+     * @return true when {@code java_tid} and {@code virtual} are its last fields
+     */
+    public boolean threadContext() {
+        return threadContext;
     }
 
     /**
@@ -170,7 +203,8 @@ public final class ProbeDefinition {
      *     description too long ({@link EventFormat#renamed(String)})
      */
     public ProbeDefinition renamed(String eventName) {
-        return new ProbeDefinition(className, methodName, descriptor, format.renamed(eventName), parameters, isExit, exit);
+        return new ProbeDefinition(className, methodName, descriptor, format.renamed(eventName), parameters, isExit, exit,
+            threadContext);
     }
 
     @Override

@@ -95,6 +95,9 @@ public final class ProbeRegistrar {
         Probe probe = new Probe(ProbeRuntime.nextProbeId(), named.format().name(),
             definition.className() + "." + definition.methodName(), -1, backend.allocateEnableWord(),
             named.format().fixedSize(), named.stringFields(), backend.sink());
+        if (named.threadContext()) {
+            probe.carryThreadContext();
+        }
         probes.put(definition.methodKey(), probe);
         List<Pending> pending = deferred.get();
         if (pending != null) {

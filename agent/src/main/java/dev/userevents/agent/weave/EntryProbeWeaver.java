@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  *   invokestatic ProbeRuntime.begin(I)LEventRecord;
  *   iload_1;  invokestatic ProbeRuntime.putInt(LEventRecord;I)LEventRecord;
  *   aload_2;  invokestatic ProbeRuntime.putString(LEventRecord;Ljava/lang/String;)LEventRecord;
+ *   (invokestatic ProbeRuntime.putThreadContext(LEventRecord;)LEventRecord;   with context=thread)
  *   invokestatic ProbeRuntime.commit(LEventRecord;)V
  *   goto    skip
  * dropped:                                   // handler for Throwable over begin..commit
@@ -54,6 +55,7 @@ final class EntryProbeWeaver extends MethodVisitor {
     private final String ownerInternalName;
     private final String descriptor;
     private final boolean writeFrames;
+    private final boolean threadContext;
 
     EntryProbeWeaver(MethodVisitor delegate, Probe probe, ProbeDefinition definition, boolean isStatic,
                      String ownerInternalName, boolean writeFrames) {
@@ -64,6 +66,7 @@ final class EntryProbeWeaver extends MethodVisitor {
         this.ownerInternalName = ownerInternalName;
         this.descriptor = definition.descriptor();
         this.writeFrames = writeFrames;
+        this.threadContext = definition.threadContext();
     }
 
     @Override
@@ -88,6 +91,9 @@ final class EntryProbeWeaver extends MethodVisitor {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, kind.runtimeMethod(),
                 "(" + RECORD + kind.runtimeArgumentDescriptor() + ")" + RECORD, false);
             slot += kind.slots();
+        }
+        if (threadContext) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putThreadContext", "(" + RECORD + ")" + RECORD, false);
         }
         super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "commit", "(" + RECORD + ")V", false);
         super.visitLabel(probeEnd);

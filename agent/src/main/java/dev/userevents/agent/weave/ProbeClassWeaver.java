@@ -30,6 +30,7 @@ public final class ProbeClassWeaver {
 
     private final ProbeRegistrar registrar;
     private final String prefix;
+    private final boolean threadContext;
 
     /**
      * A weaver registering its probes with {@code registrar}.
@@ -38,8 +39,21 @@ public final class ProbeClassWeaver {
      * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
      */
     public ProbeClassWeaver(ProbeRegistrar registrar, String prefix) {
+        this(registrar, prefix, false);
+    }
+
+    /**
+     * A weaver registering its probes with {@code registrar}, their events carrying the thread context or not.
+     *
+     * @param registrar     gives each probe its id and enable word, and registers its event
+     * @param prefix        put before every event name (agent option {@code prefix}; "" for none)
+     * @param threadContext whether every event ends with {@code java_tid} and {@code virtual} (agent option
+     *                      {@code context=thread})
+     */
+    public ProbeClassWeaver(ProbeRegistrar registrar, String prefix, boolean threadContext) {
         this.registrar = registrar;
         this.prefix = prefix;
+        this.threadContext = threadContext;
     }
 
     /**
@@ -135,7 +149,8 @@ public final class ProbeClassWeaver {
     public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan) {
         Map<DeclaredMethod, ProbeDefinition> definitions = plan.definitions;
         if (definitions == null) {
-            definitions = ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, plan.scan.unmatched());
+            definitions = ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, plan.scan.unmatched(),
+                threadContext);
             plan.definitions = definitions;
         }
         return definitions;

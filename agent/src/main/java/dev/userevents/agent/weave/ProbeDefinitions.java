@@ -46,6 +46,15 @@ public final class ProbeDefinitions {
      */
     static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
                                                    String prefix, List<String> unmatched) {
+        return of(className, specs, prefix, unmatched, false);
+    }
+
+    /**
+     * As {@link #of(String, Map, String, List)}; with {@code threadContext}, every entry and exit event ends
+     * with the thread context's fields ({@link ProbeDefinition#withThreadContext()}).
+     */
+    static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
+                                                   String prefix, List<String> unmatched, boolean threadContext) {
         Map<String, List<DeclaredMethod>> byName = new LinkedHashMap<>();
         Set<DeclaredMethod> withExit = new HashSet<>();
         for (Map.Entry<DeclaredMethod, TracepointSpec> entry : specs.entrySet()) {
@@ -81,9 +90,9 @@ public final class ProbeDefinitions {
                     AgentLog.info("event name " + entry.getKey() + " is used by " + methods.size() + " overloads of "
                         + className + "." + method.name() + "; " + method.descriptor() + " becomes " + name);
                 }
-                ProbeDefinition definition = define(className, method, name);
+                ProbeDefinition definition = define(className, method, name, threadContext);
                 if (definition != null && withExit.contains(method)) {
-                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX);
+                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX, threadContext);
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
                 if (definition != null) {
@@ -108,12 +117,17 @@ public final class ProbeDefinitions {
     }
 
     /** The entry event of {@code method}; null (logged) when its format is refused. */
-    private static @Nullable ProbeDefinition define(String className, DeclaredMethod method, String eventName) {
+    private static @Nullable ProbeDefinition define(String className, DeclaredMethod method, String eventName,
+                                                    boolean threadContext) {
         String where = className + "." + method.name() + method.descriptor();
         try {
             EventFormat format = EventFormat.named(eventName);
             List<ParameterKind> kinds = new ArrayList<>();
             Set<String> used = new HashSet<>();
+            if (threadContext) { // a parameter of one of these names falls back to argN
+                used.add(ProbeDefinition.JAVA_TID_FIELD);
+                used.add(ProbeDefinition.VIRTUAL_FIELD);
+            }
             Type[] parameters = Type.getArgumentTypes(method.descriptor());
             for (int index = 0; index < parameters.length; index++) {
                 ParameterKind kind = ParameterKind.ofDescriptor(parameters[index].getDescriptor());
@@ -122,7 +136,8 @@ public final class ProbeDefinitions {
                 format = format.with(kind.fieldType(), field);
                 kinds.add(kind);
             }
-            return new ProbeDefinition(className, method.name(), method.descriptor(), format, kinds);
+            ProbeDefinition definition = new ProbeDefinition(className, method.name(), method.descriptor(), format, kinds);
+            return threadContext ? definition.withThreadContext() : definition;
         } catch (IllegalArgumentException e) {
             AgentLog.error("probe " + eventName + " on " + where + " left off: " + e.getMessage());
             return null;
@@ -130,20 +145,23 @@ public final class ProbeDefinitions {
     }
 
     /** The exit event of {@code method}; null (logged) when its format is refused. */
-    private static @Nullable ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName) {
+    private static @Nullable ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName,
+                                                        boolean threadContext) {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
             // THE ORDER OF THE FOLLOWING FIELDS IS IMPORTANT: ProbeRuntime.exit* write ret (absent for void),
-            // then duration_ns (s64), then thrown (__rel_loc, 4 bytes), and ProbeRuntime.exitInt tells an
-            // s8, s16/u16 or s32 ret apart as fixedSize() - 12 (ProbeRuntime.EXIT_TRAILER_BYTES).
+            // then duration_ns (s64), then thrown (__rel_loc, 4 bytes), then the thread context when asked
+            // (s64 + u8), and ProbeRuntime.exitInt tells an s8, s16/u16 or s32 ret apart as fixedSize() less
+            // those (ProbeRuntime.EXIT_TRAILER_BYTES, THREAD_CONTEXT_BYTES).
             String returnType = Type.getReturnType(method.descriptor()).getDescriptor();
             if (!returnType.equals("V")) {
                 returnKind = ParameterKind.ofDescriptor(returnType);
                 format = format.with(returnKind.fieldType(), RETURN_FIELD);
             }
             format = format.s64(DURATION_FIELD).string(THROWN_FIELD);
-            return ProbeDefinition.exitOf(className, method.name(), method.descriptor(), format, returnKind);
+            ProbeDefinition exit = ProbeDefinition.exitOf(className, method.name(), method.descriptor(), format, returnKind);
+            return threadContext ? exit.withThreadContext() : exit;
         } catch (IllegalArgumentException e) {
             AgentLog.error("exit probe " + eventName + " on " + className + "." + method.name()
                 + " left off: " + e.getMessage());

@@ -62,6 +62,16 @@ class AgentOptionsTest {
     }
 
     @Test
+    void contextThreadAddsTheThreadFieldsAndNothingElseIsKnown() {
+        assertFalse(AgentOptions.parse(null, properties).threadContext());
+        assertTrue(AgentOptions.parse("context=thread", properties).threadContext());
+
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("context=thread;stack", properties));
+        assertTrue(unknown.getMessage().contains("'stack' is not a context"), unknown.getMessage());
+    }
+
+    @Test
     void systemPropertiesSetOptions() {
         properties.setProperty("userevents.mode", "devnull");
         properties.setProperty("userevents.multiFormat", "true");
@@ -97,7 +107,7 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, tracefs, logs, simulateNoMultiFormat", refused.getMessage());
+            + "multiFormat, mode, sink, probes, context, tracefs, logs, simulateNoMultiFormat", refused.getMessage());
     }
 
     @Test
@@ -240,7 +250,7 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,logs=true,simulateNoMultiFormat=false", options.toString());
+            + "mode=devnull,sink=auto,probes=/p,context=,logs=true,simulateNoMultiFormat=false", options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
     }
 

@@ -45,6 +45,8 @@ public final class ResultsReport {
 
     private static final String DISABLED = "dev.userevents.benchmarks.DisabledProbeBenchmark.";
     private static final String ENABLED = "dev.userevents.benchmarks.EnabledProbeBenchmark.";
+    /** The context issue's bar: context fields add at most this to an enabled probe, ns/op. */
+    private static final double THREAD_CONTEXT_TARGET_NS = 50;
     private static final String SCALING = "dev.userevents.benchmarks.ScalingBenchmark.";
     private static final String SINK = "dev.userevents.benchmarks.SinkBenchmark.";
     private static final String LOGS_OFF = "dev.userevents.benchmarks.LogBridgeDisabledBenchmark.";
@@ -166,6 +168,7 @@ public final class ResultsReport {
         disabledRow("(b)", "`@Tracepoint`, agent mode=dry (enable word reads 0)", s.get(DISABLED + "agentDry"), base);
         disabledRow("(b'')", "`@Tracepoint(exit = true)`, agent mode=dry (entry and exit off)",
             s.get(DISABLED + "agentDryWithExit"), base);
+        disabledRow("(g)", "`@Tracepoint`, agent mode=dry, context=thread", s.get(DISABLED + "agentDryThreadContext"), base);
         disabledRow("(e)", "floor: hand-written `NativeWords.loInt(word) != 0` guard", s.get(DISABLED + "nativeWordFloor"), base);
         disabledRow("(f)", "agent mode=kernel, host without user_events (nothing woven)",
             s.get(DISABLED + "agentKernelWithoutUserEvents"), base);
@@ -250,11 +253,23 @@ public final class ResultsReport {
         line("");
         enabledTable(s, floor, new String[][] {
             {"devnullDefault", "`@Tracepoint`, default sink (" + defaultSink() + ")"},
+            {"devnullThreadContext", "`@Tracepoint`, default sink, context=thread (+ java_tid, virtual)"},
             {"devnullJna", "`@Tracepoint`, sink=jna (libc write through JNA)"},
             {"devnullChannel", "`@Tracepoint`, sink=channel (FileChannel)"},
             {"jfrEnabled", "JFR event on, in-memory recording (reference)"},
             {"noAgent", "the method, untraced"},
         }, "C floor: write() to /dev/null", "host /dev/null");
+        Score plain = s.get(ENABLED + "devnullDefault");
+        Score context = s.get(ENABLED + "devnullThreadContext");
+        if (plain != null && context != null) {
+            double added = context.score - plain.score;
+            double error = errorOf(plain) + errorOf(context);
+            String verdict = added <= THREAD_CONTEXT_TARGET_NS ? "met"
+                : added <= THREAD_CONTEXT_TARGET_NS + error ? "met within the error bars" : "missed";
+            verdicts.add(String.format(Locale.ROOT, "Thread context (context=thread) adds at most %.0f ns to an enabled"
+                    + " probe, host /dev/null: %s vs %s ns/op, %s ± %s ns -> **%s**", THREAD_CONTEXT_TARGET_NS,
+                f(context.score), f(plain.score), signed(added), f(error), verdict));
+        }
     }
 
     /** The write path alone: where the enabled probe's cost over the C floor goes. */

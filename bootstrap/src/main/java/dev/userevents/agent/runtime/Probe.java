@@ -37,6 +37,8 @@ public final class Probe {
     private final int enableMask;
     private final int fixedSize;
     private final int stringFields;
+    /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
+    private boolean threadContext;
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
@@ -140,6 +142,20 @@ public final class Probe {
      */
     public void registeredAt(int index) {
         this.writeIndex = index;
+    }
+
+    /**
+     * Marks the event as ending with the thread context's fields ({@code java_tid} s64, {@code virtual} u8,
+     * {@link ProbeRuntime#putThreadContext}), which the exit methods then write. Called once, before
+     * {@link ProbeRuntime#install} publishes the probe.
+     */
+    public void carryThreadContext() {
+        this.threadContext = true;
+    }
+
+    /** {@return whether the event ends with the thread context's fields} */
+    public boolean threadContext() {
+        return threadContext;
     }
 
     /** {@return the native address of the event's 4-byte enable word} */

@@ -3,6 +3,9 @@ package dev.userevents.agent.runtime;
 import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.EventLayout;
 import dev.userevents.shim.hotpath.KernelErrors;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -463,9 +466,10 @@ public final class ProbeRuntime {
         return putString(record, text);
     }
 
-    // Exit events: [ret][s64 duration_ns][__rel_loc thrown], in the order ProbeDefinitions builds them (see
-    // the note there). A record's fixed part is the return value's size plus 12, which is how exitInt tells
-    // an s8, s16/u16 or s32 return field apart.
+    // Exit events: [ret][s64 duration_ns][__rel_loc thrown][s64 java_tid][u8 virtual], the last two with
+    // context=thread only, in the order ProbeDefinitions builds them (see the note there). A record's fixed
+    // part is the return value's size plus 12 (plus 9), which is how exitInt tells an s8, s16/u16 or s32
+    // return field apart.
     private static final int EXIT_TRAILER_BYTES = 12;
 
     /**
@@ -538,7 +542,8 @@ public final class ProbeRuntime {
         EventRecord record = begin(probeId);
         try {
             Probe probe = record.probe;
-            int size = probe == null ? 4 : probe.fixedSize() - EXIT_TRAILER_BYTES;
+            int size = probe == null ? 4
+                : probe.fixedSize() - EXIT_TRAILER_BYTES - (probe.threadContext() ? THREAD_CONTEXT_BYTES : 0);
             if (size == 1) {
                 putByte(record, (byte) value);
             } else if (size == 2) {
@@ -681,7 +686,55 @@ public final class ProbeRuntime {
         putLong(record, System.nanoTime() - start);
         // Class.getName() caches its result: no allocation after the first time a class is thrown.
         putString(record, thrown == null ? "" : thrown.getClass().getName());
+        Probe probe = record.probe;
+        if (probe != null && probe.threadContext()) {
+            putThreadContext(record);
+        }
         commit(record);
+    }
+
+    /** Bytes {@link #putThreadContext} appends: {@code java_tid} (s64) and {@code virtual} (u8). */
+    public static final int THREAD_CONTEXT_BYTES = 9;
+    /** {@code Thread.threadId()} (JDK 19+: final, unlike {@code getId()}), else {@code getId()}; (Thread)long. */
+    private static final MethodHandle THREAD_ID = threadMethod("threadId", long.class, "getId", null);
+    /** {@code Thread.isVirtual()} (JDK 21+), else false; (Thread)boolean. */
+    private static final MethodHandle IS_VIRTUAL = threadMethod("isVirtual", boolean.class, null, false);
+
+    /**
+     * Appends the thread context ({@code context=thread}): {@code java_tid} as {@code s64}, the current
+     * thread's {@code threadId()} ({@code getId()} before JDK 19), then {@code virtual} as {@code u8}, 1 on a
+     * virtual thread (always 0 before JDK 21). Kernel tools show a virtual thread's carrier as {@code common_pid}.
+     *
+     * @param record the event, as the previous put returned it
+     * @return {@code record}
+     */
+    public static EventRecord putThreadContext(EventRecord record) {
+        if (record.failure == null) {
+            try {
+                Thread thread = Thread.currentThread();
+                record.putLong((long) THREAD_ID.invokeExact(thread));
+                record.putByte((boolean) IS_VIRTUAL.invokeExact(thread) ? (byte) 1 : (byte) 0);
+            } catch (Throwable e) {
+                record.failure = e;
+            }
+        }
+        return record;
+    }
+
+    /** A {@code Thread} method of this JDK as (Thread)type: {@code name}, else {@code fallback}, else a constant. */
+    private static MethodHandle threadMethod(String name, Class<?> type, @Nullable String fallback,
+                                             @Nullable Object constant) {
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        for (String candidate : new String[] {name, fallback}) {
+            if (candidate != null) {
+                try {
+                    return lookup.findVirtual(Thread.class, candidate, MethodType.methodType(type));
+                } catch (ReflectiveOperationException e) {
+                    // older JDK: the next candidate
+                }
+            }
+        }
+        return MethodHandles.dropArguments(MethodHandles.constant(type, constant), 0, Thread.class);
     }
 
     /**
