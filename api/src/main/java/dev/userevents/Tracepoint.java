@@ -48,4 +48,14 @@ public @interface Tracepoint {
      * @return whether the method also emits {@code <name>_exit}; {@code false} by default
      */
     boolean exit() default false;
+
+    /**
+     * Also write the calling Java stack as the event's last field, {@code stack}: innermost frame first (this
+     * method), frames written {@code pkg.Class.method:line} and separated by {@code ;}, at most the agent's
+     * {@code stackDepth} frames (32 by default), cut like any string field. Taken only while the event is
+     * traced; the exit event, if any, carries the stack of the call that returned.
+     *
+     * @return whether the events of this method carry {@code stack}; {@code false} by default
+     */
+    boolean stack() default false;
 }

@@ -70,6 +70,19 @@ public class DisabledProbeBenchmark {
     }
 
     /**
+     * (h) {@code @Tracepoint(stack = true)}, off: the stack is walked only once the event is on, so this must
+     * cost what (b) costs.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DRY)
+    public long agentDryStack(Order order) {
+        return Orders.placeWithStack(order.id, order.cents, order.customer);
+    }
+
+    /**
      * (f) The default mode on a kernel without user_events: the agent transforms nothing.
      *
      * @param order the call's arguments

@@ -61,6 +61,45 @@ public class EnabledProbeBenchmark {
     }
 
     /**
+     * Host: {@link Orders#placeWithStack}, the event ending with at most 1 frame(s) of the calling stack.
+     * Compare with {@link #devnullDefault}: the difference is the stack's cost at this depth.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_STACK_1)
+    public long devnullStack1(Order order) {
+        return Orders.placeWithStack(order.id, order.cents, order.customer);
+    }
+
+    /**
+     * Host: {@link Orders#placeWithStack}, the event ending with at most 8 frame(s) of the calling stack.
+     * Compare with {@link #devnullDefault}: the difference is the stack's cost at this depth.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_STACK_8)
+    public long devnullStack8(Order order) {
+        return Orders.placeWithStack(order.id, order.cents, order.customer);
+    }
+
+    /**
+     * Host: {@link Orders#placeWithStack}, the event ending with at most 32 frame(s) of the calling stack.
+     * Compare with {@link #devnullDefault}: the difference is the stack's cost at this depth.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_STACK_32)
+    public long devnullStack32(Order order) {
+        return Orders.placeWithStack(order.id, order.cents, order.customer);
+    }
+
+    /**
      * Host: encode and write to /dev/null with libc write() through JNA.
      *
      * @param order the call's arguments

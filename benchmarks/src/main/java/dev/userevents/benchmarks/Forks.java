@@ -34,6 +34,10 @@ final class Forks {
     static final String DEVNULL_JNA = AGENT + "=mode=devnull,sink=jna";
     /** As {@link #DEVNULL_DEFAULT}, every event ending with {@code java_tid} and {@code virtual}. */
     static final String DEVNULL_THREAD_CONTEXT = DEVNULL_DEFAULT + ",context=thread";
+    /** As {@link #DEVNULL_DEFAULT}, stacks cut to 1, 8 and 32 frames. */
+    static final String DEVNULL_STACK_1 = DEVNULL_DEFAULT + ",stackDepth=1";
+    static final String DEVNULL_STACK_8 = DEVNULL_DEFAULT + ",stackDepth=8";
+    static final String DEVNULL_STACK_32 = DEVNULL_DEFAULT + ",stackDepth=32";
     /** As {@link #DRY}, every event ending with {@code java_tid} and {@code virtual}. */
     static final String DRY_THREAD_CONTEXT = DRY + ",context=thread";
     static final String DEVNULL_CHANNEL = AGENT + "=mode=devnull,sink=channel";

@@ -45,6 +45,20 @@ public final class Orders {
     }
 
     /**
+     * {@link #place} whose event ends with the calling stack ({@code @Tracepoint(stack = true)}): under JMH about
+     * a dozen frames deep, cut to the agent's {@code stackDepth}.
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
+    @Tracepoint(name = EVENT + "_stack", stack = true)
+    public static long placeWithStack(int id, long cents, String customer) {
+        return id * 31L + cents + customer.length();
+    }
+
+    /**
      * {@link #place} with an exit event as well: under the agent its entry also reads the exit event's enable
      * word (and takes no time stamp when it is off), and each return calls the runtime's exit method, which
      * returns at once (see the agent's ExitProbeWeaver).

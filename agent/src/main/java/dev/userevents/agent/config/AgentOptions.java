@@ -66,6 +66,7 @@ public final class AgentOptions {
         SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
         PROBES("probes", null, "file listing methods to trace without annotations"),
         CONTEXT("context", "", "context fields ending every probe event, ';'-separated: thread (java_tid, virtual)"),
+        STACK_DEPTH("stackDepth", "32", "most frames of a stack field (@Tracepoint(stack = true)), at least 1"),
         TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
         LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
@@ -122,6 +123,7 @@ public final class AgentOptions {
     private final String logLevel;
     private final String prefix;
     private final List<String> context;
+    private final int stackDepth;
     private final List<String> includes;
     private final List<String> excludes;
     private final int stringBytes;
@@ -159,6 +161,7 @@ public final class AgentOptions {
         this.tracefs = given.get(Option.TRACEFS);
         this.logs = bool(given, Option.LOGS);
         this.context = list(given, Option.CONTEXT);
+        this.stackDepth = wholeNumber(given, Option.STACK_DEPTH, 1);
         for (String item : context) {
             if (!item.equals(THREAD_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
@@ -344,6 +347,15 @@ public final class AgentOptions {
     }
 
     /**
+     * The most frames a {@code stack} field holds ({@code stackDepth}).
+     *
+     * @return at least 1; 32 by default
+     */
+    public int stackDepth() {
+        return stackDepth;
+    }
+
+    /**
      * Whether the log bridges are installed ({@code logs}).
      *
      * @return true unless {@code logs=false}
@@ -368,6 +380,7 @@ public final class AgentOptions {
             case TRACEFS -> tracefs;
             case LOGS -> logs;
             case CONTEXT -> context;
+            case STACK_DEPTH -> stackDepth;
             case SIMULATE_NO_MULTI_FORMAT -> simulateNoMultiFormat;
         };
     }

@@ -48,6 +48,7 @@ public final class AgentInstaller {
             }
             AgentLog.setLevel(options.logLevel());
             ProbeRuntime.setMaxStringBytes(options.stringBytes());
+            ProbeRuntime.setStackDepth(options.stackDepth());
             ProbeRuntime.setMaxEventBytes(options.eventBytes());
             EventBackend backend = JnaStartup.run(cacheFolder, () -> openBackend(options)); // JNA initialises in there
             if (backend == null) {

@@ -21,10 +21,13 @@ public final class ProbeDefinition {
     public static final String JAVA_TID_FIELD = "java_tid";
     /** Field of {@code context=thread}: 1 on a virtual thread, else 0, u8. */
     public static final String VIRTUAL_FIELD = "virtual";
+    /** Field of {@code @Tracepoint(stack = true)}: the calling Java stack as text, the event's last field. */
+    public static final String STACK_FIELD = "stack";
 
     private final boolean isExit;
     private final @Nullable ProbeDefinition exit;
     private final boolean threadContext;
+    private final boolean stack;
 
     /**
      * An entry event, without exit event ({@link #withExit} adds one).
@@ -38,12 +41,12 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                            List<ParameterKind> parameters) {
-        this(className, methodName, descriptor, format, parameters, false, null, false);
+        this(className, methodName, descriptor, format, parameters, false, null, false, false);
     }
 
     private ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                             List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit,
-                            boolean threadContext) {
+                            boolean threadContext, boolean stack) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -52,6 +55,7 @@ public final class ProbeDefinition {
         this.isExit = isExit;
         this.exit = exit;
         this.threadContext = threadContext;
+        this.stack = stack;
     }
 
     /**
@@ -67,7 +71,7 @@ public final class ProbeDefinition {
     public static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
                                   @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
-            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false);
+            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false, false);
     }
 
     /**
@@ -78,7 +82,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withExit(ProbeDefinition exitDefinition) {
         return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition,
-            threadContext);
+            threadContext, stack);
     }
 
     /**
@@ -93,7 +97,29 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withThreadContext() {
         return new ProbeDefinition(className, methodName, descriptor, format.s64(JAVA_TID_FIELD).u8(VIRTUAL_FIELD),
-            parameters, isExit, exit, true);
+            parameters, isExit, exit, true, stack);
+    }
+
+    /**
+     * The same event with the calling Java stack as its last field, {@code stack} ({@code __rel_loc char[]}),
+     * which {@code ProbeRuntime.putStack} writes.
+     *
+     * @return a copy with the field added; its exit definition, if any, is kept as is
+     * @throws IllegalArgumentException if the event already has a field named {@code stack}, or the field makes
+     *     its description too long ({@link EventFormat#with})
+     */
+    public ProbeDefinition withStack() {
+        return new ProbeDefinition(className, methodName, descriptor, format.string(STACK_FIELD), parameters, isExit,
+            exit, threadContext, true);
+    }
+
+    /**
+     * Whether the event ends with the calling stack ({@link #withStack}).
+     *
+     * @return true when {@code stack} is its last field
+     */
+    public boolean stack() {
+        return stack;
     }
 
     /**
@@ -204,7 +230,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition renamed(String eventName) {
         return new ProbeDefinition(className, methodName, descriptor, format.renamed(eventName), parameters, isExit, exit,
-            threadContext);
+            threadContext, stack);
     }
 
     @Override

@@ -98,6 +98,9 @@ public final class ProbeRegistrar {
         if (named.threadContext()) {
             probe.carryThreadContext();
         }
+        if (named.stack()) {
+            probe.carryStack();
+        }
         probes.put(definition.methodKey(), probe);
         List<Pending> pending = deferred.get();
         if (pending != null) {

@@ -101,7 +101,7 @@ final class ClassScan extends ClassVisitor {
             // A MethodParameters attribute that does not cover every parameter names none of them.
             boolean named = parameterNames.size() == Type.getArgumentTypes(descriptor).length;
             DeclaredMethod method = new DeclaredMethod(name, descriptor, access, named ? parameterNames : null);
-            TracepointSpec spec = values != null ? new TracepointSpec(values.name, values.exit, "@Tracepoint")
+            TracepointSpec spec = values != null ? new TracepointSpec(values.name, values.exit, values.stack, "@Tracepoint")
                 : probes.specFor(className, method);
             if (inProbesFile) {
                 declared.add(method);
@@ -112,10 +112,11 @@ final class ClassScan extends ClassVisitor {
         }
     }
 
-    /** The annotation's values; absent ones keep {@code Tracepoint}'s defaults ("" and false). */
+    /** The annotation's values; absent ones keep {@code Tracepoint}'s defaults ("", false, false). */
     private static final class TracepointValues extends AnnotationVisitor {
         String name = "";
         boolean exit;
+        boolean stack;
 
         TracepointValues() {
             super(Opcodes.ASM9);
@@ -127,6 +128,8 @@ final class ClassScan extends ClassVisitor {
                 name = text;
             } else if (element.equals("exit") && value instanceof Boolean flag) {
                 exit = flag;
+            } else if (element.equals("stack") && value instanceof Boolean flag) {
+                stack = flag;
             }
         }
     }

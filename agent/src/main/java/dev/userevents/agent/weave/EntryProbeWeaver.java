@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  *   iload_1;  invokestatic ProbeRuntime.putInt(LEventRecord;I)LEventRecord;
  *   aload_2;  invokestatic ProbeRuntime.putString(LEventRecord;Ljava/lang/String;)LEventRecord;
  *   (invokestatic ProbeRuntime.putThreadContext(LEventRecord;)LEventRecord;   with context=thread)
+ *   (invokestatic ProbeRuntime.putStack(LEventRecord;)LEventRecord;           with stack = true)
  *   invokestatic ProbeRuntime.commit(LEventRecord;)V
  *   goto    skip
  * dropped:                                   // handler for Throwable over begin..commit
@@ -56,6 +57,10 @@ final class EntryProbeWeaver extends MethodVisitor {
     private final String descriptor;
     private final boolean writeFrames;
     private final boolean threadContext;
+    private final boolean stack;
+    /** Where our code starts: given the method's first line, so stacks and stack traces name a line there. */
+    private final Label codeStart = new Label();
+    private boolean firstLine = true;
 
     EntryProbeWeaver(MethodVisitor delegate, Probe probe, ProbeDefinition definition, boolean isStatic,
                      String ownerInternalName, boolean writeFrames) {
@@ -67,11 +72,13 @@ final class EntryProbeWeaver extends MethodVisitor {
         this.descriptor = definition.descriptor();
         this.writeFrames = writeFrames;
         this.threadContext = definition.threadContext();
+        this.stack = definition.stack();
     }
 
     @Override
     public void visitCode() {
         super.visitCode();
+        super.visitLabel(codeStart);
         Label skip = new Label();
         super.visitLdcInsn(probe.enableWordAddress());
         super.visitMethodInsn(Opcodes.INVOKESTATIC, NATIVE_WORDS, "loInt", "(J)I", false);
@@ -94,6 +101,9 @@ final class EntryProbeWeaver extends MethodVisitor {
         }
         if (threadContext) {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putThreadContext", "(" + RECORD + ")" + RECORD, false);
+        }
+        if (stack) {
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putStack", "(" + RECORD + ")" + RECORD, false);
         }
         super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "commit", "(" + RECORD + ")V", false);
         super.visitLabel(probeEnd);
@@ -136,6 +146,15 @@ final class EntryProbeWeaver extends MethodVisitor {
             }
         }
         return locals.toArray();
+    }
+
+    @Override
+    public void visitLineNumber(int line, Label start) {
+        if (firstLine) {
+            firstLine = false;
+            super.visitLineNumber(line, codeStart);
+        }
+        super.visitLineNumber(line, start);
     }
 
     @Override

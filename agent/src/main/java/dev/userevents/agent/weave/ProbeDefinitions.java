@@ -57,6 +57,7 @@ public final class ProbeDefinitions {
                                                    String prefix, List<String> unmatched, boolean threadContext) {
         Map<String, List<DeclaredMethod>> byName = new LinkedHashMap<>();
         Set<DeclaredMethod> withExit = new HashSet<>();
+        Set<DeclaredMethod> withStack = new HashSet<>();
         for (Map.Entry<DeclaredMethod, TracepointSpec> entry : specs.entrySet()) {
             DeclaredMethod method = entry.getKey();
             TracepointSpec spec = entry.getValue();
@@ -75,6 +76,9 @@ public final class ProbeDefinitions {
             if (spec.exit()) {
                 withExit.add(method);
             }
+            if (spec.stack()) {
+                withStack.add(method);
+            }
         }
         for (String line : unmatched) {
             AgentLog.warn("probes file line " + line + " matches no method of that class");
@@ -90,9 +94,10 @@ public final class ProbeDefinitions {
                     AgentLog.info("event name " + entry.getKey() + " is used by " + methods.size() + " overloads of "
                         + className + "." + method.name() + "; " + method.descriptor() + " becomes " + name);
                 }
-                ProbeDefinition definition = define(className, method, name, threadContext);
+                boolean stack = withStack.contains(method);
+                ProbeDefinition definition = define(className, method, name, threadContext, stack);
                 if (definition != null && withExit.contains(method)) {
-                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX, threadContext);
+                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX, threadContext, stack);
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
                 if (definition != null) {
@@ -118,7 +123,7 @@ public final class ProbeDefinitions {
 
     /** The entry event of {@code method}; null (logged) when its format is refused. */
     private static @Nullable ProbeDefinition define(String className, DeclaredMethod method, String eventName,
-                                                    boolean threadContext) {
+                                                    boolean threadContext, boolean stack) {
         String where = className + "." + method.name() + method.descriptor();
         try {
             EventFormat format = EventFormat.named(eventName);
@@ -127,6 +132,9 @@ public final class ProbeDefinitions {
             if (threadContext) { // a parameter of one of these names falls back to argN
                 used.add(ProbeDefinition.JAVA_TID_FIELD);
                 used.add(ProbeDefinition.VIRTUAL_FIELD);
+            }
+            if (stack) {
+                used.add(ProbeDefinition.STACK_FIELD);
             }
             Type[] parameters = Type.getArgumentTypes(method.descriptor());
             for (int index = 0; index < parameters.length; index++) {
@@ -137,7 +145,7 @@ public final class ProbeDefinitions {
                 kinds.add(kind);
             }
             ProbeDefinition definition = new ProbeDefinition(className, method.name(), method.descriptor(), format, kinds);
-            return threadContext ? definition.withThreadContext() : definition;
+            return withContext(definition, threadContext, stack);
         } catch (IllegalArgumentException e) {
             AgentLog.error("probe " + eventName + " on " + where + " left off: " + e.getMessage());
             return null;
@@ -146,14 +154,14 @@ public final class ProbeDefinitions {
 
     /** The exit event of {@code method}; null (logged) when its format is refused. */
     private static @Nullable ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName,
-                                                        boolean threadContext) {
+                                                        boolean threadContext, boolean stack) {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
             // THE ORDER OF THE FOLLOWING FIELDS IS IMPORTANT: ProbeRuntime.exit* write ret (absent for void),
             // then duration_ns (s64), then thrown (__rel_loc, 4 bytes), then the thread context when asked
-            // (s64 + u8), and ProbeRuntime.exitInt tells an s8, s16/u16 or s32 ret apart as fixedSize() less
-            // those (ProbeRuntime.EXIT_TRAILER_BYTES, THREAD_CONTEXT_BYTES).
+            // (s64 + u8), then the stack when asked (__rel_loc), and ProbeRuntime.exitInt tells an s8, s16/u16
+            // or s32 ret apart as fixedSize() less those (EXIT_TRAILER_BYTES, THREAD_CONTEXT_BYTES, REL_LOC_BYTES).
             String returnType = Type.getReturnType(method.descriptor()).getDescriptor();
             if (!returnType.equals("V")) {
                 returnKind = ParameterKind.ofDescriptor(returnType);
@@ -161,12 +169,18 @@ public final class ProbeDefinitions {
             }
             format = format.s64(DURATION_FIELD).string(THROWN_FIELD);
             ProbeDefinition exit = ProbeDefinition.exitOf(className, method.name(), method.descriptor(), format, returnKind);
-            return threadContext ? exit.withThreadContext() : exit;
+            return withContext(exit, threadContext, stack);
         } catch (IllegalArgumentException e) {
             AgentLog.error("exit probe " + eventName + " on " + className + "." + method.name()
                 + " left off: " + e.getMessage());
             return null;
         }
+    }
+
+    /** The context fields last, in this order: thread context, then the stack. */
+    private static ProbeDefinition withContext(ProbeDefinition definition, boolean threadContext, boolean stack) {
+        ProbeDefinition withThread = threadContext ? definition.withThreadContext() : definition;
+        return stack ? withThread.withStack() : withThread;
     }
 
     private static String fieldName(@Nullable String compiledName, int index, Set<String> used) {

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Probes on code you cannot annotate (agent option {@code probes=path}). One method per line:
  * <pre>
- *   # class#method[(parameter types)]        [name=event_name] [exit]
+ *   # class#method[(parameter types)]        [name=event_name] [exit] [stack]
  *   com.acme.Checkout#total
  *   com.acme.Checkout#applyCoupon(java.lang.String, int)   name=coupon_applied  exit
  * </pre>
@@ -111,17 +111,20 @@ public final class ProbesFile {
         }
         String name = "";
         boolean exit = false;
+        boolean stack = false;
         for (String option : options.isEmpty() ? new String[0] : options.split("\\s+")) {
             if (option.equals("exit")) {
                 exit = true;
+            } else if (option.equals("stack")) {
+                stack = true;
             } else if (option.startsWith("name=")) {
                 name = option.substring("name=".length());
             } else {
-                throw new IllegalArgumentException("unknown option '" + option + "' (use name=EVENT and/or exit)");
+                throw new IllegalArgumentException("unknown option '" + option + "' (use name=EVENT, exit, stack)");
             }
         }
         byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>())
-            .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, where)));
+            .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, stack, where)));
     }
 
     /**

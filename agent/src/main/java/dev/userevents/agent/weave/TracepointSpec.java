@@ -2,10 +2,14 @@ package dev.userevents.agent.weave;
 
 import org.jspecify.annotations.Nullable;
 
-/** What the user asked for one method, by annotation or by a probes-file line: an event name and exit events. */
+/**
+ * What the user asked for one method, by annotation or by a probes-file line: an event name, exit events, the
+ * calling stack.
+ */
 public final class TracepointSpec {
     private final String name;
     private final boolean exit;
+    private final boolean stack;
     private final String origin;
 
     /**
@@ -16,9 +20,31 @@ public final class TracepointSpec {
      * @param origin where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
      */
     public TracepointSpec(@Nullable String name, boolean exit, String origin) {
+        this(name, exit, false, origin);
+    }
+
+    /**
+     * What one annotation or probes-file line asks, the stack included.
+     *
+     * @param name   the explicit event name, before the prefix; "" or null for the default name
+     * @param exit   whether the method also gets an exit event
+     * @param stack  whether its events end with the calling stack ({@code @Tracepoint(stack = true)})
+     * @param origin where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
+     */
+    public TracepointSpec(@Nullable String name, boolean exit, boolean stack, String origin) {
         this.name = name == null ? "" : name;
         this.exit = exit;
+        this.stack = stack;
         this.origin = origin;
+    }
+
+    /**
+     * Whether the method's events end with the calling Java stack, field {@code stack}.
+     *
+     * @return true when the stack is asked for
+     */
+    public boolean stack() {
+        return stack;
     }
 
     /**

@@ -24,10 +24,13 @@ import org.junit.jupiter.api.Test;
 @KernelTest
 class ThreadContextKernelTest {
     private static final int THREADS = 1_000;
-    /** {@code  java-73  [001] .....  50.14: vt_emit: thread=0x1 (1) kind=virtual java_tid=0x2a (42) virtual=0x1 (1)}. */
+    /**
+     * {@code ForkJoinPool-1--115 [001] .....  56.96: vt_emit: thread=0x0 (0) kind=virtual java_tid=0x16 (22) virtual=(1)}
+     * (6.12 prints a u8 as its decimal value in brackets; the task name is cut to 15 characters).
+     */
     private static final Pattern LINE = Pattern.compile(
         "^\\s*.*-(\\d+)\\s+\\[\\d+\\].*: vt_emit: thread=\\S+ \\((\\d+)\\) kind=virtual java_tid=\\S+ \\((\\d+)\\)"
-            + " virtual=\\S+ \\((\\d+)\\)$");
+            + " virtual=(?:\\S+ )?\\((\\d+)\\)$");
 
     @Test
     void everyVirtualThreadIsNamedThoughTheKernelSeesItsCarrier() throws Exception {

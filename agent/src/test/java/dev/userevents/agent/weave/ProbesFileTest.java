@@ -49,6 +49,17 @@ class ProbesFileTest {
     }
 
     @Test
+    void stackOptionEndsBothEventsWithTheStack() {
+        ProbeDefinition definition = definitions(SAMPLE + "#apply(String, int[]) exit stack")
+            .get("apply(Ljava/lang/String;[I)V");
+
+        assertEquals("ProbesFileSample_apply __rel_loc char[] code; __rel_loc char[] amounts; __rel_loc char[] stack",
+            definition.format().command());
+        assertEquals("ProbesFileSample_apply_exit s64 duration_ns; __rel_loc char[] thrown; __rel_loc char[] stack",
+            definition.exit().format().command());
+    }
+
+    @Test
     void nameAndExitOptionsActAsTheAnnotationWould() {
         ProbeDefinition definition = definitions(SAMPLE + "#apply(String, int[])  name=coupon_applied  exit")
             .get("apply(Ljava/lang/String;[I)V");

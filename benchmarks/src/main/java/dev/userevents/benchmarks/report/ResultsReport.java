@@ -169,6 +169,7 @@ public final class ResultsReport {
         disabledRow("(b'')", "`@Tracepoint(exit = true)`, agent mode=dry (entry and exit off)",
             s.get(DISABLED + "agentDryWithExit"), base);
         disabledRow("(g)", "`@Tracepoint`, agent mode=dry, context=thread", s.get(DISABLED + "agentDryThreadContext"), base);
+        disabledRow("(h)", "`@Tracepoint(stack = true)`, agent mode=dry", s.get(DISABLED + "agentDryStack"), base);
         disabledRow("(e)", "floor: hand-written `NativeWords.loInt(word) != 0` guard", s.get(DISABLED + "nativeWordFloor"), base);
         disabledRow("(f)", "agent mode=kernel, host without user_events (nothing woven)",
             s.get(DISABLED + "agentKernelWithoutUserEvents"), base);
@@ -254,6 +255,9 @@ public final class ResultsReport {
         enabledTable(s, floor, new String[][] {
             {"devnullDefault", "`@Tracepoint`, default sink (" + defaultSink() + ")"},
             {"devnullThreadContext", "`@Tracepoint`, default sink, context=thread (+ java_tid, virtual)"},
+            {"devnullStack1", "`@Tracepoint(stack = true)`, stackDepth=1"},
+            {"devnullStack8", "`@Tracepoint(stack = true)`, stackDepth=8"},
+            {"devnullStack32", "`@Tracepoint(stack = true)`, stackDepth=32"},
             {"devnullJna", "`@Tracepoint`, sink=jna (libc write through JNA)"},
             {"devnullChannel", "`@Tracepoint`, sink=channel (FileChannel)"},
             {"jfrEnabled", "JFR event on, in-memory recording (reference)"},

@@ -39,6 +39,8 @@ public final class Probe {
     private final int stringFields;
     /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
     private boolean threadContext;
+    /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
+    private boolean stack;
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
@@ -156,6 +158,19 @@ public final class Probe {
     /** {@return whether the event ends with the thread context's fields} */
     public boolean threadContext() {
         return threadContext;
+    }
+
+    /**
+     * Marks the event as ending with the calling stack ({@code stack}, {@link ProbeRuntime#putStack}), which the
+     * exit methods then write. Called once, before {@link ProbeRuntime#install} publishes the probe.
+     */
+    public void carryStack() {
+        this.stack = true;
+    }
+
+    /** {@return whether the event ends with the calling stack} */
+    public boolean stack() {
+        return stack;
     }
 
     /** {@return the native address of the event's 4-byte enable word} */

@@ -51,6 +51,7 @@ public final class ProbeRuntime {
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
     private static volatile int maxEventBytes = 4000;
     private static volatile int maxStringBytes = 1024;
+    private static volatile int stackDepth = 32;
 
     private ProbeRuntime() {
     }
@@ -189,6 +190,7 @@ public final class ProbeRuntime {
         DecimalText.write(0.5, DecimalText.DOUBLE_DIGITS, ByteBuffer.allocate(DecimalText.MAX_LENGTH), 0);
         KernelErrors.of(KernelErrors.Operation.WRITE, Errno.EINTR);
         LogEvents.prepare();
+        CallStack.prepare();
     }
 
     /**
@@ -542,8 +544,8 @@ public final class ProbeRuntime {
         EventRecord record = begin(probeId);
         try {
             Probe probe = record.probe;
-            int size = probe == null ? 4
-                : probe.fixedSize() - EXIT_TRAILER_BYTES - (probe.threadContext() ? THREAD_CONTEXT_BYTES : 0);
+            int size = probe == null ? 4 : probe.fixedSize() - EXIT_TRAILER_BYTES
+                - (probe.threadContext() ? THREAD_CONTEXT_BYTES : 0) - (probe.stack() ? EventLayout.REL_LOC_BYTES : 0);
             if (size == 1) {
                 putByte(record, (byte) value);
             } else if (size == 2) {
@@ -690,6 +692,9 @@ public final class ProbeRuntime {
         if (probe != null && probe.threadContext()) {
             putThreadContext(record);
         }
+        if (probe != null && probe.stack()) {
+            putStack(record);
+        }
         commit(record);
     }
 
@@ -719,6 +724,49 @@ public final class ProbeRuntime {
             }
         }
         return record;
+    }
+
+    /**
+     * Appends the calling Java stack ({@code @Tracepoint(stack = true)}) as a {@code __rel_loc char[]} field:
+     * the frames below the agent's runtime, innermost first (the traced method), each {@code pkg.Class.method:line}
+     * ({@code :line} left out where the class has no line numbers), separated by {@code ;}, at most
+     * {@link #stackDepth()} frames, cut like any string ({@link #putString}). Allocates: a stack walk creates
+     * its frame objects, and the text is built before it is encoded.
+     *
+     * @param record the event, as the previous put returned it
+     * @return {@code record}
+     */
+    public static EventRecord putStack(EventRecord record) {
+        if (record.failure == null) {
+            try {
+                record.putString(CallStack.text(stackDepth));
+            } catch (Throwable e) {
+                record.failure = e;
+            }
+        }
+        return record;
+    }
+
+    /**
+     * The most frames {@link #putStack} writes.
+     *
+     * @return the agent option {@code stackDepth}, 32 by default
+     */
+    public static int stackDepth() {
+        return stackDepth;
+    }
+
+    /**
+     * Sets {@link #stackDepth()} (agent option {@code stackDepth}).
+     *
+     * @param frames at least 1
+     * @throws IllegalArgumentException if {@code frames} is less than 1
+     */
+    public static void setStackDepth(int frames) {
+        if (frames < 1) {
+            throw new IllegalArgumentException("stack depth " + frames + ": at least 1 frame");
+        }
+        stackDepth = frames;
     }
 
     /** A {@code Thread} method of this JDK as (Thread)type: {@code name}, else {@code fallback}, else a constant. */

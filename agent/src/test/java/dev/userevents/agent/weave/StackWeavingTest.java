@@ -1,0 +1,87 @@
+package dev.userevents.agent.weave;
+
+import static dev.userevents.agent.weave.WovenClasses.BACKEND;
+import static dev.userevents.agent.weave.WovenClasses.call;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.EventPayload;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code @Tracepoint(stack = true)}: the entry and exit events end with {@code stack}, the calling Java stack,
+ * innermost frame first, {@code pkg.Class.method:line}, {@code ;}-separated, at most {@code stackDepth} frames.
+ */
+class StackWeavingTest {
+    private static final String SAMPLE = StackSample.class.getName();
+    private final Class<?> woven = WovenClasses.of(StackSample.class);
+
+    @AfterEach
+    void reset() {
+        BACKEND.disableAll();
+        BACKEND.sink().clear();
+        ProbeRuntime.setStackDepth(32);
+    }
+
+    @Test
+    void formatEndsWithTheStack() {
+        assertEquals("StackSample_c s32 x; __rel_loc char[] stack", BACKEND.format("StackSample_c").command());
+        assertEquals("StackSample_c_exit s32 ret; s64 duration_ns; __rel_loc char[] thrown; __rel_loc char[] stack",
+            BACKEND.format("StackSample_c_exit").command());
+    }
+
+    @Test
+    void entryAndExitEventsNameTheCallChainWithLines() throws Throwable {
+        enable("StackSample_c");
+        enable("StackSample_c_exit");
+
+        assertEquals(9, call(woven, null, "a", new Class<?>[] {int.class}, 3));
+
+        EventPayload entry = only("StackSample_c");
+        assertEquals(3, entry.s32());
+        String entryStack = entry.string();
+        // c at its first line (the probe's code has it), b and a at their calls, then this test's frames
+        String chain = SAMPLE + ".c:17;" + SAMPLE + ".b:12;" + SAMPLE + ".a:8;";
+        assertTrue(entryStack.startsWith(chain), entryStack);
+        assertTrue(entryStack.contains(StackWeavingTest.class.getName() + ".entryAndExitEventsNameTheCallChainWithLines:"),
+            entryStack);
+        EventPayload exit = only("StackSample_c_exit");
+        assertEquals(4, exit.s32(), "ret, one int wide though a string field follows");
+        exit.s64();
+        assertEquals("", exit.string());
+        assertTrue(exit.string().startsWith(chain), "the stack of the call that returned");
+    }
+
+    @Test
+    void stackDepthBoundsTheFrames() throws Throwable {
+        ProbeRuntime.setStackDepth(2);
+        enable("StackSample_c");
+
+        call(woven, null, "a", new Class<?>[] {int.class}, 1);
+
+        EventPayload entry = only("StackSample_c");
+        entry.s32();
+        assertEquals(SAMPLE + ".c:17;" + SAMPLE + ".b:12", entry.string());
+    }
+
+    @Test
+    void offTheStackIsNeverWalked() throws Throwable {
+        assertEquals(5, call(woven, null, "a", new Class<?>[] {int.class}, 1));
+
+        assertEquals(List.of(), BACKEND.sink().events());
+    }
+
+    private static void enable(String event) {
+        EnableWords.enable(BACKEND.enableWord(event));
+    }
+
+    private static EventPayload only(String eventName) {
+        List<EventPayload> events = BACKEND.sink().eventsOf(BACKEND.writeIndex(eventName));
+        assertEquals(1, events.size(), "events of " + eventName);
+        return events.get(0);
+    }
+}
