@@ -65,7 +65,8 @@ public final class AgentOptions {
         MODE("mode", "kernel", "kernel, dry (weave against words nothing sets), devnull (always write to /dev/null)"),
         SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
         PROBES("probes", null, "file listing methods to trace without annotations"),
-        CONTEXT("context", "", "context fields ending every probe event, ';'-separated: thread (java_tid, virtual)"),
+        CONTEXT("context", "otel", "context fields ending every probe event, ';'-separated: thread (java_tid, virtual),"
+            + " otel (trace_id, span_id, for classes that see the OpenTelemetry API); empty for none"),
         STACK_DEPTH("stackDepth", "32", "most frames of a stack field (@Tracepoint(stack = true)), at least 1"),
         TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
         LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
@@ -110,6 +111,7 @@ public final class AgentOptions {
     }
 
     private static final String THREAD_CONTEXT = "thread";
+    private static final String OTEL_CONTEXT = "otel";
     private static final Map<String, String> DESCRIPTIONS;
 
     static {
@@ -123,6 +125,7 @@ public final class AgentOptions {
     private final String logLevel;
     private final String prefix;
     private final List<String> context;
+    private final boolean otelAsked;
     private final int stackDepth;
     private final List<String> includes;
     private final List<String> excludes;
@@ -161,11 +164,12 @@ public final class AgentOptions {
         this.tracefs = given.get(Option.TRACEFS);
         this.logs = bool(given, Option.LOGS);
         this.context = list(given, Option.CONTEXT);
+        this.otelAsked = given.containsKey(Option.CONTEXT) && context.contains(OTEL_CONTEXT);
         this.stackDepth = wholeNumber(given, Option.STACK_DEPTH, 1);
         for (String item : context) {
-            if (!item.equals(THREAD_CONTEXT)) {
+            if (!item.equals(THREAD_CONTEXT) && !item.equals(OTEL_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
-                    + "' is not a context this agent adds; known: " + THREAD_CONTEXT);
+                    + "' is not a context this agent adds; known: " + THREAD_CONTEXT + ", " + OTEL_CONTEXT);
             }
         }
     }
@@ -344,6 +348,26 @@ public final class AgentOptions {
      */
     public boolean threadContext() {
         return context.contains(THREAD_CONTEXT);
+    }
+
+    /**
+     * Whether probe events carry the OpenTelemetry ids ({@code trace_id}, {@code span_id}) where the traced
+     * class sees the OpenTelemetry API ({@code context} lists {@code otel}, as it does by default).
+     *
+     * @return true unless {@code context} is given without {@code otel}
+     */
+    public boolean otelContext() {
+        return context.contains(OTEL_CONTEXT);
+    }
+
+    /**
+     * Whether the user named {@code otel} in {@code context}, rather than leaving the default: then a class
+     * loader without a usable OpenTelemetry API is worth a log line.
+     *
+     * @return true when {@code context} was given and lists {@code otel}
+     */
+    public boolean otelAsked() {
+        return otelAsked;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.userevents.agent.backend.KernelBackend;
 import dev.userevents.agent.backend.LocalBackend;
 import dev.userevents.agent.config.AgentOptions;
 import dev.userevents.agent.logs.LogBridge;
+import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.ProbeRuntime;
@@ -93,7 +94,8 @@ public final class AgentInstaller {
         ProbesFile probes = options.probesFile() == null ? ProbesFile.EMPTY : ProbesFile.read(Paths.get(options.probesFile()));
         ClassFilter filter = new ClassFilter(options.includes(), options.excludes());
         TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes,
-            new ProbeClassWeaver(registrar, options.prefix(), options.threadContext()), registrar);
+            new ProbeClassWeaver(registrar, options.prefix(),
+                new EventContext(options.threadContext(), options.otelContext()), options.otelAsked()), registrar);
         instrumentation.addTransformer(transformer, true);
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
     }

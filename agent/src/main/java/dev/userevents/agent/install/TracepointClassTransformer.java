@@ -81,7 +81,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         // read from the class file as compiled; the weaving is applied to the bytes the JVM handed over.
         ProbeClassWeaver.Plan plan = ProbeClassWeaver.plan(
             retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile, probes);
-        List<ProbeDefinition> definitions = new ArrayList<>(weaver.definitions(plan).values());
+        List<ProbeDefinition> definitions = new ArrayList<>(weaver.definitions(plan, loader).values());
         if (definitions.isEmpty()) {
             return null;
         }

@@ -21,6 +21,10 @@ public final class ProbeDefinition {
     public static final String JAVA_TID_FIELD = "java_tid";
     /** Field of {@code context=thread}: 1 on a virtual thread, else 0, u8. */
     public static final String VIRTUAL_FIELD = "virtual";
+    /** Field of {@code context=otel}: the current span's trace id, 32 lowercase hex characters, or empty. */
+    public static final String TRACE_ID_FIELD = "trace_id";
+    /** Field of {@code context=otel}: the current span's id, 16 lowercase hex characters, or empty. */
+    public static final String SPAN_ID_FIELD = "span_id";
     /** Field of {@code @Tracepoint(stack = true)}: the calling Java stack as text, the event's last field. */
     public static final String STACK_FIELD = "stack";
 
@@ -28,6 +32,7 @@ public final class ProbeDefinition {
     private final @Nullable ProbeDefinition exit;
     private final boolean threadContext;
     private final boolean stack;
+    private final boolean otel;
 
     /**
      * An entry event, without exit event ({@link #withExit} adds one).
@@ -41,12 +46,12 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                            List<ParameterKind> parameters) {
-        this(className, methodName, descriptor, format, parameters, false, null, false, false);
+        this(className, methodName, descriptor, format, parameters, false, null, false, false, false);
     }
 
     private ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                             List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit,
-                            boolean threadContext, boolean stack) {
+                            boolean threadContext, boolean stack, boolean otel) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -56,6 +61,7 @@ public final class ProbeDefinition {
         this.exit = exit;
         this.threadContext = threadContext;
         this.stack = stack;
+        this.otel = otel;
     }
 
     /**
@@ -71,7 +77,7 @@ public final class ProbeDefinition {
     public static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
                                   @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
-            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false, false);
+            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false, false, false);
     }
 
     /**
@@ -82,7 +88,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withExit(ProbeDefinition exitDefinition) {
         return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition,
-            threadContext, stack);
+            threadContext, stack, otel);
     }
 
     /**
@@ -97,7 +103,30 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withThreadContext() {
         return new ProbeDefinition(className, methodName, descriptor, format.s64(JAVA_TID_FIELD).u8(VIRTUAL_FIELD),
-            parameters, isExit, exit, true, stack);
+            parameters, isExit, exit, true, stack, otel);
+    }
+
+    /**
+     * The same event with the OpenTelemetry ids ({@code context=otel}) as its next fields: {@code trace_id} and
+     * {@code span_id}, strings, of the current span of the OpenTelemetry API the traced class sees, empty when
+     * there is none; the woven code reads them ({@code Span.current().getSpanContext()}).
+     *
+     * @return a copy with the two fields added; its exit definition, if any, is kept as is
+     * @throws IllegalArgumentException if the event already has a field of either name, or the fields make its
+     *     description too long ({@link EventFormat#with})
+     */
+    public ProbeDefinition withOtelContext() {
+        return new ProbeDefinition(className, methodName, descriptor,
+            format.string(TRACE_ID_FIELD).string(SPAN_ID_FIELD), parameters, isExit, exit, threadContext, stack, true);
+    }
+
+    /**
+     * Whether the event carries the OpenTelemetry ids ({@link #withOtelContext}).
+     *
+     * @return true when {@code trace_id} and {@code span_id} are among its fields
+     */
+    public boolean otel() {
+        return otel;
     }
 
     /**
@@ -110,7 +139,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withStack() {
         return new ProbeDefinition(className, methodName, descriptor, format.string(STACK_FIELD), parameters, isExit,
-            exit, threadContext, true);
+            exit, threadContext, true, otel);
     }
 
     /**
@@ -230,7 +259,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition renamed(String eventName) {
         return new ProbeDefinition(className, methodName, descriptor, format.renamed(eventName), parameters, isExit, exit,
-            threadContext, stack);
+            threadContext, stack, otel);
     }
 
     @Override

@@ -101,6 +101,9 @@ public final class ProbeRegistrar {
         if (named.stack()) {
             probe.carryStack();
         }
+        if (named.otel()) {
+            probe.carryOtelContext();
+        }
         probes.put(definition.methodKey(), probe);
         List<Pending> pending = deferred.get();
         if (pending != null) {

@@ -26,6 +26,7 @@ final class ClassScan extends ClassVisitor {
     private final ProbesFile probes;
     /** Every declared method, kept only when the probes file names this class (for its unmatched lines). */
     private final List<DeclaredMethod> declared = new ArrayList<>();
+    private int version;
 
     private ClassScan(String className, ProbesFile probes) {
         super(Opcodes.ASM9);
@@ -39,6 +40,17 @@ final class ClassScan extends ClassVisitor {
         // Not SKIP_DEBUG: ASM counts MethodParameters as debug information.
         reader.accept(scan, ClassReader.SKIP_CODE | ClassReader.SKIP_FRAMES);
         return scan;
+    }
+
+    @Override
+    public void visit(int version, int access, String name, @Nullable String signature, @Nullable String superName,
+                      String @Nullable [] interfaces) {
+        this.version = version & 0xFFFF;
+    }
+
+    /** The class file's major version (61 for Java 17). */
+    int majorVersion() {
+        return version;
     }
 
     /** The binary name, {@code com.acme.Outer$Inner}. */

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  *   iload_1;  invokestatic ProbeRuntime.putInt(LEventRecord;I)LEventRecord;
  *   aload_2;  invokestatic ProbeRuntime.putString(LEventRecord;Ljava/lang/String;)LEventRecord;
  *   (invokestatic ProbeRuntime.putThreadContext(LEventRecord;)LEventRecord;   with context=thread)
+ *   (SpanIdsCode, invokestatic ProbeRuntime.putSpanIds(...)LEventRecord;      with context=otel)
  *   (invokestatic ProbeRuntime.putStack(LEventRecord;)LEventRecord;           with stack = true)
  *   invokestatic ProbeRuntime.commit(LEventRecord;)V
  *   goto    skip
@@ -58,6 +59,7 @@ final class EntryProbeWeaver extends MethodVisitor {
     private final boolean writeFrames;
     private final boolean threadContext;
     private final boolean stack;
+    private final boolean otel;
     /** Where our code starts: given the method's first line, so stacks and stack traces name a line there. */
     private final Label codeStart = new Label();
     private boolean firstLine = true;
@@ -73,6 +75,7 @@ final class EntryProbeWeaver extends MethodVisitor {
         this.writeFrames = writeFrames;
         this.threadContext = definition.threadContext();
         this.stack = definition.stack();
+        this.otel = definition.otel();
     }
 
     @Override
@@ -101,6 +104,11 @@ final class EntryProbeWeaver extends MethodVisitor {
         }
         if (threadContext) {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putThreadContext", "(" + RECORD + ")" + RECORD, false);
+        }
+        if (otel) {
+            SpanIdsCode.emit(mv);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putSpanIds",
+                "(" + RECORD + "Ljava/lang/String;Ljava/lang/String;)" + RECORD, false);
         }
         if (stack) {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putStack", "(" + RECORD + ")" + RECORD, false);

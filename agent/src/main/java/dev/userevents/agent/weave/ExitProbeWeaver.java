@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * guard:  pop                                         // a stack overflow entering loInt or nanoTime
  * off:    lconst_0;  lstore A                          // start = 0: "off when the method started"
  * body:   nop
- *   ... original code, its own locals moved up by 3 + the return value's slots ...
+ *   ... original code, its own locals moved up by 3 + the return value's slots (2 more with OpenTelemetry ids) ...
  *   lstore A+3                                        // at each return: keep the value
  *   ldc &lt;probe id&gt;;  lload A;  lload A+3;  aconst_null
  *   invokestatic ProbeRuntime.exitLong(IJJLjava/lang/Throwable;)V   // returns at once when start is 0
@@ -50,8 +50,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExitProbeWeaver extends MethodVisitor {
     private static final String THROWABLE = "java/lang/Throwable";
-    /** Stack slots the code above adds to the method's deepest: probe id, start, a long value, null. */
-    private static final int STACK_NEEDED = 6;
+    private static final String STRING = "java/lang/String";
+    /** Stack slots the code above adds to the method's deepest: probe id, start, a long value, null, two ids. */
+    private static final int STACK_NEEDED = 8;
 
     private final Probe probe;
     private final String ownerInternalName;
@@ -63,9 +64,11 @@ final class ExitProbeWeaver extends MethodVisitor {
     /** Local slots of {@code this} and the arguments: {@code start} goes here, the method's own locals after ours. */
     private final int argumentSlots;
     private final int startSlot;
+    /** With {@code context=otel}: the ids read at entry, {@code traceIdSlot} and the next; else -1. */
+    private final int traceIdSlot;
     private final int thrownSlot;
     private final int returnSlot;
-    /** Slots we add: start (2), thrown (1), the return value (0 to 2). */
+    /** Slots we add: start (2), the two ids (0 or 2), thrown (1), the return value (0 to 2). */
     private final int addedSlots;
     private final String exitMethod;
     private final String exitDescriptor;
@@ -89,9 +92,11 @@ final class ExitProbeWeaver extends MethodVisitor {
      * @param handlersAhead     exception-table entries the visitors after this one add before the method's own
      *                          (2 for an {@link EntryProbeWeaver}, else 0), to keep type annotations on the
      *                          method's catch clauses pointing at their entries
+     * @param otel              whether the exit event carries the OpenTelemetry ids, read at entry
+     *                          ({@link SpanIdsCode}) when the exit event is on
      */
     ExitProbeWeaver(MethodVisitor delegate, Probe probe, String ownerInternalName, int access, String descriptor,
-                    boolean writeFrames, int handlersAhead) {
+                    boolean writeFrames, int handlersAhead, boolean otel) {
         super(Opcodes.ASM9, delegate);
         this.probe = probe;
         this.ownerInternalName = ownerInternalName;
@@ -102,11 +107,13 @@ final class ExitProbeWeaver extends MethodVisitor {
         this.handlersAhead = handlersAhead;
         this.argumentSlots = (Type.getArgumentsAndReturnSizes(descriptor) >> 2) - (isStatic ? 1 : 0);
         this.startSlot = argumentSlots;
-        this.thrownSlot = startSlot + 2;
+        this.traceIdSlot = otel ? startSlot + 2 : -1;
+        this.thrownSlot = startSlot + 2 + (otel ? 2 : 0);
         this.returnSlot = thrownSlot + 1;
-        this.addedSlots = 3 + returnType.getSize();
+        this.addedSlots = returnSlot + returnType.getSize() - startSlot;
         this.exitMethod = exitMethod(returnType);
-        this.exitDescriptor = "(IJ" + exitValueDescriptor(returnType) + "Ljava/lang/Throwable;)V";
+        this.exitDescriptor = "(IJ" + exitValueDescriptor(returnType)
+            + "Ljava/lang/Throwable;Ljava/lang/String;Ljava/lang/String;)V";
     }
 
     /** The {@code ProbeRuntime} method writing the exit event for this return type. */
@@ -114,7 +121,10 @@ final class ExitProbeWeaver extends MethodVisitor {
         return switch (returnType.getSort()) {
             case Type.VOID -> "exitVoid";
             case Type.BOOLEAN -> "exitBoolean";
-            case Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> "exitInt";
+            case Type.BYTE -> "exitByte";
+            case Type.SHORT -> "exitShort";
+            case Type.CHAR -> "exitChar";
+            case Type.INT -> "exitInt";
             case Type.LONG -> "exitLong";
             case Type.FLOAT -> "exitFloat";
             case Type.DOUBLE -> "exitDouble";
@@ -126,7 +136,10 @@ final class ExitProbeWeaver extends MethodVisitor {
         return switch (returnType.getSort()) {
             case Type.VOID -> "";
             case Type.BOOLEAN -> "Z";
-            case Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> "I";
+            case Type.BYTE -> "B";
+            case Type.SHORT -> "S";
+            case Type.CHAR -> "C";
+            case Type.INT -> "I";
             case Type.LONG -> "J";
             case Type.FLOAT -> "F";
             case Type.DOUBLE -> "D";
@@ -149,6 +162,11 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitJumpInsn(Opcodes.IFEQ, off);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
         mv.visitVarInsn(Opcodes.LSTORE, startSlot);
+        if (traceIdSlot >= 0) {
+            SpanIdsCode.emit(mv);
+            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot + 1);
+            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot);
+        }
         mv.visitLabel(tryEnd);
         mv.visitJumpInsn(Opcodes.GOTO, body);
         mv.visitLabel(guard);
@@ -158,6 +176,12 @@ final class ExitProbeWeaver extends MethodVisitor {
         frame(entryLocals(false));
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, startSlot);
+        if (traceIdSlot >= 0) {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot + 1);
+        }
         mv.visitLabel(body);
         frame(entryLocals(true));
         mv.visitInsn(Opcodes.NOP); // keeps our frame apart from one the original code may have here
@@ -187,6 +211,7 @@ final class ExitProbeWeaver extends MethodVisitor {
             mv.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), returnSlot);
         }
         mv.visitInsn(Opcodes.ACONST_NULL);
+        pushSpanIds();
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, EntryProbeWeaver.RUNTIME, exitMethod, exitDescriptor, false);
         mv.visitLabel(callEnd);
         returnValue(opcode, hasValue);
@@ -196,6 +221,17 @@ final class ExitProbeWeaver extends MethodVisitor {
         returnValue(opcode, hasValue);
         rangeStart = new Label();
         mv.visitLabel(rangeStart);
+    }
+
+    /** The ids read at entry, or two nulls without {@code context=otel}. */
+    private void pushSpanIds() {
+        if (traceIdSlot >= 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, traceIdSlot);
+            mv.visitVarInsn(Opcodes.ALOAD, traceIdSlot + 1);
+        } else {
+            mv.visitInsn(Opcodes.ACONST_NULL);
+            mv.visitInsn(Opcodes.ACONST_NULL);
+        }
     }
 
     private void returnValue(int opcode, boolean hasValue) {
@@ -221,6 +257,7 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitVarInsn(Opcodes.LLOAD, startSlot);
         pushZero(returnType);
         mv.visitVarInsn(Opcodes.ALOAD, thrownSlot);
+        pushSpanIds();
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, EntryProbeWeaver.RUNTIME, exitMethod, exitDescriptor, false);
         mv.visitLabel(callEnd);
         mv.visitVarInsn(Opcodes.ALOAD, thrownSlot);
@@ -358,8 +395,12 @@ final class ExitProbeWeaver extends MethodVisitor {
             locals.add(Opcodes.TOP);
         }
         locals.add(Opcodes.LONG);
+        if (traceIdSlot >= 0) { // set at entry, like start
+            locals.add(STRING);
+            locals.add(STRING);
+        }
         if (i < numLocal) { // the method's own locals follow: keep our other slots unset
-            for (int slot = 2; slot < addedSlots; slot++) {
+            for (int slot = thrownSlot; slot < startSlot + addedSlots; slot++) {
                 locals.add(Opcodes.TOP);
             }
             while (i < numLocal) {
@@ -402,6 +443,10 @@ final class ExitProbeWeaver extends MethodVisitor {
         }
         if (withStart) {
             locals.add(Opcodes.LONG);
+            if (traceIdSlot >= 0) {
+                locals.add(STRING);
+                locals.add(STRING);
+            }
         }
         return locals.toArray();
     }
@@ -416,6 +461,10 @@ final class ExitProbeWeaver extends MethodVisitor {
             locals.add(Opcodes.TOP);
         }
         locals.add(Opcodes.LONG);
+        if (traceIdSlot >= 0) {
+            locals.add(STRING);
+            locals.add(STRING);
+        }
         if (thrown != null || value != null) {
             locals.add(thrown == null ? Opcodes.TOP : thrown);
         }

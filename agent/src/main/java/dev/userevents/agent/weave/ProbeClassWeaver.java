@@ -1,5 +1,6 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
@@ -27,10 +28,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProbeClassWeaver {
     private static final int JAVA_6 = 50; // the first class file version with stack map frames
+    private static final int JAVA_8 = 52; // the first that may call an interface's static method (Span.current())
 
     private final ProbeRegistrar registrar;
     private final String prefix;
-    private final boolean threadContext;
+    private final EventContext context;
+    private final boolean otelAsked;
 
     /**
      * A weaver registering its probes with {@code registrar}.
@@ -39,21 +42,25 @@ public final class ProbeClassWeaver {
      * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
      */
     public ProbeClassWeaver(ProbeRegistrar registrar, String prefix) {
-        this(registrar, prefix, false);
+        this(registrar, prefix, EventContext.NONE, false);
     }
 
     /**
-     * A weaver registering its probes with {@code registrar}, their events carrying the thread context or not.
+     * A weaver registering its probes with {@code registrar}, their events carrying context fields.
      *
-     * @param registrar     gives each probe its id and enable word, and registers its event
-     * @param prefix        put before every event name (agent option {@code prefix}; "" for none)
-     * @param threadContext whether every event ends with {@code java_tid} and {@code virtual} (agent option
-     *                      {@code context=thread})
+     * @param registrar gives each probe its id and enable word, and registers its event
+     * @param prefix    put before every event name (agent option {@code prefix}; "" for none)
+     * @param context   the context fields asked for (agent option {@code context}); the OpenTelemetry ids only
+     *                  go into classes whose loader sees a usable OpenTelemetry API ({@link OpenTelemetryApi})
+     *                  and whose class file is version 52 or later
+     * @param otelAsked whether the user named {@code otel} (then a loader without a usable API is logged once);
+     *                  false when it is only the default
      */
-    public ProbeClassWeaver(ProbeRegistrar registrar, String prefix, boolean threadContext) {
+    public ProbeClassWeaver(ProbeRegistrar registrar, String prefix, EventContext context, boolean otelAsked) {
         this.registrar = registrar;
         this.prefix = prefix;
-        this.threadContext = threadContext;
+        this.context = context;
+        this.otelAsked = otelAsked;
     }
 
     /**
@@ -110,7 +117,7 @@ public final class ProbeClassWeaver {
         Map<String, MethodProbes> woven = new HashMap<>();
         int entries = 0;
         int exits = 0;
-        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan).entrySet()) {
+        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan, loader).entrySet()) {
             ProbeDefinition definition = entry.getValue();
             if (!include.test(definition.methodKey())) {
                 continue;
@@ -143,14 +150,18 @@ public final class ProbeClassWeaver {
      * The class's probe definitions, without registering them. Methods that cannot be traced and events
      * whose format is refused are logged and left out.
      *
-     * @param plan what {@link #plan} read of the class
+     * @param plan   what {@link #plan} read of the class
+     * @param loader the class's defining loader, or null for the bootstrap loader: whether its events carry
+     *               the OpenTelemetry ids depends on the API it sees
      * @return one definition per traceable {@code @Tracepoint} method, in declaration order; empty if none
      */
-    public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan) {
+    public Map<DeclaredMethod, ProbeDefinition> definitions(Plan plan, @Nullable ClassLoader loader) {
         Map<DeclaredMethod, ProbeDefinition> definitions = plan.definitions;
         if (definitions == null) {
+            boolean otel = context.otel() && !plan.scan.specs().isEmpty()
+                && plan.scan.majorVersion() >= JAVA_8 && OpenTelemetryApi.usableFrom(loader, otelAsked);
             definitions = ProbeDefinitions.of(plan.scan.className(), plan.scan.specs(), prefix, plan.scan.unmatched(),
-                threadContext);
+                new EventContext(context.thread(), otel));
             plan.definitions = definitions;
         }
         return definitions;
@@ -193,8 +204,9 @@ public final class ProbeClassWeaver {
             }
             Probe exit = woven.exit();
             if (exit != null) { // first in the chain: see ExitProbeWeaver
+                ProbeDefinition exitDefinition = woven.definition().exit();
                 method = new ExitProbeWeaver(method, exit, internalName, access, descriptor, writeFrames,
-                    entry == null ? 0 : EntryProbeWeaver.HANDLERS);
+                    entry == null ? 0 : EntryProbeWeaver.HANDLERS, exitDefinition != null && exitDefinition.otel());
             }
             return method;
         }

@@ -1,5 +1,6 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.probe.ParameterKind;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
@@ -46,15 +47,16 @@ public final class ProbeDefinitions {
      */
     static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
                                                    String prefix, List<String> unmatched) {
-        return of(className, specs, prefix, unmatched, false);
+        return of(className, specs, prefix, unmatched, EventContext.NONE);
     }
 
     /**
-     * As {@link #of(String, Map, String, List)}; with {@code threadContext}, every entry and exit event ends
-     * with the thread context's fields ({@link ProbeDefinition#withThreadContext()}).
+     * As {@link #of(String, Map, String, List)}; every entry and exit event ends with the fields of
+     * {@code context}: the thread's ({@link ProbeDefinition#withThreadContext()}), then OpenTelemetry's
+     * ({@link ProbeDefinition#withOtelContext()}), then the method's stack if it asks for it.
      */
     static Map<DeclaredMethod, ProbeDefinition> of(String className, Map<DeclaredMethod, TracepointSpec> specs,
-                                                   String prefix, List<String> unmatched, boolean threadContext) {
+                                                   String prefix, List<String> unmatched, EventContext context) {
         Map<String, List<DeclaredMethod>> byName = new LinkedHashMap<>();
         Set<DeclaredMethod> withExit = new HashSet<>();
         Set<DeclaredMethod> withStack = new HashSet<>();
@@ -95,9 +97,9 @@ public final class ProbeDefinitions {
                         + className + "." + method.name() + "; " + method.descriptor() + " becomes " + name);
                 }
                 boolean stack = withStack.contains(method);
-                ProbeDefinition definition = define(className, method, name, threadContext, stack);
+                ProbeDefinition definition = define(className, method, name, context, stack);
                 if (definition != null && withExit.contains(method)) {
-                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX, threadContext, stack);
+                    ProbeDefinition exit = defineExit(className, method, name + EXIT_SUFFIX, context, stack);
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
                 if (definition != null) {
@@ -123,15 +125,19 @@ public final class ProbeDefinitions {
 
     /** The entry event of {@code method}; null (logged) when its format is refused. */
     private static @Nullable ProbeDefinition define(String className, DeclaredMethod method, String eventName,
-                                                    boolean threadContext, boolean stack) {
+                                                    EventContext context, boolean stack) {
         String where = className + "." + method.name() + method.descriptor();
         try {
             EventFormat format = EventFormat.named(eventName);
             List<ParameterKind> kinds = new ArrayList<>();
             Set<String> used = new HashSet<>();
-            if (threadContext) { // a parameter of one of these names falls back to argN
+            if (context.thread()) { // a parameter of one of these names falls back to argN
                 used.add(ProbeDefinition.JAVA_TID_FIELD);
                 used.add(ProbeDefinition.VIRTUAL_FIELD);
+            }
+            if (context.otel()) {
+                used.add(ProbeDefinition.TRACE_ID_FIELD);
+                used.add(ProbeDefinition.SPAN_ID_FIELD);
             }
             if (stack) {
                 used.add(ProbeDefinition.STACK_FIELD);
@@ -145,7 +151,7 @@ public final class ProbeDefinitions {
                 kinds.add(kind);
             }
             ProbeDefinition definition = new ProbeDefinition(className, method.name(), method.descriptor(), format, kinds);
-            return withContext(definition, threadContext, stack);
+            return withContext(definition, context, stack);
         } catch (IllegalArgumentException e) {
             AgentLog.error("probe " + eventName + " on " + where + " left off: " + e.getMessage());
             return null;
@@ -154,7 +160,7 @@ public final class ProbeDefinitions {
 
     /** The exit event of {@code method}; null (logged) when its format is refused. */
     private static @Nullable ProbeDefinition defineExit(String className, DeclaredMethod method, String eventName,
-                                                        boolean threadContext, boolean stack) {
+                                                        EventContext context, boolean stack) {
         try {
             EventFormat format = EventFormat.named(eventName);
             ParameterKind returnKind = null;
@@ -169,7 +175,7 @@ public final class ProbeDefinitions {
             }
             format = format.s64(DURATION_FIELD).string(THROWN_FIELD);
             ProbeDefinition exit = ProbeDefinition.exitOf(className, method.name(), method.descriptor(), format, returnKind);
-            return withContext(exit, threadContext, stack);
+            return withContext(exit, context, stack);
         } catch (IllegalArgumentException e) {
             AgentLog.error("exit probe " + eventName + " on " + className + "." + method.name()
                 + " left off: " + e.getMessage());
@@ -177,10 +183,11 @@ public final class ProbeDefinitions {
         }
     }
 
-    /** The context fields last, in this order: thread context, then the stack. */
-    private static ProbeDefinition withContext(ProbeDefinition definition, boolean threadContext, boolean stack) {
-        ProbeDefinition withThread = threadContext ? definition.withThreadContext() : definition;
-        return stack ? withThread.withStack() : withThread;
+    /** The context fields last, in this order: thread, OpenTelemetry, then the stack. */
+    private static ProbeDefinition withContext(ProbeDefinition definition, EventContext context, boolean stack) {
+        ProbeDefinition withThread = context.thread() ? definition.withThreadContext() : definition;
+        ProbeDefinition withOtel = context.otel() ? withThread.withOtelContext() : withThread;
+        return stack ? withOtel.withStack() : withOtel;
     }
 
     private static String fieldName(@Nullable String compiledName, int index, Set<String> used) {

@@ -62,9 +62,18 @@ class AgentOptionsTest {
     }
 
     @Test
-    void contextThreadAddsTheThreadFieldsAndNothingElseIsKnown() {
-        assertFalse(AgentOptions.parse(null, properties).threadContext());
-        assertTrue(AgentOptions.parse("context=thread", properties).threadContext());
+    void contextListsThreadAndOtelAndNothingElse() {
+        AgentOptions defaults = AgentOptions.parse(null, properties);
+        assertFalse(defaults.threadContext());
+        assertTrue(defaults.otelContext(), "OpenTelemetry ids by default, where the API is seen");
+        assertFalse(defaults.otelAsked(), "the default is not asked: no log line for loaders without the API");
+        AgentOptions thread = AgentOptions.parse("context=thread", properties);
+        assertTrue(thread.threadContext());
+        assertFalse(thread.otelContext(), "a context given replaces the default");
+        AgentOptions both = AgentOptions.parse("context=thread;otel", properties);
+        assertTrue(both.threadContext() && both.otelContext() && both.otelAsked());
+        AgentOptions none = AgentOptions.parse("context=", properties);
+        assertFalse(none.threadContext() || none.otelContext());
 
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
             () -> AgentOptions.parse("context=thread;stack", properties));
@@ -250,7 +259,7 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,context=,stackDepth=32,logs=true,simulateNoMultiFormat=false", options.toString());
+            + "mode=devnull,sink=auto,probes=/p,context=otel,stackDepth=32,logs=true,simulateNoMultiFormat=false", options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
     }
 

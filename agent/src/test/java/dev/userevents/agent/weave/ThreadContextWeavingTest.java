@@ -5,6 +5,7 @@ import static dev.userevents.agent.weave.WovenClasses.call;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import java.util.List;
@@ -21,7 +22,7 @@ class ThreadContextWeavingTest {
 
     static {
         byte[] original = WovenClasses.classFile(ThreadContextSample.class);
-        ProbeClassWeaver weaver = new ProbeClassWeaver(WovenClasses.REGISTRAR, "", true);
+        ProbeClassWeaver weaver = new ProbeClassWeaver(WovenClasses.REGISTRAR, "", new EventContext(true, false), false);
         try {
             WOVEN = WovenClasses.define(ThreadContextSample.class.getName(), Objects.requireNonNull(weaver.weave(
                 original, ProbeClassWeaver.plan(original, ProbesFile.EMPTY), ThreadContextSample.class.getClassLoader())),

@@ -3,6 +3,7 @@ package dev.userevents.agent.weave;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.RecordingBackend;
@@ -28,7 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every method with a body of real libraries, from three compilers (javac, kotlinc, scalac), gets an entry and
- * an exit probe through a probes file, and every woven class must pass the JVM's verifier: the bytecode shapes
+ * an exit probe through a probes file, with every context field (thread, OpenTelemetry ids), and every woven
+ * class must pass the JVM's verifier: the bytecode shapes
  * javac never writes (Kotlin's and Scala's) are where a weaver's frames and local slots go wrong.
  * {@code getDeclaredMethods()} links the class, and linking verifies it; a class that fails for a reason of
  * its own (an optional dependency missing from the class path) is counted, and must stay rare.
@@ -47,13 +49,16 @@ class WeaveEveryMethodTest {
         });
         ProbesFile probes = ProbesFile.parse(lines, artifact + " (every method)");
         RecordingBackend backend = new RecordingBackend();
-        ProbeClassWeaver weaver = new ProbeClassWeaver(new ProbeRegistrar(backend), "w_");
+        // every context field too: the OpenTelemetry ids add locals and code at entry and at every exit
+        ProbeClassWeaver weaver = new ProbeClassWeaver(new ProbeRegistrar(backend), "w_", new EventContext(true, true),
+            false);
+        ClassLoader seesOpenTelemetry = getClass().getClassLoader();
         Map<String, byte[]> woven = new LinkedHashMap<>();
         List<String> failedToWeave = new ArrayList<>();
         try (CapturedLog ignored = CapturedLog.start()) { // one line per left-off probe: not this test's subject
             original.forEach((name, classFile) -> {
                 try {
-                    byte[] bytes = weaver.weave(classFile, ProbeClassWeaver.plan(classFile, probes), null);
+                    byte[] bytes = weaver.weave(classFile, ProbeClassWeaver.plan(classFile, probes), seesOpenTelemetry);
                     if (bytes != null) {
                         woven.put(name, bytes);
                     }

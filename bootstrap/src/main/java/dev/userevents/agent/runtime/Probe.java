@@ -41,6 +41,8 @@ public final class Probe {
     private boolean threadContext;
     /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
     private boolean stack;
+    /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
+    private boolean otel;
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
@@ -166,6 +168,20 @@ public final class Probe {
      */
     public void carryStack() {
         this.stack = true;
+    }
+
+    /**
+     * Marks the event as carrying the OpenTelemetry ids ({@code trace_id}, {@code span_id},
+     * {@link ProbeRuntime#putSpanIds}), which the exit methods then write. Called once, before
+     * {@link ProbeRuntime#install} publishes the probe.
+     */
+    public void carryOtelContext() {
+        this.otel = true;
+    }
+
+    /** {@return whether the event carries the OpenTelemetry ids} */
+    public boolean otel() {
+        return otel;
     }
 
     /** {@return whether the event ends with the calling stack} */

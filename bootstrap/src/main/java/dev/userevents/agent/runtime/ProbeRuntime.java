@@ -468,11 +468,11 @@ public final class ProbeRuntime {
         return putString(record, text);
     }
 
-    // Exit events: [ret][s64 duration_ns][__rel_loc thrown][s64 java_tid][u8 virtual], the last two with
-    // context=thread only, in the order ProbeDefinitions builds them (see the note there). A record's fixed
-    // part is the return value's size plus 12 (plus 9), which is how exitInt tells an s8, s16/u16 or s32
-    // return field apart.
-    private static final int EXIT_TRAILER_BYTES = 12;
+    // Exit events: [ret][s64 duration_ns][__rel_loc thrown], then the context fields the probe carries
+    // ([s64 java_tid][u8 virtual], [__rel_loc trace_id][__rel_loc span_id], [__rel_loc stack]), in the order
+    // ProbeDefinitions builds them. The woven code calls the method of the return type's width, so nothing
+    // here infers the ret field from the event's size. Each public method is small enough that the JIT
+    // always inlines it: with the exit event off (start 0) a return costs its test.
 
     /**
      * Writes the exit event of a void method: {@code duration_ns} and {@code thrown}.
@@ -482,17 +482,22 @@ public final class ProbeRuntime {
      *                0 when the exit event was off as the method started: then nothing is written
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitVoid(int probeId, long start, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitVoid(probeId, start, thrown);
+    public static void exitVoid(int probeId, long start, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitVoid(probeId, start, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitVoid(int probeId, long start, @Nullable Throwable thrown) {
+    private static void writeExitVoid(int probeId, long start, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(record, start, thrown);
+            finishExit(record, start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -504,56 +509,145 @@ public final class ProbeRuntime {
      * @param probeId the exit probe's id, as woven into the method
      * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
      *                0 when the exit event was off as the method started: then nothing is written
-     * @param value   the returned value (false when the method threw)
+     * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitBoolean(probeId, start, value, thrown);
+    public static void exitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitBoolean(probeId, start, value, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown) {
+    private static void writeExitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putBoolean(record, value), start, thrown);
+            finishExit(putBoolean(record, value), start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
     }
 
     /**
-     * Writes the exit event of a byte, short, char or int method, whose value the advice widens to int:
-     * {@code ret} as wide as the probe's return field (its fixed size less 12), then as {@link #exitVoid}.
+     * Writes the exit event of a byte method: {@code ret} as {@code s8}, then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
      * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
      *                0 when the exit event was off as the method started: then nothing is written
-     * @param value   the returned value (0 when the method threw)
+     * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitInt(int probeId, long start, int value, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitInt(probeId, start, value, thrown);
+    public static void exitByte(int probeId, long start, byte value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitByte(probeId, start, value, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitInt(int probeId, long start, int value, @Nullable Throwable thrown) {
+    private static void writeExitByte(int probeId, long start, byte value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            Probe probe = record.probe;
-            int size = probe == null ? 4 : probe.fixedSize() - EXIT_TRAILER_BYTES
-                - (probe.threadContext() ? THREAD_CONTEXT_BYTES : 0) - (probe.stack() ? EventLayout.REL_LOC_BYTES : 0);
-            if (size == 1) {
-                putByte(record, (byte) value);
-            } else if (size == 2) {
-                putShort(record, (short) value);
-            } else {
-                putInt(record, value);
-            }
-            finishExit(record, start, thrown);
+            finishExit(putByte(record, value), start, thrown, traceId, spanId);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
+    }
+
+    /**
+     * Writes the exit event of a short method: {@code ret} as {@code s16}, then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
+     * @param value   the returned value (zero, false or null when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
+     */
+    public static void exitShort(int probeId, long start, short value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitShort(probeId, start, value, thrown, traceId, spanId);
+        }
+    }
+
+    private static void writeExitShort(int probeId, long start, short value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putShort(record, value), start, thrown, traceId, spanId);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
+    }
+
+    /**
+     * Writes the exit event of a char method: {@code ret} as {@code u16}, the UTF-16 code unit, then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
+     * @param value   the returned value (zero, false or null when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
+     */
+    public static void exitChar(int probeId, long start, char value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitChar(probeId, start, value, thrown, traceId, spanId);
+        }
+    }
+
+    private static void writeExitChar(int probeId, long start, char value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putChar(record, value), start, thrown, traceId, spanId);
+        } catch (Throwable e) {
+            abandon(record, e);
+        }
+    }
+
+    /**
+     * Writes the exit event of a int method: {@code ret} as {@code s32}, then as {@link #exitVoid}.
+     *
+     * @param probeId the exit probe's id, as woven into the method
+     * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
+     *                0 when the exit event was off as the method started: then nothing is written
+     * @param value   the returned value (zero, false or null when the method threw)
+     * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
+     *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
+     */
+    public static void exitInt(int probeId, long start, int value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitInt(probeId, start, value, thrown, traceId, spanId);
+        }
+    }
+
+    private static void writeExitInt(int probeId, long start, int value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
+        EventRecord record = begin(probeId);
+        try {
+            finishExit(putInt(record, value), start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -565,98 +659,115 @@ public final class ProbeRuntime {
      * @param probeId the exit probe's id, as woven into the method
      * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
      *                0 when the exit event was off as the method started: then nothing is written
-     * @param value   the returned value (0 when the method threw)
+     * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitLong(int probeId, long start, long value, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitLong(probeId, start, value, thrown);
+    public static void exitLong(int probeId, long start, long value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitLong(probeId, start, value, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitLong(int probeId, long start, long value, @Nullable Throwable thrown) {
+    private static void writeExitLong(int probeId, long start, long value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putLong(record, value), start, thrown);
+            finishExit(putLong(record, value), start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
     }
 
     /**
-     * Writes the exit event of a float method: {@code ret} as decimal text ({@link #putFloat}), then as
-     * {@link #exitVoid}.
+     * Writes the exit event of a float method: {@code ret} as decimal text ({@link #putFloat}), then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
      * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
      *                0 when the exit event was off as the method started: then nothing is written
-     * @param value   the returned value (0 when the method threw)
+     * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitFloat(int probeId, long start, float value, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitFloat(probeId, start, value, thrown);
+    public static void exitFloat(int probeId, long start, float value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitFloat(probeId, start, value, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitFloat(int probeId, long start, float value, @Nullable Throwable thrown) {
+    private static void writeExitFloat(int probeId, long start, float value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putFloat(record, value), start, thrown);
+            finishExit(putFloat(record, value), start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
     }
 
     /**
-     * Writes the exit event of a double method: {@code ret} as decimal text ({@link #putDouble}), then as
-     * {@link #exitVoid}.
+     * Writes the exit event of a double method: {@code ret} as decimal text ({@link #putDouble}), then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
      * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
      *                0 when the exit event was off as the method started: then nothing is written
-     * @param value   the returned value (0 when the method threw)
+     * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitDouble(int probeId, long start, double value, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitDouble(probeId, start, value, thrown);
+    public static void exitDouble(int probeId, long start, double value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitDouble(probeId, start, value, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitDouble(int probeId, long start, double value, @Nullable Throwable thrown) {
+    private static void writeExitDouble(int probeId, long start, double value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putDouble(record, value), start, thrown);
+            finishExit(putDouble(record, value), start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
     }
 
     /**
-     * Writes the exit event of a method returning a reference: {@code ret} as text ({@link #putObject}),
-     * then as {@link #exitVoid}.
+     * Writes the exit event of a reference-returning method: {@code ret} as text ({@link #putObject}), then as {@link #exitVoid}.
      *
      * @param probeId the exit probe's id, as woven into the method
      * @param start   {@code System.nanoTime()} at the method's entry, from which {@code duration_ns} is counted;
      *                0 when the exit event was off as the method started: then nothing is written
-     * @param value   the returned value, or null (also null when the method threw)
+     * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
+     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
+     *                else null
+     * @param spanId  the current span's id with {@code context=otel}, else null
      */
-    public static void exitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown) {
-        if (start != 0L) { // kept this small so that the JIT inlines it: off, an exit costs this test
-            writeExitObject(probeId, start, value, thrown);
+    public static void exitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown, @Nullable String traceId,
+                              @Nullable String spanId) {
+        if (start != 0L) {
+            writeExitObject(probeId, start, value, thrown, traceId, spanId);
         }
     }
 
-    private static void writeExitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown) {
+    private static void writeExitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown, @Nullable String traceId,
+                                    @Nullable String spanId) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putObject(record, value), start, thrown);
+            finishExit(putObject(record, value), start, thrown, traceId, spanId);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -684,7 +795,8 @@ public final class ProbeRuntime {
         }
     }
 
-    private static void finishExit(EventRecord record, long start, @Nullable Throwable thrown) {
+    private static void finishExit(EventRecord record, long start, @Nullable Throwable thrown, @Nullable String traceId,
+                                   @Nullable String spanId) {
         putLong(record, System.nanoTime() - start);
         // Class.getName() caches its result: no allocation after the first time a class is thrown.
         putString(record, thrown == null ? "" : thrown.getClass().getName());
@@ -692,10 +804,43 @@ public final class ProbeRuntime {
         if (probe != null && probe.threadContext()) {
             putThreadContext(record);
         }
+        if (probe != null && probe.otel()) {
+            putSpanIds(record, traceId, spanId);
+        }
         if (probe != null && probe.stack()) {
             putStack(record);
         }
         commit(record);
+    }
+
+    /**
+     * Appends the OpenTelemetry ids ({@code context=otel}) as two {@code __rel_loc char[]} fields,
+     * {@code trace_id} then {@code span_id}, as the woven code read them from the traced class's OpenTelemetry
+     * API ({@code Span.current().getSpanContext()}): both empty when there is no valid span (the API's invalid
+     * span has all-zero ids).
+     *
+     * @param record  the event, as the previous put returned it
+     * @param traceId the span context's {@code getTraceId()}, 32 lowercase hex characters, or null
+     * @param spanId  the span context's {@code getSpanId()}, 16 lowercase hex characters, or null
+     * @return {@code record}
+     */
+    public static EventRecord putSpanIds(EventRecord record, @Nullable String traceId, @Nullable String spanId) {
+        boolean valid = isValidId(traceId) && isValidId(spanId);
+        putString(record, valid ? traceId : "");
+        return putString(record, valid ? spanId : "");
+    }
+
+    /** Not null, not empty and not all zeros (the W3C trace context's invalid id). */
+    private static boolean isValidId(@Nullable String id) {
+        if (id == null || id.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (id.charAt(i) != '0') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bytes {@link #putThreadContext} appends: {@code java_tid} (s64) and {@code virtual} (u8). */

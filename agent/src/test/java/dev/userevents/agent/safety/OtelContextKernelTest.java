@@ -1,0 +1,78 @@
+package dev.userevents.agent.safety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.testing.Jdk;
+import dev.userevents.testing.KernelTest;
+import dev.userevents.testing.TraceInstance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The default {@code context} on the real kernel, JDK 17 and 25: an application with its own OpenTelemetry SDK
+ * (Maven Central) makes a span around each traced call; every entry and exit event in {@code trace} carries
+ * exactly that span's {@code trace_id} and {@code span_id}, with no agent option and no change to the app, and
+ * the call outside any span carries empty ones.
+ */
+@KernelTest
+class OtelContextKernelTest {
+    private static final int CALLS = 20;
+    private static final Pattern SPAN = Pattern.compile("^span (\\d+) ([0-9a-f]{32}) ([0-9a-f]{16})$");
+    private static final Pattern IDS = Pattern.compile("trace_id=(\\S*) span_id=(\\S*)$");
+    private static final String[] OTEL_JARS = {"opentelemetry-api.jar", "opentelemetry-context.jar",
+        "opentelemetry-common.jar", "opentelemetry-sdk-trace.jar", "opentelemetry-sdk-common.jar"};
+
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void eventsCarryTheIdsOfTheApplicationsOwnSpans(Jdk jdk) throws Exception {
+        List<String> command = SafetyApps.java(jdk.java().toString(), "", SafetyApps.appClassPath(OTEL_JARS), "OtelApp",
+            Integer.toString(CALLS));
+        try (TraceInstance trace = TraceInstance.create("safety_otel_" + jdk.name().toLowerCase(Locale.ROOT));
+             AppProcess app = AppProcess.start("OtelApp", command)) {
+            app.awaitLine("ready", Duration.ofSeconds(150));
+            trace.enable("user_events", "otel_charge");
+            trace.enable("user_events", "otel_charge_exit");
+            trace.clear();
+            app.send("go");
+            app.awaitLine("done", Duration.ofSeconds(120));
+            List<String> entries = trace.eventLines("otel_charge");
+            List<String> exits = trace.eventLines("otel_charge_exit");
+            app.send("end");
+            String transcript = app.transcript();
+            assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
+
+            List<String> spans = new ArrayList<>();
+            for (String line : app.stdout()) {
+                Matcher m = SPAN.matcher(line);
+                if (m.matches()) {
+                    spans.add(m.group(2) + " " + m.group(3));
+                }
+            }
+            System.out.printf("otel (%s): %d spans; first entry: %s%n", jdk, spans.size(),
+                entries.isEmpty() ? "none" : entries.get(0));
+            assertEquals(CALLS, spans.size(), "spans the app reported" + transcript);
+            assertEquals(CALLS + 1, entries.size(), "entry events: " + entries);
+            assertEquals(CALLS + 1, exits.size(), "exit events: " + exits);
+            for (int seq = 0; seq < CALLS; seq++) {
+                assertEquals(spans.get(seq), ids(entries.get(seq)), "entry " + seq + ": " + entries.get(seq));
+                assertEquals(spans.get(seq), ids(exits.get(seq)), "exit " + seq + ": " + exits.get(seq));
+            }
+            assertEquals(" ", ids(entries.get(CALLS)), "outside any span: " + entries.get(CALLS));
+            assertEquals(" ", ids(exits.get(CALLS)), "outside any span: " + exits.get(CALLS));
+            assertTrue(app.agentComplaints().isEmpty(), "agent errors or warnings" + transcript);
+        }
+    }
+
+    /** {@code "TRACE SPAN"} of one event's fields, as {@code trace} prints them. */
+    private static String ids(String fields) {
+        Matcher m = IDS.matcher(fields);
+        return m.find() ? m.group(1) + " " + m.group(2) : "(no ids in: " + fields + ")";
+    }
+}

@@ -1,0 +1,42 @@
+package com.example.safety;
+
+import dev.userevents.Tracepoint;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+
+/**
+ * An application with its own OpenTelemetry SDK: CALLS traced calls, each inside a span of its own, then one
+ * outside any span. The agent must carry each span's ids into the events without configuring OpenTelemetry.
+ * <pre>java -javaagent:... com.example.safety.OtelApp CALLS</pre>
+ * Prints {@code ready}, waits for {@code go}, prints {@code span SEQ TRACE_ID SPAN_ID} per call, then
+ * {@code done}, and waits for its input to end.
+ */
+public final class OtelApp {
+    @Tracepoint(name = "otel_charge", exit = true)
+    static long charge(int seq, String customer) {
+        return seq * 100L;
+    }
+
+    public static void main(String[] args) {
+        int calls = Integer.parseInt(args[0]);
+        try (SdkTracerProvider provider = SdkTracerProvider.builder().build()) {
+            Tracer tracer = provider.get("otel-app");
+            Driver.say("ready");
+            Driver.await("go");
+            for (int seq = 0; seq < calls; seq++) {
+                Span span = tracer.spanBuilder("checkout-" + seq).startSpan();
+                try (Scope ignored = span.makeCurrent()) {
+                    charge(seq, "c" + seq);
+                } finally {
+                    span.end();
+                }
+                Driver.say("span " + seq + " " + span.getSpanContext().getTraceId() + " " + span.getSpanContext().getSpanId());
+            }
+            charge(calls, "outside");
+            Driver.say("done");
+            Driver.awaitEnd();
+        }
+    }
+}
