@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -66,6 +67,47 @@ class OtelContextKernelTest {
             }
             assertEquals(" ", ids(entries.get(CALLS)), "outside any span: " + entries.get(CALLS));
             assertEquals(" ", ids(exits.get(CALLS)), "outside any span: " + exits.get(CALLS));
+            assertTrue(app.agentComplaints().isEmpty(), "agent errors or warnings" + transcript);
+        }
+    }
+
+    /**
+     * The OpenTelemetry Java agent (Maven Central) attached beside ours, JDK 17, on an application with the API
+     * only: both agents work (the spans are real, so the OTel agent runs), and every event carries its span's ids.
+     */
+    @Test
+    void besideTheOpenTelemetryJavaAgent() throws Exception {
+        List<String> command = SafetyApps.java(Jdk.JDK_17.java().toString(), "", SafetyApps.appClassPath(
+            "opentelemetry-api.jar", "opentelemetry-context.jar", "opentelemetry-common.jar"), "OtelAgentApp",
+            Integer.toString(CALLS));
+        command.addAll(1, List.of("-javaagent:" + SafetyApps.library("opentelemetry-javaagent.jar"),
+            "-Dotel.traces.exporter=none", "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
+        try (TraceInstance trace = TraceInstance.create("safety_otel_agent");
+             AppProcess app = AppProcess.start("OtelAgentApp", command)) {
+            app.awaitLine("ready", Duration.ofSeconds(400));
+            trace.enable("user_events", "otel_agent_charge");
+            trace.clear();
+            app.send("go");
+            app.awaitLine("done", Duration.ofSeconds(120));
+            List<String> entries = trace.eventLines("otel_agent_charge");
+            app.send("end");
+            String transcript = app.transcript();
+            assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
+
+            List<String> spans = new ArrayList<>();
+            for (String line : app.stdout()) {
+                Matcher m = SPAN.matcher(line);
+                if (m.matches() && !m.group(2).equals("0".repeat(32))) {
+                    spans.add(m.group(2) + " " + m.group(3));
+                }
+            }
+            System.out.printf("otel beside the OpenTelemetry Java agent: %d valid spans; first entry: %s%n", spans.size(),
+                entries.isEmpty() ? "none" : entries.get(0));
+            assertEquals(CALLS, spans.size(), "valid spans: the OpenTelemetry agent made them" + transcript);
+            assertEquals(CALLS, entries.size(), "entry events: " + entries);
+            for (int seq = 0; seq < CALLS; seq++) {
+                assertEquals(spans.get(seq), ids(entries.get(seq)), "entry " + seq + ": " + entries.get(seq));
+            }
             assertTrue(app.agentComplaints().isEmpty(), "agent errors or warnings" + transcript);
         }
     }

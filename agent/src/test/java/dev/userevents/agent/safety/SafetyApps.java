@@ -62,6 +62,15 @@ final class SafetyApps {
         return String.join(File.pathSeparator, entries);
     }
 
+    /** The private copy of one library of agent/target/isolation-libs, e.g. a second agent's jar. */
+    static Path library(String name) {
+        Path jar = copies().resolve("libs").resolve(name);
+        if (!Files.isRegularFile(jar)) {
+            fail(ISOLATION_LIBS.resolve(name) + " is missing: 'mvn -DskipTests package' copies it (agent/pom.xml)");
+        }
+        return jar;
+    }
+
     /**
      * {@code java [-javaagent:<agent jar>[=options]] -cp <classPath> com.example.safety.<app> args...};
      * {@code agentOptions} null means without the agent, "" with it and no options.
