@@ -49,13 +49,7 @@ class OtelContextKernelTest {
             String transcript = app.transcript();
             assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
 
-            List<String> spans = new ArrayList<>();
-            for (String line : app.stdout()) {
-                Matcher m = SPAN.matcher(line);
-                if (m.matches()) {
-                    spans.add(m.group(2) + " " + m.group(3));
-                }
-            }
+            List<String> spans = spansPrinted(app);
             System.out.printf("otel (%s): %d spans; first entry: %s%n", jdk, spans.size(),
                 entries.isEmpty() ? "none" : entries.get(0));
             assertEquals(CALLS, spans.size(), "spans the app reported" + transcript);
@@ -94,13 +88,7 @@ class OtelContextKernelTest {
             String transcript = app.transcript();
             assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
 
-            List<String> spans = new ArrayList<>();
-            for (String line : app.stdout()) {
-                Matcher m = SPAN.matcher(line);
-                if (m.matches() && !m.group(2).equals("0".repeat(32))) {
-                    spans.add(m.group(2) + " " + m.group(3));
-                }
-            }
+            List<String> spans = spansPrinted(app);
             System.out.printf("otel beside the OpenTelemetry Java agent: %d valid spans; first entry: %s%n", spans.size(),
                 entries.isEmpty() ? "none" : entries.get(0));
             assertEquals(CALLS, spans.size(), "valid spans: the OpenTelemetry agent made them" + transcript);
@@ -110,6 +98,18 @@ class OtelContextKernelTest {
             }
             assertTrue(app.agentComplaints().isEmpty(), "agent errors or warnings" + transcript);
         }
+    }
+
+    /** {@code "TRACE SPAN"} of each valid span the app printed ({@code span SEQ TRACE SPAN}), in order. */
+    private static List<String> spansPrinted(AppProcess app) {
+        List<String> spans = new ArrayList<>();
+        for (String line : app.stdout()) {
+            Matcher m = SPAN.matcher(line);
+            if (m.matches() && !m.group(2).equals("0".repeat(32))) {
+                spans.add(m.group(2) + " " + m.group(3));
+            }
+        }
+        return spans;
     }
 
     /** {@code "TRACE SPAN"} of one event's fields, as {@code trace} prints them. */

@@ -2,6 +2,9 @@ package dev.userevents.agent.weave;
 
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static dev.userevents.agent.weave.WovenClasses.call;
+import static dev.userevents.agent.weave.WovenClasses.enable;
+import static dev.userevents.agent.weave.WovenClasses.eventsOf;
+import static dev.userevents.agent.weave.WovenClasses.onlyEventOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -225,19 +228,5 @@ class ExitShapesWeavingTest {
         } else {
             EnableWords.disable(BACKEND.enableWord(eventName));
         }
-    }
-
-    private static void enable(String eventName) {
-        EnableWords.enable(BACKEND.enableWord(eventName));
-    }
-
-    private static List<EventPayload> eventsOf(String eventName) {
-        return BACKEND.sink().eventsOf(BACKEND.writeIndex(eventName));
-    }
-
-    private static EventPayload onlyEventOf(String eventName) {
-        List<EventPayload> events = eventsOf(eventName);
-        assertEquals(1, events.size(), "events of " + eventName);
-        return events.get(0);
     }
 }

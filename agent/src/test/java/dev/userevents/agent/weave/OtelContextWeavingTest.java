@@ -13,7 +13,6 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,21 +22,9 @@ import org.junit.jupiter.api.Test;
  * {@code trace_id} and {@code span_id} exactly as the SDK reports them; outside any span both are empty.
  */
 class OtelContextWeavingTest {
-    private static final Class<?> WOVEN;
+    private static final Class<?> WOVEN = WovenClasses.wovenWith(OtelContextSample.class, new EventContext(false, true));
     private static final SdkTracerProvider PROVIDER = SdkTracerProvider.builder().build();
     private static final Tracer TRACER = PROVIDER.get("userevents-test");
-
-    static {
-        byte[] original = WovenClasses.classFile(OtelContextSample.class);
-        ProbeClassWeaver weaver = new ProbeClassWeaver(WovenClasses.REGISTRAR, "", new EventContext(false, true), true);
-        try {
-            WOVEN = WovenClasses.define(OtelContextSample.class.getName(), Objects.requireNonNull(weaver.weave(
-                original, ProbeClassWeaver.plan(original, ProbesFile.EMPTY), OtelContextSample.class.getClassLoader())),
-                OtelContextSample.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterEach
     void disableProbes() {

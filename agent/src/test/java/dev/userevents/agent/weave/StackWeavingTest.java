@@ -2,11 +2,12 @@ package dev.userevents.agent.weave;
 
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static dev.userevents.agent.weave.WovenClasses.call;
+import static dev.userevents.agent.weave.WovenClasses.enable;
+import static dev.userevents.agent.weave.WovenClasses.onlyEventOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.runtime.ProbeRuntime;
-import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class StackWeavingTest {
 
         assertEquals(9, call(woven, null, "a", new Class<?>[] {int.class}, 3));
 
-        EventPayload entry = only("StackSample_c");
+        EventPayload entry = onlyEventOf("StackSample_c");
         assertEquals(3, entry.s32());
         String entryStack = entry.string();
         // c at its first line (the probe's code has it), b and a at their calls, then this test's frames
@@ -49,7 +50,7 @@ class StackWeavingTest {
         assertTrue(entryStack.startsWith(chain), entryStack);
         assertTrue(entryStack.contains(StackWeavingTest.class.getName() + ".entryAndExitEventsNameTheCallChainWithLines:"),
             entryStack);
-        EventPayload exit = only("StackSample_c_exit");
+        EventPayload exit = onlyEventOf("StackSample_c_exit");
         assertEquals(4, exit.s32(), "ret, one int wide though a string field follows");
         exit.s64();
         assertEquals("", exit.string());
@@ -63,7 +64,7 @@ class StackWeavingTest {
 
         call(woven, null, "a", new Class<?>[] {int.class}, 1);
 
-        EventPayload entry = only("StackSample_c");
+        EventPayload entry = onlyEventOf("StackSample_c");
         entry.s32();
         assertEquals(SAMPLE + ".c:17;" + SAMPLE + ".b:12", entry.string());
     }
@@ -73,15 +74,5 @@ class StackWeavingTest {
         assertEquals(5, call(woven, null, "a", new Class<?>[] {int.class}, 1));
 
         assertEquals(List.of(), BACKEND.sink().events());
-    }
-
-    private static void enable(String event) {
-        EnableWords.enable(BACKEND.enableWord(event));
-    }
-
-    private static EventPayload only(String eventName) {
-        List<EventPayload> events = BACKEND.sink().eventsOf(BACKEND.writeIndex(eventName));
-        assertEquals(1, events.size(), "events of " + eventName);
-        return events.get(0);
     }
 }

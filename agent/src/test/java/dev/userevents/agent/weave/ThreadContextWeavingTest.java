@@ -2,6 +2,7 @@ package dev.userevents.agent.weave;
 
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static dev.userevents.agent.weave.WovenClasses.call;
+import static dev.userevents.agent.weave.WovenClasses.onlyEventOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -9,7 +10,6 @@ import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import java.util.List;
-import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +18,7 @@ import org.junit.jupiter.api.Test;
  * parameter of either name falls back to {@code argN}; an exit event's narrow return field keeps its width.
  */
 class ThreadContextWeavingTest {
-    private static final Class<?> WOVEN;
-
-    static {
-        byte[] original = WovenClasses.classFile(ThreadContextSample.class);
-        ProbeClassWeaver weaver = new ProbeClassWeaver(WovenClasses.REGISTRAR, "", new EventContext(true, false), false);
-        try {
-            WOVEN = WovenClasses.define(ThreadContextSample.class.getName(), Objects.requireNonNull(weaver.weave(
-                original, ProbeClassWeaver.plan(original, ProbesFile.EMPTY), ThreadContextSample.class.getClassLoader())),
-                ThreadContextSample.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private static final Class<?> WOVEN = WovenClasses.wovenWith(ThreadContextSample.class, new EventContext(true, false));
 
     @AfterEach
     void disableProbes() {
@@ -68,27 +56,21 @@ class ThreadContextWeavingTest {
         caller.start();
         caller.join();
 
-        EventPayload entry = only("ThreadContextSample_narrow");
+        EventPayload entry = onlyEventOf("ThreadContextSample_narrow");
         assertEquals(300, entry.s32());
         entry.relLoc();
         assertEquals(tid[0], entry.s64());
         assertEquals(0, entry.u8());
-        EventPayload exit = only("ThreadContextSample_narrow_exit");
+        EventPayload exit = onlyEventOf("ThreadContextSample_narrow_exit");
         assertEquals(44, exit.s8(), "(byte) 300: one byte, though context fields follow");
         exit.s64();
         exit.relLoc();
         assertEquals(tid[0], exit.s64());
         assertEquals(0, exit.u8());
-        EventPayload failed = only("ThreadContextSample_fail_exit");
+        EventPayload failed = onlyEventOf("ThreadContextSample_fail_exit");
         failed.s64();
         failed.relLoc();
         assertEquals(tid[0], failed.s64());
         assertEquals(0, failed.u8());
-    }
-
-    private static EventPayload only(String eventName) {
-        List<EventPayload> events = BACKEND.sink().eventsOf(BACKEND.writeIndex(eventName));
-        assertEquals(1, events.size(), "events of " + eventName);
-        return events.get(0);
     }
 }

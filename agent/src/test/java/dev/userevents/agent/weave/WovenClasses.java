@@ -1,7 +1,12 @@
 package dev.userevents.agent.weave;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +16,7 @@ import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
@@ -71,6 +77,35 @@ final class WovenClasses {
         byte[] woven = weave(original, ProbesFile.EMPTY, type.getClassLoader());
         try {
             return define(type.getName(), woven == null ? original : woven, type.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sets the enable word of {@code eventName}, as a tracer enabling the event would. */
+    static void enable(String eventName) {
+        EnableWords.enable(BACKEND.enableWord(eventName));
+    }
+
+    /** The events written for {@code eventName} through {@link #BACKEND}, oldest first. */
+    static List<EventPayload> eventsOf(String eventName) {
+        return BACKEND.sink().eventsOf(BACKEND.writeIndex(eventName));
+    }
+
+    /** The one event written for {@code eventName}; fails the test unless there is exactly one. */
+    static EventPayload onlyEventOf(String eventName) {
+        List<EventPayload> events = eventsOf(eventName);
+        assertEquals(1, events.size(), "events of " + eventName);
+        return events.get(0);
+    }
+
+    /** {@code sample} woven with these context fields (events registered with {@link #REGISTRAR}), in a loader of its own. */
+    static Class<?> wovenWith(Class<?> sample, EventContext context) {
+        byte[] original = classFile(sample);
+        ProbeClassWeaver weaver = new ProbeClassWeaver(REGISTRAR, "", context, false);
+        try {
+            return define(sample.getName(), Objects.requireNonNull(weaver.weave(original,
+                ProbeClassWeaver.plan(original, ProbesFile.EMPTY), sample.getClassLoader())), sample.getClassLoader());
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(e);
         }
