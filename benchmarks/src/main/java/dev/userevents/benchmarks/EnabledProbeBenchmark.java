@@ -100,6 +100,35 @@ public class EnabledProbeBenchmark {
     }
 
     /**
+     * Host: as {@link #devnullDefault}, inside a current OpenTelemetry span, the event carrying its
+     * {@code trace_id} and {@code span_id} ({@code context=otel}, read by the woven code). Compare with
+     * {@link #devnullDefault}.
+     *
+     * @param order the call's arguments
+     * @param span  the span current on this thread
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_OTEL)
+    public long devnullOtel(Order order, CurrentSpan span) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
+     * Host: both contexts ({@code context=thread;otel}) inside a current span: the context issue's bar is
+     * at most 50 ns over {@link #devnullDefault}.
+     *
+     * @param order the call's arguments
+     * @param span  the span current on this thread
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_THREAD_AND_OTEL)
+    public long devnullThreadAndOtel(Order order, CurrentSpan span) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
      * Host: encode and write to /dev/null with libc write() through JNA.
      *
      * @param order the call's arguments

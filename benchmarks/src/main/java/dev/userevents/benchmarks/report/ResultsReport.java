@@ -255,6 +255,8 @@ public final class ResultsReport {
         enabledTable(s, floor, new String[][] {
             {"devnullDefault", "`@Tracepoint`, default sink (" + defaultSink() + ")"},
             {"devnullThreadContext", "`@Tracepoint`, default sink, context=thread (+ java_tid, virtual)"},
+            {"devnullOtel", "`@Tracepoint`, default sink, context=otel, inside a span (+ trace_id, span_id)"},
+            {"devnullThreadAndOtel", "`@Tracepoint`, default sink, context=thread;otel, inside a span"},
             {"devnullStack1", "`@Tracepoint(stack = true)`, stackDepth=1"},
             {"devnullStack8", "`@Tracepoint(stack = true)`, stackDepth=8"},
             {"devnullStack32", "`@Tracepoint(stack = true)`, stackDepth=32"},
@@ -264,13 +266,13 @@ public final class ResultsReport {
             {"noAgent", "the method, untraced"},
         }, "C floor: write() to /dev/null", "host /dev/null");
         Score plain = s.get(ENABLED + "devnullDefault");
-        Score context = s.get(ENABLED + "devnullThreadContext");
+        Score context = s.get(ENABLED + "devnullThreadAndOtel");
         if (plain != null && context != null) {
             double added = context.score - plain.score;
             double error = errorOf(plain) + errorOf(context);
             String verdict = added <= THREAD_CONTEXT_TARGET_NS ? "met"
                 : added <= THREAD_CONTEXT_TARGET_NS + error ? "met within the error bars" : "missed";
-            verdicts.add(String.format(Locale.ROOT, "Thread context (context=thread) adds at most %.0f ns to an enabled"
+            verdicts.add(String.format(Locale.ROOT, "Thread and OpenTelemetry context (context=thread;otel, in a span) adds at most %.0f ns to an enabled"
                     + " probe, host /dev/null: %s vs %s ns/op, %s ± %s ns -> **%s**", THREAD_CONTEXT_TARGET_NS,
                 f(context.score), f(plain.score), signed(added), f(error), verdict));
         }
