@@ -74,7 +74,7 @@ public final class AgentInstaller {
                 }
             }
             if (options.logs()) {
-                LogBridge.install(instrumentation, backend, options.prefix());
+                LogBridge.install(instrumentation, backend, options.prefix(), options.threadContext());
             }
             FaultReporter.start();
             // Nothing is unregistered at exit: enable words and events must keep working for the

@@ -1,6 +1,7 @@
 package dev.userevents.agent.logs;
 
 import dev.userevents.agent.backend.EventBackend;
+import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.runtime.Probe;
@@ -23,12 +24,26 @@ import java.util.Set;
 public final class LogBridge {
     private final EventBackend backend;
     private final String prefix;
+    private final boolean threadContext;
     /** The shared enable word; 0 until the events are registered. */
     private long word;
 
     LogBridge(EventBackend backend, String prefix) {
+        this(backend, prefix, false);
+    }
+
+    /**
+     * A bridge whose events may end with the thread context.
+     *
+     * @param backend       where the log events are registered and written
+     * @param prefix        put before each event name (agent option {@code prefix})
+     * @param threadContext whether each log event ends with {@code java_tid} and {@code virtual} (agent option
+     *                      {@code context=thread})
+     */
+    LogBridge(EventBackend backend, String prefix, boolean threadContext) {
         this.backend = backend;
         this.prefix = prefix;
+        this.threadContext = threadContext;
     }
 
     /**
@@ -38,10 +53,13 @@ public final class LogBridge {
      * @param instrumentation the agent's
      * @param backend         where the log events are registered and written
      * @param prefix          put before each event name (agent option {@code prefix})
+     * @param threadContext   whether each log event ends with {@code java_tid} and {@code virtual}
+     *                        ({@code context=thread})
      */
-    public static void install(Instrumentation instrumentation, EventBackend backend, String prefix) {
+    public static void install(Instrumentation instrumentation, EventBackend backend, String prefix,
+                               boolean threadContext) {
         try {
-            LogBridge bridge = new LogBridge(backend, prefix);
+            LogBridge bridge = new LogBridge(backend, prefix, threadContext);
             LogBridgeTransformer transformer = new LogBridgeTransformer(bridge);
             letJavaLoggingReachTheRuntime(instrumentation);
             instrumentation.addTransformer(transformer, true);
@@ -94,9 +112,12 @@ public final class LogBridge {
         List<String> refused = new ArrayList<>();
         int registered = 0;
         for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
-            EventFormat format = format(prefix + LogEvents.eventName(level));
+            EventFormat format = format(prefix + LogEvents.eventName(level), threadContext);
             Probe probe = new Probe(ProbeRuntime.nextProbeId(), format.name(), "log bridge", -1, allocated, level,
                 format.fixedSize(), 4, backend.sink());
+            if (threadContext) {
+                probe.carryThreadContext();
+            }
             try {
                 probe.registeredAt(backend.registerOnBit(format, allocated, level).writeIndex);
                 LogEvents.install(level, probe);
@@ -119,12 +140,15 @@ public final class LogBridge {
 
     /**
      * The format of one log event: {@code logger}, {@code message}, {@code thread}, {@code thrown}, each a
-     * {@code __rel_loc char[]} ({@link LogEvents#write} writes them in this order).
+     * {@code __rel_loc char[]}, then with the thread context {@code java_tid} (s64) and {@code virtual} (u8)
+     * ({@link LogEvents#write} writes them in this order).
      *
-     * @param name the event's name, prefix included
+     * @param name          the event's name, prefix included
+     * @param threadContext whether the thread context's fields end it
      * @return the format
      */
-    static EventFormat format(String name) {
-        return EventFormat.named(name).string("logger").string("message").string("thread").string("thrown");
+    static EventFormat format(String name, boolean threadContext) {
+        EventFormat format = EventFormat.named(name).string("logger").string("message").string("thread").string("thrown");
+        return threadContext ? format.s64(ProbeDefinition.JAVA_TID_FIELD).u8(ProbeDefinition.VIRTUAL_FIELD) : format;
     }
 }

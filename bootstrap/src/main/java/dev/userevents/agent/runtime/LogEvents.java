@@ -195,6 +195,10 @@ public final class LogEvents {
                 } catch (Throwable e) {
                     record.failure = e;
                 }
+                Probe probe = record.probe;
+                if (probe != null && probe.threadContext()) {
+                    ProbeRuntime.putThreadContext(record);
+                }
             }
             ProbeRuntime.commit(record);
         } catch (Throwable e) {
