@@ -213,7 +213,8 @@ public final class AgentOptions {
                 Option option = Option.forKey(key);
                 if (option == null) {
                     throw new IllegalArgumentException("unknown agent option '" + key + "'; known: "
-                        + String.join(", ", DESCRIPTIONS.keySet()));
+                        + String.join(", ", DESCRIPTIONS.keySet()) + " (a list inside a value is ';'-separated:"
+                        + " context=thread;otel)");
                 }
                 given.put(option, value);
             }

@@ -101,8 +101,8 @@ public final class ProbeRegistrar {
         if (named.stack()) {
             probe.carryStack();
         }
-        if (named.otel()) {
-            probe.carryOtelContext();
+        if (named.otel() && loader != null) { // the bootstrap loader never sees OpenTelemetry (OpenTelemetryApi)
+            probe.carryOtelContext(loader);
         }
         probes.put(definition.methodKey(), probe);
         List<Pending> pending = deferred.get();

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  *   iload_1;  invokestatic ProbeRuntime.putInt(LEventRecord;I)LEventRecord;
  *   aload_2;  invokestatic ProbeRuntime.putString(LEventRecord;Ljava/lang/String;)LEventRecord;
  *   (invokestatic ProbeRuntime.putThreadContext(LEventRecord;)LEventRecord;   with context=thread)
- *   (SpanIdsCode, invokestatic ProbeRuntime.putSpanIds(...)LEventRecord;      with context=otel)
+ *   (with context=otel: ldc id; invokestatic ProbeRuntime.spanContext(I)Object before begin, and here
+ *    swap; invokestatic ProbeRuntime.putSpanIds(LEventRecord;Ljava/lang/Object;)LEventRecord;)
  *   (invokestatic ProbeRuntime.putStack(LEventRecord;)LEventRecord;           with stack = true)
  *   invokestatic ProbeRuntime.commit(LEventRecord;)V
  *   goto    skip
@@ -48,7 +49,7 @@ final class EntryProbeWeaver extends MethodVisitor {
     static final String RECORD = "Ldev/userevents/agent/runtime/EventRecord;";
     /** Exception-table entries this weaver adds, ahead of the method's own. */
     static final int HANDLERS = 2;
-    private static final int STACK_NEEDED = 3;
+    private static final int STACK_NEEDED = 4; // the span context, the record, a long
     private static final String THROWABLE = "java/lang/Throwable";
 
     private final Probe probe;
@@ -93,6 +94,10 @@ final class EntryProbeWeaver extends MethodVisitor {
         super.visitTryCatchBlock(probeStart, probeEnd, dropped, THROWABLE);
         super.visitTryCatchBlock(dropped, lost, lost, THROWABLE);
         super.visitLabel(probeStart);
+        if (otel) { // asked before the buffer is taken: asking runs application code
+            super.visitLdcInsn(probe.id());
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "spanContext", "(I)Ljava/lang/Object;", false);
+        }
         super.visitLdcInsn(probe.id());
         super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "begin", "(I)" + RECORD, false);
         int slot = isStatic ? 0 : 1;
@@ -106,9 +111,9 @@ final class EntryProbeWeaver extends MethodVisitor {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putThreadContext", "(" + RECORD + ")" + RECORD, false);
         }
         if (otel) {
-            SpanIdsCode.emit(mv);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putSpanIds",
-                "(" + RECORD + "Ljava/lang/String;Ljava/lang/String;)" + RECORD, false);
+            super.visitInsn(Opcodes.SWAP);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putSpanIds", "(" + RECORD + "Ljava/lang/Object;)" + RECORD,
+                false);
         }
         if (stack) {
             super.visitMethodInsn(Opcodes.INVOKESTATIC, RUNTIME, "putStack", "(" + RECORD + ")" + RECORD, false);

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * guard:  pop                                         // a stack overflow entering loInt or nanoTime
  * off:    lconst_0;  lstore A                          // start = 0: "off when the method started"
  * body:   nop
- *   ... original code, its own locals moved up by 3 + the return value's slots (2 more with OpenTelemetry ids) ...
+ *   ... original code, its own locals moved up by 3 + the return value's slots (1 more with the OpenTelemetry span) ...
  *   lstore A+3                                        // at each return: keep the value
  *   ldc &lt;probe id&gt;;  lload A;  lload A+3;  aconst_null
  *   invokestatic ProbeRuntime.exitLong(IJJLjava/lang/Throwable;)V   // returns at once when start is 0
@@ -50,9 +50,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class ExitProbeWeaver extends MethodVisitor {
     private static final String THROWABLE = "java/lang/Throwable";
-    private static final String STRING = "java/lang/String";
-    /** Stack slots the code above adds to the method's deepest: probe id, start, a long value, null, two ids. */
-    private static final int STACK_NEEDED = 8;
+    private static final String OBJECT = "java/lang/Object";
+    /** Stack slots the code above adds to the method's deepest: probe id, start, a long value, null, the span. */
+    private static final int STACK_NEEDED = 7;
 
     private final Probe probe;
     private final String ownerInternalName;
@@ -64,11 +64,11 @@ final class ExitProbeWeaver extends MethodVisitor {
     /** Local slots of {@code this} and the arguments: {@code start} goes here, the method's own locals after ours. */
     private final int argumentSlots;
     private final int startSlot;
-    /** With {@code context=otel}: the ids read at entry, {@code traceIdSlot} and the next; else -1. */
-    private final int traceIdSlot;
+    /** With {@code context=otel}: the span context asked for at entry ({@code ProbeRuntime.spanContext}); else -1. */
+    private final int spanContextSlot;
     private final int thrownSlot;
     private final int returnSlot;
-    /** Slots we add: start (2), the two ids (0 or 2), thrown (1), the return value (0 to 2). */
+    /** Slots we add: start (2), the span context (0 or 1), thrown (1), the return value (0 to 2). */
     private final int addedSlots;
     private final String exitMethod;
     private final String exitDescriptor;
@@ -92,8 +92,8 @@ final class ExitProbeWeaver extends MethodVisitor {
      * @param handlersAhead     exception-table entries the visitors after this one add before the method's own
      *                          (2 for an {@link EntryProbeWeaver}, else 0), to keep type annotations on the
      *                          method's catch clauses pointing at their entries
-     * @param otel              whether the exit event carries the OpenTelemetry ids, read at entry
-     *                          ({@link SpanIdsCode}) when the exit event is on
+     * @param otel              whether the exit event carries the OpenTelemetry ids of the span current at entry,
+     *                          asked for ({@code ProbeRuntime.spanContext}) only when the exit event is on
      */
     ExitProbeWeaver(MethodVisitor delegate, Probe probe, String ownerInternalName, int access, String descriptor,
                     boolean writeFrames, int handlersAhead, boolean otel) {
@@ -107,13 +107,13 @@ final class ExitProbeWeaver extends MethodVisitor {
         this.handlersAhead = handlersAhead;
         this.argumentSlots = (Type.getArgumentsAndReturnSizes(descriptor) >> 2) - (isStatic ? 1 : 0);
         this.startSlot = argumentSlots;
-        this.traceIdSlot = otel ? startSlot + 2 : -1;
-        this.thrownSlot = startSlot + 2 + (otel ? 2 : 0);
+        this.spanContextSlot = otel ? startSlot + 2 : -1;
+        this.thrownSlot = startSlot + 2 + (otel ? 1 : 0);
         this.returnSlot = thrownSlot + 1;
         this.addedSlots = returnSlot + returnType.getSize() - startSlot;
         this.exitMethod = exitMethod(returnType);
         this.exitDescriptor = "(IJ" + exitValueDescriptor(returnType)
-            + "Ljava/lang/Throwable;Ljava/lang/String;Ljava/lang/String;)V";
+            + "Ljava/lang/Throwable;Ljava/lang/Object;)V";
     }
 
     /** The {@code ProbeRuntime} method writing the exit event for this return type. */
@@ -162,10 +162,11 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitJumpInsn(Opcodes.IFEQ, off);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/System", "nanoTime", "()J", false);
         mv.visitVarInsn(Opcodes.LSTORE, startSlot);
-        if (traceIdSlot >= 0) {
-            SpanIdsCode.emit(mv);
-            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot + 1);
-            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot);
+        if (spanContextSlot >= 0) {
+            mv.visitLdcInsn(probe.id());
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, EntryProbeWeaver.RUNTIME, "spanContext", "(I)Ljava/lang/Object;",
+                false);
+            mv.visitVarInsn(Opcodes.ASTORE, spanContextSlot);
         }
         mv.visitLabel(tryEnd);
         mv.visitJumpInsn(Opcodes.GOTO, body);
@@ -176,11 +177,9 @@ final class ExitProbeWeaver extends MethodVisitor {
         frame(entryLocals(false));
         mv.visitInsn(Opcodes.LCONST_0);
         mv.visitVarInsn(Opcodes.LSTORE, startSlot);
-        if (traceIdSlot >= 0) {
+        if (spanContextSlot >= 0) {
             mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot);
-            mv.visitInsn(Opcodes.ACONST_NULL);
-            mv.visitVarInsn(Opcodes.ASTORE, traceIdSlot + 1);
+            mv.visitVarInsn(Opcodes.ASTORE, spanContextSlot);
         }
         mv.visitLabel(body);
         frame(entryLocals(true));
@@ -211,7 +210,7 @@ final class ExitProbeWeaver extends MethodVisitor {
             mv.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), returnSlot);
         }
         mv.visitInsn(Opcodes.ACONST_NULL);
-        pushSpanIds();
+        pushSpanContext();
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, EntryProbeWeaver.RUNTIME, exitMethod, exitDescriptor, false);
         mv.visitLabel(callEnd);
         returnValue(opcode, hasValue);
@@ -223,13 +222,11 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitLabel(rangeStart);
     }
 
-    /** The ids read at entry, or two nulls without {@code context=otel}. */
-    private void pushSpanIds() {
-        if (traceIdSlot >= 0) {
-            mv.visitVarInsn(Opcodes.ALOAD, traceIdSlot);
-            mv.visitVarInsn(Opcodes.ALOAD, traceIdSlot + 1);
+    /** The span context asked for at entry, or null without {@code context=otel}. */
+    private void pushSpanContext() {
+        if (spanContextSlot >= 0) {
+            mv.visitVarInsn(Opcodes.ALOAD, spanContextSlot);
         } else {
-            mv.visitInsn(Opcodes.ACONST_NULL);
             mv.visitInsn(Opcodes.ACONST_NULL);
         }
     }
@@ -257,7 +254,7 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitVarInsn(Opcodes.LLOAD, startSlot);
         pushZero(returnType);
         mv.visitVarInsn(Opcodes.ALOAD, thrownSlot);
-        pushSpanIds();
+        pushSpanContext();
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, EntryProbeWeaver.RUNTIME, exitMethod, exitDescriptor, false);
         mv.visitLabel(callEnd);
         mv.visitVarInsn(Opcodes.ALOAD, thrownSlot);
@@ -395,9 +392,8 @@ final class ExitProbeWeaver extends MethodVisitor {
             locals.add(Opcodes.TOP);
         }
         locals.add(Opcodes.LONG);
-        if (traceIdSlot >= 0) { // set at entry, like start
-            locals.add(STRING);
-            locals.add(STRING);
+        if (spanContextSlot >= 0) { // set at entry, like start
+            locals.add(OBJECT);
         }
         if (i < numLocal) { // the method's own locals follow: keep our other slots unset
             for (int slot = thrownSlot; slot < startSlot + addedSlots; slot++) {
@@ -443,9 +439,8 @@ final class ExitProbeWeaver extends MethodVisitor {
         }
         if (withStart) {
             locals.add(Opcodes.LONG);
-            if (traceIdSlot >= 0) {
-                locals.add(STRING);
-                locals.add(STRING);
+            if (spanContextSlot >= 0) {
+                locals.add(OBJECT);
             }
         }
         return locals.toArray();
@@ -461,9 +456,8 @@ final class ExitProbeWeaver extends MethodVisitor {
             locals.add(Opcodes.TOP);
         }
         locals.add(Opcodes.LONG);
-        if (traceIdSlot >= 0) {
-            locals.add(STRING);
-            locals.add(STRING);
+        if (spanContextSlot >= 0) {
+            locals.add(OBJECT);
         }
         if (thrown != null || value != null) {
             locals.add(thrown == null ? Opcodes.TOP : thrown);

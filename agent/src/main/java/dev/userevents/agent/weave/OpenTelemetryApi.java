@@ -14,13 +14,17 @@ import net.bytebuddy.jar.asm.Opcodes;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Whether a class loader sees an OpenTelemetry API that {@link SpanIdsCode} can call: {@code
- * io.opentelemetry.api.trace.Span}, an interface with {@code static Span current()} and {@code SpanContext
- * getSpanContext()}, and {@code SpanContext} with {@code String getTraceId()} and {@code String getSpanId()}
- * (opentelemetry-api 1.0 and later). Read from the class files the loader would define, never loaded: the
+ * Whether a class loader sees an OpenTelemetry API the runtime can ask for the current span
+ * ({@code OtelSpans}): {@code io.opentelemetry.api.trace.Span}, an interface with {@code static Span current()}
+ * and {@code SpanContext getSpanContext()}, {@code SpanContext} with {@code String getTraceId()} and
+ * {@code String getSpanId()} (opentelemetry-api 1.0 and later), and {@code io.opentelemetry.context.Context},
+ * which {@code Span.current()} needs (opentelemetry-context, a jar of its own). Read from the class files the loader would define, never loaded: the
  * agent must not load, initialise or configure OpenTelemetry. Answered once per loader.
  */
 final class OpenTelemetryApi {
+    private static final String SPAN = "io/opentelemetry/api/trace/Span";
+    private static final String SPAN_CONTEXT = "io/opentelemetry/api/trace/SpanContext";
+    private static final String CONTEXT = "io/opentelemetry/context/Context";
     private static final Map<ClassLoader, Boolean> USABLE = new WeakHashMap<>();
 
     private OpenTelemetryApi() {
@@ -47,7 +51,7 @@ final class OpenTelemetryApi {
     }
 
     private static boolean check(ClassLoader loader, boolean asked) {
-        Set<String> span = methodsOf(loader, SpanIdsCode.SPAN);
+        Set<String> span = methodsOf(loader, SPAN);
         if (span == null) {
             if (asked) {
                 AgentLog.info("context=otel: " + loader + " sees no OpenTelemetry API (io.opentelemetry.api.trace.Span);"
@@ -55,17 +59,24 @@ final class OpenTelemetryApi {
             }
             return false;
         }
-        Set<String> spanContext = methodsOf(loader, SpanIdsCode.SPAN_CONTEXT);
-        boolean usable = span.contains("static current()L" + SpanIdsCode.SPAN + ";")
-            && span.contains("getSpanContext()L" + SpanIdsCode.SPAN_CONTEXT + ";")
+        Set<String> spanContext = methodsOf(loader, SPAN_CONTEXT);
+        boolean usable = span.contains("static current()L" + SPAN + ";")
+            && span.contains("getSpanContext()L" + SPAN_CONTEXT + ";")
             && spanContext != null && spanContext.contains("getTraceId()Ljava/lang/String;")
             && spanContext.contains("getSpanId()Ljava/lang/String;");
         if (!usable) {
             AgentLog.warn("context=otel: the OpenTelemetry API " + loader + " sees lacks Span.current(),"
                 + " getSpanContext(), getTraceId() or getSpanId() (older than opentelemetry-api 1.0?); events of its"
                 + " classes carry no trace_id or span_id");
+            return false;
         }
-        return usable;
+        if (methodsOf(loader, CONTEXT) == null) {
+            AgentLog.warn("context=otel: " + loader + " sees opentelemetry-api but not io.opentelemetry.context.Context"
+                + " (opentelemetry-context), which Span.current() needs; events of its classes carry no trace_id or"
+                + " span_id. Fix: put opentelemetry-context on its class path, or context= to drop the fields");
+            return false;
+        }
+        return true;
     }
 
     /** The methods an interface declares ({@code [static ]name descriptor}); null if absent, unreadable or a class. */

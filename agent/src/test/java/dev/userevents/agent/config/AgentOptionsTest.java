@@ -116,7 +116,8 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, context, stackDepth, tracefs, logs, simulateNoMultiFormat", refused.getMessage());
+            + "multiFormat, mode, sink, probes, context, stackDepth, tracefs, logs, simulateNoMultiFormat"
+            + " (a list inside a value is ';'-separated: context=thread;otel)", refused.getMessage());
     }
 
     @Test

@@ -66,6 +66,46 @@ class OtelContextKernelTest {
     }
 
     /**
+     * The application's own context storage calls a traced method on every lookup of the current context, so
+     * asking for the span runs traced code: the agent must not recurse (a thread already asking gets no span),
+     * the application runs as without it, and the events of its own calls still carry its spans' ids (JDK 17).
+     */
+    @Test
+    void contextStorageThatCallsTracedCodeDoesNotRecurse() throws Exception {
+        List<String> command = SafetyApps.java(Jdk.JDK_17.java().toString(), "", SafetyApps.appClassPath(OTEL_JARS),
+            "OtelApp", Integer.toString(CALLS), "reentrant");
+        try (TraceInstance trace = TraceInstance.create("safety_otel_reentrant");
+             AppProcess app = AppProcess.start("OtelApp", command)) {
+            app.awaitLine("ready", Duration.ofSeconds(150));
+            trace.enable("user_events", "otel_charge");
+            trace.enable("user_events", "otel_charge_exit");
+            trace.clear();
+            app.send("go");
+            app.awaitLine("done", Duration.ofSeconds(120));
+            List<String> entries = trace.eventLines("otel_charge");
+            app.send("end");
+            String transcript = app.transcript();
+            assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
+
+            List<String> spans = spansPrinted(app);
+            List<String> own = new ArrayList<>();
+            for (String line : entries) {
+                if (!line.startsWith("seq=0xffffffff")) { // the storage's own calls, seq -1
+                    own.add(line);
+                }
+            }
+            System.out.printf("otel reentrant: %d entry events, %d of the app's own calls%n", entries.size(), own.size());
+            assertEquals(CALLS, spans.size(), "spans the app reported" + transcript);
+            assertEquals(CALLS + 1, own.size(), "the app's own calls: " + own);
+            for (int seq = 0; seq < CALLS; seq++) {
+                assertEquals(spans.get(seq), ids(own.get(seq)), "entry " + seq + ": " + own.get(seq));
+            }
+            assertTrue(entries.size() > own.size(), "the storage's traced calls were traced too: " + entries.size());
+            assertTrue(app.agentComplaints().isEmpty(), "agent errors or warnings" + transcript);
+        }
+    }
+
+    /**
      * The OpenTelemetry Java agent (Maven Central) attached beside ours, JDK 17, on an application with the API
      * only: both agents work (the spans are real, so the OTel agent runs), and every event carries its span's ids.
      */

@@ -16,4 +16,12 @@ public final class StackSample {
     static int c(int x) {
         return x + 1;
     }
+
+    @Tracepoint(stack = true, exit = true)
+    static int fails(int x) {
+        if (x > 0) {
+            throw new IllegalStateException("no");
+        }
+        return x;
+    }
 }

@@ -3,8 +3,10 @@ package dev.userevents.agent.weave;
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static dev.userevents.agent.weave.WovenClasses.call;
 import static dev.userevents.agent.weave.WovenClasses.enable;
+import static dev.userevents.agent.weave.WovenClasses.eventsOf;
 import static dev.userevents.agent.weave.WovenClasses.onlyEventOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.runtime.ProbeRuntime;
@@ -55,6 +57,28 @@ class StackWeavingTest {
         exit.s64();
         assertEquals("", exit.string());
         assertTrue(exit.string().startsWith(chain), "the stack of the call that returned");
+    }
+
+    @Test
+    void anExitByAThrowableNamesTheMethodWithoutALineThatDidNotRun() throws Throwable {
+        enable("StackSample_fails_exit");
+
+        assertThrows(IllegalStateException.class, () -> call(woven, null, "fails", new Class<?>[] {int.class}, 1));
+        assertEquals(0, call(woven, null, "fails", new Class<?>[] {int.class}, 0));
+
+        List<EventPayload> exits = eventsOf("StackSample_fails_exit");
+        assertEquals(2, exits.size());
+        EventPayload thrown = exits.get(0);
+        thrown.s32();
+        thrown.s64();
+        assertEquals(IllegalStateException.class.getName(), thrown.string());
+        String stack = thrown.string();
+        assertTrue(stack.startsWith(SAMPLE + ".fails;" + WovenClasses.class.getName() + ".call:"), stack);
+        EventPayload returned = exits.get(1);
+        returned.s32();
+        returned.s64();
+        assertEquals("", returned.string());
+        assertTrue(returned.string().startsWith(SAMPLE + ".fails:25;"), "a return names its line");
     }
 
     @Test

@@ -15,24 +15,28 @@ final class CallStack implements Function<Stream<StackWalker.StackFrame>, String
     private static final StackWalker WALKER = StackWalker.getInstance();
 
     private final int depth;
+    private final boolean firstWithoutLine;
 
-    private CallStack(int depth) {
+    private CallStack(int depth, boolean firstWithoutLine) {
         this.depth = depth;
+        this.firstWithoutLine = firstWithoutLine;
     }
 
     /**
      * The current thread's stack below the agent's runtime.
      *
-     * @param depth the most frames to write, at least 1
+     * @param depth            the most frames to write, at least 1
+     * @param firstWithoutLine whether the innermost frame is written without its line (an exit by a throwable:
+     *                         the JVM would name a line that did not run)
      * @return {@code com.acme.Orders.place:42;com.acme.Shop.buy:17;...}; "" when no frame is left
      */
-    static String text(int depth) {
-        return WALKER.walk(new CallStack(depth));
+    static String text(int depth, boolean firstWithoutLine) {
+        return WALKER.walk(new CallStack(depth, firstWithoutLine));
     }
 
     /** Walks once at start-up, so that no class of the walk is first loaded on an application thread. */
     static void prepare() {
-        text(2);
+        text(2, false);
     }
 
     @Override
@@ -49,7 +53,7 @@ final class CallStack implements Function<Stream<StackWalker.StackFrame>, String
             }
             text.append(frame.getClassName()).append('.').append(frame.getMethodName());
             int line = frame.getLineNumber();
-            if (line >= 0) {
+            if (line >= 0 && !(written == 0 && firstWithoutLine)) {
                 text.append(':').append(line);
             }
             written++;

@@ -42,7 +42,7 @@ public final class Probe {
     /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
     private boolean stack;
     /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
-    private boolean otel;
+    private @Nullable OtelSpans otelSpans;
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
@@ -171,17 +171,25 @@ public final class Probe {
     }
 
     /**
-     * Marks the event as carrying the OpenTelemetry ids ({@code trace_id}, {@code span_id},
-     * {@link ProbeRuntime#putSpanIds}), which the exit methods then write. Called once, before
-     * {@link ProbeRuntime#install} publishes the probe.
+     * Marks the event as carrying the OpenTelemetry ids ({@code trace_id}, {@code span_id}) of the API
+     * {@code loader} sees ({@link ProbeRuntime#spanContext}, {@link ProbeRuntime#putSpanIds}); nothing of the
+     * API is looked at before the event is first traced. Called once, before {@link ProbeRuntime#install}
+     * publishes the probe.
+     *
+     * @param loader the traced class's defining loader
      */
-    public void carryOtelContext() {
-        this.otel = true;
+    public void carryOtelContext(ClassLoader loader) {
+        this.otelSpans = OtelSpans.of(loader);
     }
 
     /** {@return whether the event carries the OpenTelemetry ids} */
     public boolean otel() {
-        return otel;
+        return otelSpans != null;
+    }
+
+    /** The spans the event's ids come from; null without {@code context=otel}. */
+    @Nullable OtelSpans otelSpans() {
+        return otelSpans;
     }
 
     /** {@return whether the event ends with the calling stack} */

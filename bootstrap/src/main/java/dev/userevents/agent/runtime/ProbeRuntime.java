@@ -482,22 +482,21 @@ public final class ProbeRuntime {
      *                0 when the exit event was off as the method started: then nothing is written
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitVoid(int probeId, long start, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitVoid(int probeId, long start, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitVoid(probeId, start, thrown, traceId, spanId);
+            writeExitVoid(probeId, start, thrown, spanContext);
         }
     }
 
-    private static void writeExitVoid(int probeId, long start, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitVoid(int probeId, long start, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(record, start, thrown, traceId, spanId);
+            finishExit(record, start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -512,22 +511,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitBoolean(probeId, start, value, thrown, traceId, spanId);
+            writeExitBoolean(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitBoolean(int probeId, long start, boolean value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putBoolean(record, value), start, thrown, traceId, spanId);
+            finishExit(putBoolean(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -542,22 +540,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitByte(int probeId, long start, byte value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitByte(int probeId, long start, byte value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitByte(probeId, start, value, thrown, traceId, spanId);
+            writeExitByte(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitByte(int probeId, long start, byte value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitByte(int probeId, long start, byte value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putByte(record, value), start, thrown, traceId, spanId);
+            finishExit(putByte(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -572,22 +569,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitShort(int probeId, long start, short value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitShort(int probeId, long start, short value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitShort(probeId, start, value, thrown, traceId, spanId);
+            writeExitShort(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitShort(int probeId, long start, short value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitShort(int probeId, long start, short value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putShort(record, value), start, thrown, traceId, spanId);
+            finishExit(putShort(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -602,22 +598,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitChar(int probeId, long start, char value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitChar(int probeId, long start, char value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitChar(probeId, start, value, thrown, traceId, spanId);
+            writeExitChar(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitChar(int probeId, long start, char value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitChar(int probeId, long start, char value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putChar(record, value), start, thrown, traceId, spanId);
+            finishExit(putChar(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -632,22 +627,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitInt(int probeId, long start, int value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitInt(int probeId, long start, int value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitInt(probeId, start, value, thrown, traceId, spanId);
+            writeExitInt(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitInt(int probeId, long start, int value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitInt(int probeId, long start, int value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putInt(record, value), start, thrown, traceId, spanId);
+            finishExit(putInt(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -662,22 +656,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitLong(int probeId, long start, long value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitLong(int probeId, long start, long value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitLong(probeId, start, value, thrown, traceId, spanId);
+            writeExitLong(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitLong(int probeId, long start, long value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitLong(int probeId, long start, long value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putLong(record, value), start, thrown, traceId, spanId);
+            finishExit(putLong(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -692,22 +685,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitFloat(int probeId, long start, float value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitFloat(int probeId, long start, float value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitFloat(probeId, start, value, thrown, traceId, spanId);
+            writeExitFloat(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitFloat(int probeId, long start, float value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitFloat(int probeId, long start, float value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putFloat(record, value), start, thrown, traceId, spanId);
+            finishExit(putFloat(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -722,22 +714,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitDouble(int probeId, long start, double value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitDouble(int probeId, long start, double value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitDouble(probeId, start, value, thrown, traceId, spanId);
+            writeExitDouble(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitDouble(int probeId, long start, double value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitDouble(int probeId, long start, double value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putDouble(record, value), start, thrown, traceId, spanId);
+            finishExit(putDouble(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -752,22 +743,21 @@ public final class ProbeRuntime {
      * @param value   the returned value (zero, false or null when the method threw)
      * @param thrown  what the method threw, or null when it returned; the {@code thrown} field holds its class
      *                name, or an empty string
-     * @param traceId the current span's trace id with {@code context=otel} (read by the woven code at entry),
-     *                else null
-     * @param spanId  the current span's id with {@code context=otel}, else null
+     * @param spanContext the span context current at the method's entry with {@code context=otel}
+     *                ({@link #spanContext}), else null
      */
-    public static void exitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown, @Nullable String traceId,
-                              @Nullable String spanId) {
+    public static void exitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown,
+                              @Nullable Object spanContext) {
         if (start != 0L) {
-            writeExitObject(probeId, start, value, thrown, traceId, spanId);
+            writeExitObject(probeId, start, value, thrown, spanContext);
         }
     }
 
-    private static void writeExitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown, @Nullable String traceId,
-                                    @Nullable String spanId) {
+    private static void writeExitObject(int probeId, long start, @Nullable Object value, @Nullable Throwable thrown,
+                                    @Nullable Object spanContext) {
         EventRecord record = begin(probeId);
         try {
-            finishExit(putObject(record, value), start, thrown, traceId, spanId);
+            finishExit(putObject(record, value), start, thrown, spanContext);
         } catch (Throwable e) {
             abandon(record, e);
         }
@@ -795,8 +785,8 @@ public final class ProbeRuntime {
         }
     }
 
-    private static void finishExit(EventRecord record, long start, @Nullable Throwable thrown, @Nullable String traceId,
-                                   @Nullable String spanId) {
+    private static void finishExit(EventRecord record, long start, @Nullable Throwable thrown,
+                                   @Nullable Object spanContext) {
         putLong(record, System.nanoTime() - start);
         // Class.getName() caches its result: no allocation after the first time a class is thrown.
         putString(record, thrown == null ? "" : thrown.getClass().getName());
@@ -805,42 +795,54 @@ public final class ProbeRuntime {
             putThreadContext(record);
         }
         if (probe != null && probe.otel()) {
-            putSpanIds(record, traceId, spanId);
+            putSpanIds(record, spanContext);
         }
-        if (probe != null && probe.stack()) {
-            putStack(record);
+        if (probe != null && probe.stack() && record.failure == null) {
+            try {
+                // Left by a throwable, the method's frame is at our handler, which has no line of its own: the
+                // line the JVM would name is the method's last, so it is left out.
+                record.putString(CallStack.text(stackDepth, thrown != null));
+            } catch (Throwable e) {
+                record.failure = e;
+            }
         }
         commit(record);
     }
 
     /**
-     * Appends the OpenTelemetry ids ({@code context=otel}) as two {@code __rel_loc char[]} fields,
-     * {@code trace_id} then {@code span_id}, as the woven code read them from the traced class's OpenTelemetry
-     * API ({@code Span.current().getSpanContext()}): both empty when there is no valid span (the API's invalid
-     * span has all-zero ids).
+     * The current OpenTelemetry span's context for a probe's event ({@code context=otel}), asked of the API its
+     * class sees ({@code Span.current().getSpanContext()}) before the event's buffer is taken: asking runs the
+     * application's context storage, which may itself call traced methods. A thread already asking gets null,
+     * so this never recurses. Woven before {@link #begin} of an entry event with the ids, and at the entry of
+     * a method whose exit event is on.
      *
-     * @param record  the event, as the previous put returned it
-     * @param traceId the span context's {@code getTraceId()}, 32 lowercase hex characters, or null
-     * @param spanId  the span context's {@code getSpanId()}, 16 lowercase hex characters, or null
-     * @return {@code record}
+     * @param probeId the probe whose event carries the ids
+     * @return an {@code io.opentelemetry.api.trace.SpanContext} as Object; null when there is none to be had
      */
-    public static EventRecord putSpanIds(EventRecord record, @Nullable String traceId, @Nullable String spanId) {
-        boolean valid = isValidId(traceId) && isValidId(spanId);
-        putString(record, valid ? traceId : "");
-        return putString(record, valid ? spanId : "");
+    public static @Nullable Object spanContext(int probeId) {
+        try {
+            Probe[] table = probes;
+            Probe probe = probeId >= 0 && probeId < table.length ? table[probeId] : null;
+            OtelSpans spans = probe == null ? null : probe.otelSpans();
+            return spans == null ? null : spans.currentContext();
+        } catch (Throwable e) {
+            return null;
+        }
     }
 
-    /** Not null, not empty and not all zeros (the W3C trace context's invalid id). */
-    private static boolean isValidId(@Nullable String id) {
-        if (id == null || id.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (id.charAt(i) != '0') {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * Appends the OpenTelemetry ids ({@code context=otel}) as two {@code __rel_loc char[]} fields,
+     * {@code trace_id} (32 lowercase hex characters) then {@code span_id} (16), both empty without a valid span.
+     *
+     * @param record      the event, as the previous put returned it
+     * @param spanContext what {@link #spanContext} gave for it, or null
+     * @return {@code record}
+     */
+    public static EventRecord putSpanIds(EventRecord record, @Nullable Object spanContext) {
+        Probe probe = record.probe;
+        OtelSpans spans = probe == null ? null : probe.otelSpans();
+        putString(record, spans == null ? "" : spans.traceId(spanContext));
+        return putString(record, spans == null ? "" : spans.spanId(spanContext));
     }
 
     /** Bytes {@link #putThreadContext} appends: {@code java_tid} (s64) and {@code virtual} (u8). */
@@ -884,7 +886,7 @@ public final class ProbeRuntime {
     public static EventRecord putStack(EventRecord record) {
         if (record.failure == null) {
             try {
-                record.putString(CallStack.text(stackDepth));
+                record.putString(CallStack.text(stackDepth, false));
             } catch (Throwable e) {
                 record.failure = e;
             }
