@@ -22,7 +22,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 /**
  * The Byte Buddy advice for Logback's and Log4j 2's logger classes: which template goes on which methods, and
  * what a framework version lacks. Their classes load in the application's own time, so the first use of Byte
- * Buddy (type pool, advice, {@code make()}, ~0.5 s cold) is paid then, not at agent start.
+ * Buddy (type pool, advice, {@code make()}, ~0.6 s cold on a 2-core host) is paid then, not at agent start.
  */
 final class FrameworkAdvice {
     private static final String PACKAGE = "dev.userevents.agent.logs.";

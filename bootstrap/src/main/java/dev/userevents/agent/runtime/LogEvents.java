@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *       }
  *   }
  * }</pre>
- * Every event has the fields {@code logger}, {@code message}, {@code thread} and {@code thrown}, all
+ * JUL's woven code makes one call, {@link #bridgeJul}, which does the above. Every event has the fields {@code logger}, {@code message}, {@code thread} and {@code thrown}, all
  * {@code __rel_loc char[]}, in that order. Nothing here throws.
  */
 public final class LogEvents {
