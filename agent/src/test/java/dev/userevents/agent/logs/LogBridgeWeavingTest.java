@@ -9,9 +9,22 @@ import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.shim.EnableWordStores;
 import dev.userevents.shim.hotpath.NativeWords;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,12 +35,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The bridge woven into the real Logback (1.5.18 and the oldest supported, 1.3.15) and Log4j 2 (2.24.3 and
  * 2.17.2), jars from Maven Central, configured to log
  * nothing below INFO: with {@code log_debug} traced, a DEBUG record reaches it with exact fields; with
- * nothing traced, nothing is written; a trailing throwable argument becomes {@code thrown}.
+ * nothing traced, nothing is written; a trailing throwable argument becomes {@code thrown}. The running JDK's
+ * {@code java.util.logging.Logger}, which only the bootstrap loader may define, is woven in a JVM of its own
+ * ({@link JulBridgeApp}) and compared with one without the bridge.
  */
 class LogBridgeWeavingTest {
     private static final RecordingBackend BACKEND = new RecordingBackend();
     private static final LogBridge BRIDGE = new LogBridge(BACKEND, "");
     private static final LogBridgeTransformer TRANSFORMER = new LogBridgeTransformer(BRIDGE);
+
+    private static final Map<Boolean, List<String>> JUL_RUNS = new HashMap<>();
 
     private long word;
 
@@ -212,6 +229,47 @@ class LogBridgeWeavingTest {
         assertTrue(overloads >= 12, overloads + " overloads of log/logp");
     }
 
+    /** The ASM-woven JUL logger: every overload, once traced, writes one event with the call's exact fields. */
+    @Test
+    void everyJulOverloadReachesItsEventOnceTraced() throws Exception {
+        int calls = 0;
+        for (String line : julRun(true)) {
+            if (!line.startsWith("call traced ")) {
+                continue;
+            }
+            String[] call = line.split(" ", 5);
+            String signature = call[3];
+            String event = call[2].equals("FINE") ? "log_debug" : "log_warn";
+            String message = signature.contains("Supplier") ? "supplied"
+                : signature.contains(";Ljava/lang/Object;") || signature.contains("[Ljava/lang/Object;") ? "value 7"
+                : "value {0}";
+            String thrown = signature.contains("Throwable") ? "java.lang.IllegalStateException: boom" : "";
+            assertEquals("events=[" + String.join("|", event, "com.acme.Jul", message, "main", thrown) + "]",
+                line.substring(line.indexOf(" events=") + 1), line);
+            calls++;
+        }
+        assertTrue(calls >= 2 * 12, calls + " calls of log/logp overloads");
+    }
+
+    /** The application's handler gets, from the woven logger, exactly what it gets without the bridge. */
+    @Test
+    void julHandlersGetExactlyWhatTheyGetWithoutTheBridge() throws Exception {
+        List<String> woven = withoutEvents(julRun(true));
+        List<String> plain = withoutEvents(julRun(false));
+
+        assertEquals(plain, woven);
+        assertTrue(woven.stream().anyMatch(line -> line.contains("handler=[WARNING|com.acme.Jul|value {0}|[7]|")),
+            "WARNING records reach the handler: " + woven);
+    }
+
+    @Test
+    void wovenJulLoggerWritesNothingWhileNoLogEventIsTraced() throws Exception {
+        List<String> off = julRun(true).stream().filter(line -> line.startsWith("call off ")).toList();
+
+        assertTrue(off.size() >= 2 * 12, off.toString());
+        off.forEach(line -> assertTrue(line.endsWith(" events=[]"), line));
+    }
+
     @Test
     void levelsMapAsTheReadmeSays() {
         assertEquals(List.of(LogEvents.NONE, LogEvents.ERROR, LogEvents.WARN, LogEvents.INFO, LogEvents.DEBUG,
@@ -255,6 +313,64 @@ class LogBridgeWeavingTest {
         assertEquals("no placeholders", LogEvents.julMessage("no placeholders", new Object[] {1}));
         assertEquals("{0} kept", LogEvents.julMessage("{0} kept", null));
         assertEquals("bad {0", LogEvents.julMessage("bad {0", new Object[] {1}), "MessageFormat refuses it");
+    }
+
+    /**
+     * The lines {@link JulBridgeApp} prints, run once per test class with the bridge (its premain in a jar made
+     * here, the runtime on the bootstrap class path as the agent puts it) or without.
+     */
+    private static synchronized List<String> julRun(boolean bridged) throws Exception {
+        List<String> lines = JUL_RUNS.get(bridged);
+        if (lines != null) {
+            return lines;
+        }
+        Path dir = Files.createTempDirectory("jul-bridge");
+        Path jar = dir.resolve("jul-bridge-premain.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", JulBridgeApp.class.getName());
+        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        manifest.getMainAttributes().putValue("Can-Redefine-Classes", "true");
+        try (OutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        List<String> command = new ArrayList<>(List.of(Paths.get(System.getProperty("java.home"), "bin", "java")
+            .toString()));
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(argument -> argument.startsWith("--add-")).forEach(command::add);
+        command.add("-Xbootclasspath/a:" + Paths.get(LogEvents.class.getProtectionDomain().getCodeSource()
+            .getLocation().toURI()));
+        if (bridged) {
+            command.add("-javaagent:" + jar);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), JulBridgeApp.class.getName()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "JulBridgeApp did not finish");
+        assertEquals(0, process.exitValue(), output);
+        assertTrue(!output.contains("[userevents]"), "the bridge logged: " + output);
+        lines = output.lines().toList();
+        assertTrue(lines.contains(bridged ? "word " + (1 << LogEvents.DEBUG | 1 << LogEvents.WARN) : "word none"),
+            output);
+        deleteQuietly(jar, dir);
+        JUL_RUNS.put(bridged, lines);
+        return lines;
+    }
+
+    private static void deleteQuietly(Path... paths) {
+        for (Path path : paths) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                // a temp file left behind
+            }
+        }
+    }
+
+    /** The call lines up to the handler's records. */
+    private static List<String> withoutEvents(List<String> lines) {
+        return lines.stream().filter(line -> line.startsWith("call "))
+            .map(line -> line.substring(0, line.indexOf(" events="))).toList();
     }
 
     /** Logback 1.5.18 with SLF4J 2.0.17, or the oldest supported: Logback 1.3.15 with SLF4J 2.0.7. */

@@ -3,6 +3,7 @@ package dev.userevents.agent.runtime;
 import dev.userevents.shim.hotpath.NativeWords;
 import java.text.MessageFormat;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  *       }
  *   }
  * }</pre>
- * Every event has the fields {@code logger}, {@code message}, {@code thread} and {@code thrown}, all
+ * JUL's woven code makes one call, {@link #bridgeJul}, which does the above. Every event has the fields {@code logger}, {@code message}, {@code thread} and {@code thrown}, all
  * {@code __rel_loc char[]}, in that order. Nothing here throws.
  */
 public final class LogEvents {
@@ -203,6 +204,31 @@ public final class LogEvents {
             ProbeRuntime.commit(record);
         } catch (Throwable e) {
             ProbeRuntime.dropped(e, id); // a stack overflow entering one of the calls: counted, buffer reclaimed
+        }
+    }
+
+    /**
+     * The call woven at the entry of every {@code java.util.logging.Logger.log(Level, ...)} and {@code
+     * logp(Level, ...)} overload, made only once the log events' enable word reads non-zero (the woven code
+     * tests that itself: one load, a test, a branch). It maps the level, and when that level's event is
+     * traced and this thread is not already inside a bridged record, writes the record ({@link #writeJul})
+     * between {@link #enter} and {@link #exit}. The woven code catches whatever this throws.
+     *
+     * @param word      the address of the log events' shared enable word
+     * @param julLevel  the call's {@code Level.intValue()}
+     * @param logger    the logger called; its name is read only when the record is written
+     * @param signature the method's name and descriptor, {@code log(Ljava/util/logging/Level;Ljava/lang/String;)V}
+     * @param arguments the call's arguments, the level first
+     */
+    public static void bridgeJul(long word, int julLevel, Logger logger, String signature,
+                                 Object[] arguments) {
+        int level = fromJul(julLevel);
+        if (enter(word, level)) {
+            try {
+                writeJul(level, logger.getName(), signature, arguments);
+            } finally {
+                exit();
+            }
         }
     }
 
