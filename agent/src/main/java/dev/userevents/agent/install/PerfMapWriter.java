@@ -24,19 +24,24 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>HotSpot writes the map itself: the diagnostic command {@code Compiler.perfmap} (JDK 17+), called here
  * in-process through the platform MBean server ({@code com.sun.management:type=DiagnosticCommand}, operation
- * {@code compilerPerfmap}), no {@code jcmd} process. The command rewrites the whole file from the code cache,
- * under the code cache lock, outside a safepoint: application threads run on, only a JIT compiler thread that
- * installs code meanwhile waits. About 1 ms for 1,000 compiled methods (docs/NOTES.md, "Stacks with perf").
+ * {@code compilerPerfmap}), no {@code jcmd} process. The command rewrites the whole file from the code cache on
+ * the calling thread, under the code cache lock, without a safepoint: application threads run on; a JIT
+ * thread that installs code meanwhile waits. It took 1 ms for a small application's 900 lines, 40 to 60 ms for
+ * javac's 7,000 to 11,000 (docs/NOTES.md, "Stacks with perf").
  *
  * <p>One daemon thread of the agent writes the map at start, then looks once a second whether the JIT
  * installed code since (the code cache pools' used bytes and the total compilation time, a few reads) and
- * rewrites it only then. Never on an application thread and never throws: a JVM without the command (not
+ * rewrites it only then, and never sooner than {@value #BACK_OFF} times the last write took after it, so the
+ * writer takes at most 5% of one CPU while the JIT is busy, and nothing once the application is warm. Never on
+ * an application thread and never throws: a JVM without the command (not
  * HotSpot, or older than 17) or a map that cannot be written gets one WARN line with the cause and the fix,
  * the writer stops and the agent runs on. The file stays in {@code /tmp} after the JVM exits, as the one
  * {@code -XX:+DumpPerfMapAtExit} writes does, so perf can name the frames of a recording read later.
  */
 final class PerfMapWriter implements Runnable {
     static final long PERIOD_MILLIS = 1_000;
+    /** The pause after a write is at least this many times the write's own duration. */
+    static final int BACK_OFF = 20;
     static final String DIAGNOSTIC_COMMAND = "com.sun.management:type=DiagnosticCommand";
     static final String OPERATION = "compilerPerfmap";
     /** The DiagnosticCommand MBean takes every command's arguments as one String[] (none here). */
@@ -101,9 +106,9 @@ final class PerfMapWriter implements Runnable {
                 return;
             }
             AgentLog.info("perfMap: " + mapPath() + " written in " + millis(nanos) + " ms (Compiler.perfmap);"
-                + " rewritten when the JIT has installed code, checked every " + PERIOD_MILLIS + " ms");
+                + " rewritten when the JIT has installed code, checked every " + PERIOD_MILLIS + " ms or more");
             while (true) {
-                Thread.sleep(PERIOD_MILLIS);
+                Thread.sleep(Math.max(PERIOD_MILLIS, BACK_OFF * nanos / 1_000_000));
                 long now = codeCacheState();
                 if (now != codeCacheState) {
                     codeCacheState = now;
