@@ -57,7 +57,8 @@ public final class Perf {
             throws IOException, InterruptedException {
         Path folder = Files.createTempDirectory("perf-");
         Path data = folder.resolve("perf.data");
-        run(List.of(binary(), "record", "-g", "-e", "user_events:" + event, "-p", Long.toString(pid), "-o",
+        // -v: perf 6.1 once exited 255 here without a word; the verbose lines say where, should it happen again
+        run(List.of(binary(), "record", "-v", "-g", "-e", "user_events:" + event, "-p", Long.toString(pid), "-o",
             data.toString(), "--", "sleep", Long.toString(duration.toSeconds())), folder.resolve("record.out"));
         String script = run(List.of(binary(), "script", "-i", data.toString()), folder.resolve("script.out"));
         List<String> samples = new ArrayList<>();
@@ -90,8 +91,13 @@ public final class Perf {
         if (!finished || process.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + (finished ? " exited with " + process.exitValue()
                 : " did not finish within " + TOOL_TIMEOUT.toSeconds() + " s")
-                + "\n  stderr: " + new String(Files.readAllBytes(errors), StandardCharsets.UTF_8).strip() + "\n  stdout: " + out.strip());
+                + "\n  stderr: " + tail(new String(Files.readAllBytes(errors), StandardCharsets.UTF_8)) + "\n  stdout: " + tail(out));
         }
         return out;
+    }
+
+    private static String tail(String text) {
+        String trimmed = text.strip();
+        return trimmed.length() <= 4000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 4000);
     }
 }

@@ -32,8 +32,10 @@ class PerfMapKernelTest {
     void perfScriptNamesTheJavaMethodsOfTheTracedCallChain(Jdk jdk) throws Exception {
         List<String> command = new ArrayList<>(SafetyApps.java(jdk.java().toString(), "perfMap=true",
             SafetyApps.appClassPath(), "PerfMapApp"));
-        command.addAll(1, List.of("-XX:+PreserveFramePointer", "-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=dontinline," + APP + "::*"));
+        // A fixed set of JIT threads: perf record -p lists the threads first, then reads each one's /proc files,
+        // and perf 6.1 gave up without a word (status 255) on JDK 17, where a compiler thread ends after idling.
+        command.addAll(1, List.of("-XX:+PreserveFramePointer", "-XX:-UseDynamicNumberOfCompilerThreads",
+            "-XX:CompileCommand=quiet", "-XX:CompileCommand=dontinline," + APP + "::*"));
         try (AppProcess app = AppProcess.start("PerfMapApp", command)) {
             app.awaitValue("ready ", Duration.ofSeconds(150));
             Path map = Path.of("/tmp/perf-" + app.pid() + ".map");
@@ -41,7 +43,13 @@ class PerfMapKernelTest {
                 Files.isRegularFile(map) && Files.readString(map).contains(APP + ".c(int)")
                     && Files.readString(map).contains(APP + ".b(int)") && Files.readString(map).contains(APP + ".a(int)"));
 
-            List<String> samples = Perf.recordCallChains(app.pid(), EVENT, Duration.ofSeconds(3));
+            List<String> samples;
+            try {
+                samples = Perf.recordCallChains(app.pid(), EVENT, Duration.ofSeconds(3));
+            } catch (AssertionError silentFailure) { // see above; once more, and say so
+                System.out.printf("perf record failed (%s), once more: %s%n", jdk, silentFailure.getMessage());
+                samples = Perf.recordCallChains(app.pid(), EVENT, Duration.ofSeconds(3));
+            }
             String transcript = app.transcript();
             List<String> complaints = app.agentComplaints();
             assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
