@@ -24,12 +24,10 @@ import org.jspecify.annotations.Nullable;
 public final class ShippedJars {
     private static final Duration COPY_PATIENCE = Duration.ofMinutes(2);
 
-    /** The copies, once made. */
-    private static @Nullable Copies copies;
-
-    /** Where the two jars were copied to. */
-    private record Copies(Path agent, Path orderService) {
-    }
+    /** The folder of the copies, and each copy, once made. */
+    private static @Nullable Path folder;
+    private static @Nullable Path agent;
+    private static @Nullable Path orderService;
 
     private ShippedJars() {
     }
@@ -58,22 +56,32 @@ public final class ShippedJars {
      * The copy of {@code agent/target/userevents-agent.jar}.
      *
      * @return the copy's path, the same for the whole test JVM
-     * @throws IllegalStateException if the checkout lacks either jar (the two are copied together)
+     * @throws IllegalStateException if the checkout lacks the jar
      * @throws UncheckedIOException if the folder for the copies cannot be made
      */
     public static synchronized Path agent() {
-        return copyOnce().agent();
+        Path copy = agent;
+        if (copy == null) {
+            copy = copy(repo().resolve("agent/target/userevents-agent.jar"), folder(), true);
+            agent = copy;
+        }
+        return copy;
     }
 
     /**
      * The copy of {@code examples/target/order-service.jar}.
      *
      * @return the copy's path, the same for the whole test JVM
-     * @throws IllegalStateException if the checkout lacks either jar (the two are copied together)
+     * @throws IllegalStateException if the checkout lacks the jar
      * @throws UncheckedIOException if the folder for the copies cannot be made
      */
     public static synchronized Path orderService() {
-        return copyOnce().orderService();
+        Path copy = orderService;
+        if (copy == null) {
+            copy = copy(repo().resolve("examples/target/order-service.jar"), folder(), false);
+            orderService = copy;
+        }
+        return copy;
     }
 
     /**
@@ -81,26 +89,24 @@ public final class ShippedJars {
      *
      * @param options the agent's options, {@code key=value} separated by commas; empty for none
      * @return the JVM option, with the copy's path
-     * @throws IllegalStateException if the checkout lacks either jar (the two are copied together)
+     * @throws IllegalStateException if the checkout lacks the agent jar
      */
     public static String javaagent(String options) {
         return "-javaagent:" + agent() + (options.isEmpty() ? "" : "=" + options);
     }
 
-    private static Copies copyOnce() {
-        Copies made = copies;
-        if (made != null) {
-            return made;
+    /** The folder of the copies, made on first use; each jar is copied when first asked for. */
+    private static Path folder() {
+        Path made = folder;
+        if (made == null) {
+            try {
+                made = Files.createTempDirectory("userevents-shipped-jars-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            folder = made;
         }
-        try {
-            Path folder = Files.createTempDirectory("userevents-shipped-jars-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            made = new Copies(copy(repo().resolve("agent/target/userevents-agent.jar"), folder, true),
-                copy(repo().resolve("examples/target/order-service.jar"), folder, false));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        copies = made;
         return made;
     }
 

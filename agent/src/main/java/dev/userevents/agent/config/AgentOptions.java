@@ -68,6 +68,8 @@ public final class AgentOptions {
         CONTEXT("context", "otel", "context fields ending every probe event, ';'-separated: thread (java_tid, virtual),"
             + " otel (trace_id, span_id, for classes that see the OpenTelemetry API); empty for none"),
         STACK_DEPTH("stackDepth", "32", "most frames of a stack field (@Tracepoint(stack = true)), at least 1"),
+        PERF_MAP("perfMap", "false", "keep the JIT symbol map /tmp/perf-<pid>.map current (HotSpot's Compiler.perfmap,"
+            + " JDK 17+), so perf record -g names Java frames; run the JVM with -XX:+PreserveFramePointer"),
         TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
         LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
@@ -138,6 +140,7 @@ public final class AgentOptions {
     private final @Nullable String probesFile;
     private final @Nullable String tracefs;
     private final boolean logs;
+    private final boolean perfMap;
 
     /** Parses and checks every value; the order of the checks decides which of several bad values is reported. */
     private AgentOptions(Map<Option, String> given) {
@@ -166,6 +169,7 @@ public final class AgentOptions {
         this.context = list(given, Option.CONTEXT);
         this.otelAsked = given.containsKey(Option.CONTEXT) && context.contains(OTEL_CONTEXT);
         this.stackDepth = wholeNumber(given, Option.STACK_DEPTH, 1);
+        this.perfMap = bool(given, Option.PERF_MAP);
         for (String item : context) {
             if (!item.equals(THREAD_CONTEXT) && !item.equals(OTEL_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
@@ -381,6 +385,16 @@ public final class AgentOptions {
     }
 
     /**
+     * Whether the agent keeps the JIT symbol map {@code /tmp/perf-<pid>.map} current ({@code perfMap}), for
+     * {@code perf record -g} stacks that name Java methods.
+     *
+     * @return {@code false} by default
+     */
+    public boolean perfMap() {
+        return perfMap;
+    }
+
+    /**
      * Whether the log bridges are installed ({@code logs}).
      *
      * @return true unless {@code logs=false}
@@ -406,6 +420,7 @@ public final class AgentOptions {
             case LOGS -> logs;
             case CONTEXT -> context;
             case STACK_DEPTH -> stackDepth;
+            case PERF_MAP -> perfMap;
             case SIMULATE_NO_MULTI_FORMAT -> simulateNoMultiFormat;
         };
     }

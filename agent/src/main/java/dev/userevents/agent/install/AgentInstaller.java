@@ -77,6 +77,9 @@ public final class AgentInstaller {
                 LogBridge.install(instrumentation, backend, options.prefix(), options.threadContext());
             }
             FaultReporter.start();
+            if (options.perfMap()) {
+                startPerfMapWriter();
+            }
             // Nothing is unregistered at exit: enable words and events must keep working for the
             // application's own shutdown hooks, which run beside this one. The kernel cleans up after the
             // process by itself: user_event_mm_remove() drops every enable word of an exiting process and
@@ -98,6 +101,15 @@ public final class AgentInstaller {
                 new EventContext(options.threadContext(), options.otelContext()), options.otelAsked()), registrar);
         instrumentation.addTransformer(transformer, true);
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
+    }
+
+    private static void startPerfMapWriter() {
+        try {
+            PerfMapWriter.start();
+        } catch (LinkageError e) { // its class needs java.management, which a jlinked runtime may lack
+            AgentLog.warn("perfMap: no JIT symbol map is written: " + e + "; a runtime image needs the java.management"
+                + " module (jlink --add-modules java.management). The agent runs on.");
+        }
     }
 
     private static void warnAboutBufferProperty() {

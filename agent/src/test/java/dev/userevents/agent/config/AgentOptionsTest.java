@@ -116,7 +116,7 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, context, stackDepth, tracefs, logs, simulateNoMultiFormat"
+            + "multiFormat, mode, sink, probes, context, stackDepth, perfMap, tracefs, logs, simulateNoMultiFormat"
             + " (a list inside a value is ';'-separated: context=thread;otel)", refused.getMessage());
     }
 
@@ -260,7 +260,8 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,context=otel,stackDepth=32,logs=true,simulateNoMultiFormat=false", options.toString());
+            + "mode=devnull,sink=auto,probes=/p,context=otel,stackDepth=32,perfMap=false,logs=true,simulateNoMultiFormat=false",
+            options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
     }
 
@@ -270,6 +271,16 @@ class AgentOptionsTest {
         assertFalse(AgentOptions.parse("logs=false", properties).logs());
         properties.setProperty("userevents.logs", "false");
         assertFalse(AgentOptions.parse(null, properties).logs());
+    }
+
+    @Test
+    void perfMapIsOffUnlessTurnedOnByOptionOrProperty() {
+        assertFalse(AgentOptions.parse(null, properties).perfMap());
+        assertTrue(AgentOptions.parse("perfMap=true", properties).perfMap());
+        assertTrue(AgentOptions.parse("perfMap", properties).perfMap());
+        assertRefused("perfMap=yes", "agent option perfMap='yes': use true or false");
+        properties.setProperty("userevents.perfMap", "true");
+        assertTrue(AgentOptions.parse(null, properties).perfMap());
     }
 
     @Test

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * {@code perf record} and {@code perf script} in the guest. The binary is {@code $PERF} (guest-init.sh sets
  * it to a real perf for the guest's kernel), else {@code perf} on the PATH.
  */
-final class Perf {
+public final class Perf {
     private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(120);
 
     private Perf() {
@@ -40,6 +40,36 @@ final class Perf {
         return EventLine.fromPerfScript(script);
     }
 
+    /**
+     * {@code perf record -g -e user_events:EVENT -p PID -- sleep SECONDS}, then {@code perf script}: the samples
+     * perf printed, each its header line and its call chain (innermost frame first), oldest first. Java frames
+     * are named only if the process keeps {@code /tmp/perf-PID.map} (agent option {@code perfMap}) and runs with
+     * {@code -XX:+PreserveFramePointer}.
+     *
+     * @param pid the process to record
+     * @param event the user_events event name
+     * @param duration how long to record
+     * @return one text block a sample
+     * @throws IOException if the folder for perf's files cannot be made
+     * @throws InterruptedException if the test thread is interrupted
+     */
+    public static List<String> recordCallChains(long pid, String event, Duration duration)
+            throws IOException, InterruptedException {
+        Path folder = Files.createTempDirectory("perf-");
+        Path data = folder.resolve("perf.data");
+        // -v: perf 6.1 once exited 255 here without a word; the verbose lines say where, should it happen again
+        run(List.of(binary(), "record", "-v", "-g", "-e", "user_events:" + event, "-p", Long.toString(pid), "-o",
+            data.toString(), "--", "sleep", Long.toString(duration.toSeconds())), folder.resolve("record.out"));
+        String script = run(List.of(binary(), "script", "-i", data.toString()), folder.resolve("script.out"));
+        List<String> samples = new ArrayList<>();
+        for (String block : script.split("\n\s*\n")) {
+            if (!block.isBlank()) {
+                samples.add(block.strip());
+            }
+        }
+        return samples;
+    }
+
     private static String binary() {
         String perf = System.getenv("PERF");
         return perf == null || perf.isEmpty() ? "perf" : perf;
@@ -61,8 +91,13 @@ final class Perf {
         if (!finished || process.exitValue() != 0) {
             throw new AssertionError(String.join(" ", command) + (finished ? " exited with " + process.exitValue()
                 : " did not finish within " + TOOL_TIMEOUT.toSeconds() + " s")
-                + "\n  stderr: " + new String(Files.readAllBytes(errors), StandardCharsets.UTF_8).strip() + "\n  stdout: " + out.strip());
+                + "\n  stderr: " + tail(new String(Files.readAllBytes(errors), StandardCharsets.UTF_8)) + "\n  stdout: " + tail(out));
         }
         return out;
+    }
+
+    private static String tail(String text) {
+        String trimmed = text.strip();
+        return trimmed.length() <= 4000 ? trimmed : "..." + trimmed.substring(trimmed.length() - 4000);
     }
 }
