@@ -1,5 +1,6 @@
 package dev.userevents.agent.logs;
 
+import dev.userevents.agent.weave.StackMapFrames;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -215,18 +216,7 @@ final class JulLoggerWeaver {
 
         /** The locals at method entry: the logger, then the parameters, in frame notation. */
         private Object[] entryLocals() {
-            List<Object> locals = new ArrayList<>();
-            locals.add(INTERNAL_NAME);
-            for (Type type : Type.getArgumentTypes(descriptor)) {
-                switch (type.getSort()) {
-                    case Type.BOOLEAN, Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> locals.add(Opcodes.INTEGER);
-                    case Type.FLOAT -> locals.add(Opcodes.FLOAT);
-                    case Type.LONG -> locals.add(Opcodes.LONG);
-                    case Type.DOUBLE -> locals.add(Opcodes.DOUBLE);
-                    default -> locals.add(type.getInternalName());
-                }
-            }
-            return locals.toArray();
+            return StackMapFrames.entryLocals(INTERNAL_NAME, descriptor).toArray();
         }
 
         @Override

@@ -3,12 +3,10 @@ package dev.userevents.agent.weave;
 import dev.userevents.agent.probe.ParameterKind;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.Probe;
-import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -145,20 +143,7 @@ final class EntryProbeWeaver extends MethodVisitor {
 
     /** The locals at method entry: {@code this} (if any), then the parameters, in frame notation. */
     private Object[] entryLocals() {
-        List<Object> locals = new ArrayList<>();
-        if (!isStatic) {
-            locals.add(ownerInternalName);
-        }
-        for (Type type : Type.getArgumentTypes(descriptor)) {
-            switch (type.getSort()) {
-                case Type.BOOLEAN, Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> locals.add(Opcodes.INTEGER);
-                case Type.FLOAT -> locals.add(Opcodes.FLOAT);
-                case Type.LONG -> locals.add(Opcodes.LONG);
-                case Type.DOUBLE -> locals.add(Opcodes.DOUBLE);
-                default -> locals.add(type.getInternalName());
-            }
-        }
-        return locals.toArray();
+        return StackMapFrames.entryLocals(isStatic ? null : ownerInternalName, descriptor).toArray();
     }
 
     @Override

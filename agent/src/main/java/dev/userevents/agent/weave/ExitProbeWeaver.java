@@ -57,7 +57,7 @@ final class ExitProbeWeaver extends MethodVisitor {
     private final Probe probe;
     private final String ownerInternalName;
     private final boolean isStatic;
-    private final Type[] argumentTypes;
+    private final String descriptor;
     private final Type returnType;
     private final boolean writeFrames;
     private final int handlersAhead;
@@ -101,7 +101,7 @@ final class ExitProbeWeaver extends MethodVisitor {
         this.probe = probe;
         this.ownerInternalName = ownerInternalName;
         this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
-        this.argumentTypes = Type.getArgumentTypes(descriptor);
+        this.descriptor = descriptor;
         this.returnType = Type.getReturnType(descriptor);
         this.writeFrames = writeFrames;
         this.handlersAhead = handlersAhead;
@@ -215,7 +215,7 @@ final class ExitProbeWeaver extends MethodVisitor {
         mv.visitLabel(callEnd);
         returnValue(opcode, hasValue);
         mv.visitLabel(guard);
-        frame(ourLocals(null, hasValue ? frameType(returnType) : null), THROWABLE);
+        frame(ourLocals(null, hasValue ? StackMapFrames.typeOf(returnType) : null), THROWABLE);
         mv.visitInsn(Opcodes.POP);
         returnValue(opcode, hasValue);
         rangeStart = new Label();
@@ -430,13 +430,7 @@ final class ExitProbeWeaver extends MethodVisitor {
 
     /** The locals at method entry ({@code this}, the arguments), and {@code start} when it is set. */
     private Object[] entryLocals(boolean withStart) {
-        List<Object> locals = new ArrayList<>();
-        if (!isStatic) {
-            locals.add(ownerInternalName);
-        }
-        for (Type type : argumentTypes) {
-            locals.add(frameType(type));
-        }
+        List<Object> locals = StackMapFrames.entryLocals(isStatic ? null : ownerInternalName, descriptor);
         if (withStart) {
             locals.add(Opcodes.LONG);
             if (spanContextSlot >= 0) {
@@ -468,15 +462,6 @@ final class ExitProbeWeaver extends MethodVisitor {
         return locals.toArray();
     }
 
-    private static Object frameType(Type type) {
-        return switch (type.getSort()) {
-            case Type.BOOLEAN, Type.BYTE, Type.SHORT, Type.CHAR, Type.INT -> Opcodes.INTEGER;
-            case Type.FLOAT -> Opcodes.FLOAT;
-            case Type.LONG -> Opcodes.LONG;
-            case Type.DOUBLE -> Opcodes.DOUBLE;
-            default -> type.getInternalName();
-        };
-    }
 
     /** A try-catch entry of the method's own, written after ours. */
     private record TryCatch(Label start, Label end, Label handler, @Nullable String type) {

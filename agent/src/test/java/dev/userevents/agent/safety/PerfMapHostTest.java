@@ -1,7 +1,6 @@
 package dev.userevents.agent.safety;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.testing.Wait;
 import java.nio.file.Files;
@@ -32,15 +31,15 @@ class PerfMapHostTest {
             Path map = Path.of("/tmp/perf-" + app.pid() + ".map");
             try {
                 app.awaitValue("ready ", Duration.ofSeconds(60));
-                Wait.until(Duration.ofSeconds(30), () -> "a, b and c in " + map + app.transcript(), () ->
-                    Files.isRegularFile(map) && Files.readString(map).contains("int " + APP + ".c(int)")
+                // The agent logs where the map is just after writing it: wait for both before the app is ended.
+                Wait.until(Duration.ofSeconds(30), () -> "a, b and c in " + map + ", and the agent's line" + app.transcript(),
+                    () -> Files.isRegularFile(map) && Files.readString(map).contains("int " + APP + ".c(int)")
                         && Files.readString(map).contains("int " + APP + ".b(int)")
-                        && Files.readString(map).contains("int " + APP + ".a(int)"));
+                        && Files.readString(map).contains("int " + APP + ".a(int)")
+                        && app.agentLines().stream().anyMatch(line -> line.startsWith("[userevents] INFO perfMap: "
+                            + map + " written in ")));
                 String transcript = app.transcript();
                 assertEquals(0, app.awaitExit(Duration.ofSeconds(30)), "exit status" + transcript);
-
-                assertTrue(app.agentLines().stream().anyMatch(line -> line.startsWith("[userevents] INFO perfMap: "
-                    + map + " written in ")), "the agent says where the map is" + transcript);
                 assertEquals(List.of(), app.agentComplaints(), "agent errors or warnings" + transcript);
             } finally {
                 Files.deleteIfExists(map);
