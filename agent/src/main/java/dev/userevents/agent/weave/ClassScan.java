@@ -1,5 +1,6 @@
 package dev.userevents.agent.weave;
 
+import dev.userevents.agent.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,8 +114,13 @@ final class ClassScan extends ClassVisitor {
             // A MethodParameters attribute that does not cover every parameter names none of them.
             boolean named = parameterNames.size() == Type.getArgumentTypes(descriptor).length;
             DeclaredMethod method = new DeclaredMethod(name, descriptor, access, named ? parameterNames : null);
+            TracepointSpec fromFile = inProbesFile ? probes.specFor(className, method) : null;
             TracepointSpec spec = values != null ? new TracepointSpec(values.name, values.exit, values.stack, "@Tracepoint")
-                : probes.specFor(className, method);
+                : fromFile;
+            if (values != null && fromFile != null) {
+                AgentLog.info("probes file line " + fromFile.origin() + " names " + className + "." + name
+                    + ", which has @Tracepoint: the annotation applies, the line is ignored");
+            }
             if (inProbesFile) {
                 declared.add(method);
             }

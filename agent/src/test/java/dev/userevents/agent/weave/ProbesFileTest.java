@@ -104,9 +104,13 @@ class ProbesFileTest {
     void annotationWinsOverAProbesFileLine() {
         ProbesFile probes = ProbesFile.parse(List.of(TracedSample.class.getName() + "#add name=from_file"), "p.txt");
 
-        Map<String, ProbeDefinition> byMethod = definitions(TracedSample.class, probes);
+        try (CapturedLog log = CapturedLog.start()) {
+            Map<String, ProbeDefinition> byMethod = definitions(TracedSample.class, probes);
 
-        assertEquals("TracedSample_add", byMethod.get("add(II)I").format().name());
+            assertEquals("TracedSample_add", byMethod.get("add(II)I").format().name());
+            assertEquals(1, log.linesWith("p.txt:1 names " + TracedSample.class.getName() + ".add, which has @Tracepoint")
+                .size(), log.lines().toString());
+        }
     }
 
     @Test
