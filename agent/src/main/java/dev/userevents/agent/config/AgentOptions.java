@@ -64,7 +64,13 @@ public final class AgentOptions {
             "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi)"),
         MODE("mode", "kernel", "kernel, dry (weave against words nothing sets), devnull (always write to /dev/null)"),
         SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
-        PROBES("probes", null, "file listing methods to trace without annotations"),
+        PROBES("probes", null, "file listing methods to trace without annotations; pattern and ondemand lines make"
+            + " on-demand candidates, woven only while a tracer enables them"),
+        MAX_CANDIDATES("maxCandidates", "10000", "most on-demand candidates (methods) registered; more are logged and"
+            + " left out"),
+        POLL_MILLIS("pollMillis", "100", "ms between two reads of the on-demand candidates' enable words, at least 1"),
+        RESTORE_AFTER("restoreAfter", "10", "s a woven on-demand class waits with every candidate disabled before it"
+            + " gets its original bytes back, 0 or more"),
         CONTEXT("context", "otel", "context fields ending every probe event, ';'-separated: thread (java_tid, virtual),"
             + " otel (trace_id, span_id, for classes that see the OpenTelemetry API); empty for none"),
         STACK_DEPTH("stackDepth", "32", "most frames of a stack field (@Tracepoint(stack = true)), at least 1"),
@@ -141,6 +147,9 @@ public final class AgentOptions {
     private final @Nullable String tracefs;
     private final boolean logs;
     private final boolean perfMap;
+    private final int maxCandidates;
+    private final int pollMillis;
+    private final int restoreAfter;
 
     /** Parses and checks every value; the order of the checks decides which of several bad values is reported. */
     private AgentOptions(Map<Option, String> given) {
@@ -170,6 +179,9 @@ public final class AgentOptions {
         this.otelAsked = given.containsKey(Option.CONTEXT) && context.contains(OTEL_CONTEXT);
         this.stackDepth = wholeNumber(given, Option.STACK_DEPTH, 1);
         this.perfMap = bool(given, Option.PERF_MAP);
+        this.maxCandidates = wholeNumber(given, Option.MAX_CANDIDATES, 0);
+        this.pollMillis = wholeNumber(given, Option.POLL_MILLIS, 1);
+        this.restoreAfter = wholeNumber(given, Option.RESTORE_AFTER, 0);
         for (String item : context) {
             if (!item.equals(THREAD_CONTEXT) && !item.equals(OTEL_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
@@ -288,6 +300,34 @@ public final class AgentOptions {
      */
     public int eventBytes() {
         return eventBytes;
+    }
+
+    /**
+     * Most on-demand candidates registered ({@code maxCandidates}); one log line when the patterns match more.
+     *
+     * @return 0 or more methods; 10,000 by default
+     */
+    public int maxCandidates() {
+        return maxCandidates;
+    }
+
+    /**
+     * Time between two reads of the on-demand candidates' enable words ({@code pollMillis}).
+     *
+     * @return at least 1 ms; 100 by default
+     */
+    public int pollMillis() {
+        return pollMillis;
+    }
+
+    /**
+     * How long a woven on-demand class waits with every candidate disabled before it is restored
+     * ({@code restoreAfter}).
+     *
+     * @return 0 or more seconds; 10 by default
+     */
+    public int restoreAfterSeconds() {
+        return restoreAfter;
     }
 
     /**
@@ -416,6 +456,9 @@ public final class AgentOptions {
             case MODE -> mode;
             case SINK -> sink;
             case PROBES -> probesFile;
+            case MAX_CANDIDATES -> maxCandidates;
+            case POLL_MILLIS -> pollMillis;
+            case RESTORE_AFTER -> restoreAfter;
             case TRACEFS -> tracefs;
             case LOGS -> logs;
             case CONTEXT -> context;

@@ -14,6 +14,7 @@ import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.shim.UserEventsUnavailableException;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,8 +100,19 @@ public final class AgentInstaller {
         TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes,
             new ProbeClassWeaver(registrar, options.prefix(),
                 new EventContext(options.threadContext(), options.otelContext()), options.otelAsked()), registrar);
+        OnDemandProbes onDemand = null;
+        if (probes.hasOnDemand()) {
+            onDemand = new OnDemandProbes(instrumentation, registrar, options.maxCandidates(), options.pollMillis(),
+                TimeUnit.SECONDS.toNanos(options.restoreAfterSeconds()));
+            transformer.onDemand(onDemand);
+        }
         instrumentation.addTransformer(transformer, true);
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
+        if (onDemand != null) {
+            onDemand.start();
+            AgentLog.info("on-demand: " + onDemand.candidateCount() + " candidate(s) in classes loaded so far; their"
+                + " methods are woven while a tracer enables them");
+        }
     }
 
     private static void startPerfMapWriter() {

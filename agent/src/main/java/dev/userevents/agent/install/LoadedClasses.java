@@ -24,7 +24,8 @@ final class LoadedClasses {
                 continue;
             }
             byte[] classFile = classFileOf(loaded);
-            if (classFile != null && transformer.mayHoldProbes(loaded.getName(), classFile)) {
+            if (classFile != null && transformer.mayHoldProbes(loaded.getName(), classFile)
+                && prepared(transformer, loaded, classFile)) {
                 candidates.add(loaded);
             }
         }
@@ -35,6 +36,17 @@ final class LoadedClasses {
                 AgentLog.error("could not weave probes into the loaded class " + candidate.getName() + ": " + e
                     + "; that class runs untraced");
             }
+        }
+    }
+
+    /** Registers the class's on-demand candidates; true when it has probes to weave now. */
+    private static boolean prepared(TracepointClassTransformer transformer, Class<?> loaded, byte[] classFile) {
+        try {
+            return transformer.prepareLoaded(loaded, classFile);
+        } catch (Throwable e) {
+            AgentLog.error("could not read the probes of the loaded class " + loaded.getName() + ": " + e
+                + "; that class runs untraced");
+            return false;
         }
     }
 

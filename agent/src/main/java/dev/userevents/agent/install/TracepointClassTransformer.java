@@ -3,12 +3,16 @@ package dev.userevents.agent.install;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.weave.ClassBytes;
 import dev.userevents.agent.weave.ProbeClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +29,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     private final ProbesFile probes;
     private final ProbeRegistrar registrar;
     private final ProbeClassWeaver weaver;
+    private volatile @Nullable OnDemandProbes onDemand;
 
     TracepointClassTransformer(ClassFilter filter, ProbesFile probes, ProbeRegistrar registrar, String prefix) {
         this(filter, probes, new ProbeClassWeaver(registrar, prefix), registrar);
@@ -37,6 +42,14 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         this.registrar = registrar;
         this.weaver = weaver;
     }
+
+    /**
+     * Makes on-demand lines' methods candidates, registered by and woven as {@code candidates} decides; without
+     * it they are left out. Set before the transformer is added.
+     */
+    void onDemand(OnDemandProbes candidates) {
+        this.onDemand = candidates;
+    }
     /** Whether the agent may weave this class at all (never the JDK's or its own; include/exclude). */
     boolean accepts(String className) {
         return filter.accepts(className);
@@ -45,7 +58,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
     /** Whether a class with these bytes may hold probes: the cheap test, before any parsing. */
     boolean mayHoldProbes(String className, byte[] classFile) {
         return filter.accepts(className)
-            && (ClassBytes.mentionsTracepoint(classFile) || probes.classNames().contains(className));
+            && (ClassBytes.mentionsTracepoint(classFile) || probes.mayName(className, classFile));
     }
 
     @Override
@@ -62,7 +75,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         INSIDE.set(Boolean.TRUE); // weaving may load classes; they must not come back here
         long start = System.nanoTime();
         try {
-            byte[] woven = weave(className, classFile, loader, classBeingRedefined != null);
+            byte[] woven = weave(className, classFile, loader, classBeingRedefined);
             if (woven != null && AgentLog.enabled(AgentLog.DEBUG)) {
                 AgentLog.debug("woven " + className + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
             }
@@ -75,17 +88,62 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         }
     }
 
-    private byte @Nullable [] weave(String className, byte[] classFile, @Nullable ClassLoader loader, boolean retransforming) {
+    /**
+     * For a class loaded before the agent (attach): registers its on-demand candidates without touching it.
+     *
+     * @return whether it also has probes woven at load, so it must be retransformed
+     */
+    boolean prepareLoaded(Class<?> type, byte[] classFile) {
+        ClassLoader loader = type.getClassLoader();
+        ProbeClassWeaver.Plan plan = ProbeClassWeaver.plan(classFile, probes);
+        List<ProbeDefinition> candidates = new ArrayList<>();
+        boolean atLoad = split(plan, loader, new ArrayList<>(), candidates);
+        OnDemandProbes onDemand = this.onDemand;
+        if (!candidates.isEmpty() && onDemand != null) {
+            onDemand.wovenCandidates(type.getName(), loader, type, candidates);
+        }
+        return atLoad;
+    }
+
+    /** Sorts the class's definitions; true when some are woven at load. */
+    private boolean split(ProbeClassWeaver.Plan plan, @Nullable ClassLoader loader, List<ProbeDefinition> atLoad,
+                          List<ProbeDefinition> candidates) {
+        Set<String> onDemandKeys = weaver.onDemandKeys(plan, loader);
+        for (ProbeDefinition definition : weaver.definitions(plan, loader).values()) {
+            (onDemandKeys.contains(definition.methodKey()) ? candidates : atLoad).add(definition);
+        }
+        return !atLoad.isEmpty();
+    }
+
+    private byte @Nullable [] weave(String className, byte[] classFile, @Nullable ClassLoader loader,
+                                    @Nullable Class<?> classBeingRedefined) {
+        boolean retransforming = classBeingRedefined != null;
         // On retransformation HotSpot hands over class bytes it rebuilt from its own structures, and JDK 17
         // leaves the MethodParameters attribute out of them (jvmtiClassFileReconstituter.cpp): the names are
         // read from the class file as compiled; the weaving is applied to the bytes the JVM handed over.
         ProbeClassWeaver.Plan plan = ProbeClassWeaver.plan(
             retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile, probes);
-        List<ProbeDefinition> definitions = new ArrayList<>(weaver.definitions(plan, loader).values());
+        List<ProbeDefinition> definitions = new ArrayList<>();
+        List<ProbeDefinition> candidates = new ArrayList<>();
+        split(plan, loader, definitions, candidates);
+        OnDemandProbes onDemand = this.onDemand;
+        if (!candidates.isEmpty() && onDemand != null) {
+            // Registered now (not deferred): a candidate's event exists while its method is untouched.
+            Set<String> wovenNow = onDemand.wovenCandidates(className, loader, classBeingRedefined, candidates);
+            for (ProbeDefinition candidate : candidates) {
+                if (wovenNow.contains(candidate.methodKey())) {
+                    definitions.add(candidate);
+                }
+            }
+        }
         if (definitions.isEmpty()) {
             return null;
         }
-        return new MethodIsolatingWeaver(registrar, className, loader, definitions)
-            .weave(include -> weaver.weave(classFile, plan, loader, include));
+        Set<String> weaving = new HashSet<>();
+        for (ProbeDefinition definition : definitions) {
+            weaving.add(definition.methodKey());
+        }
+        return new MethodIsolatingWeaver(registrar, className, loader, Collections.unmodifiableList(definitions))
+            .weave(include -> weaver.weave(classFile, plan, loader, key -> weaving.contains(key) && include.test(key)));
     }
 }

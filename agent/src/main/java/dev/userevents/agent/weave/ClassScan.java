@@ -3,9 +3,11 @@ package dev.userevents.agent.weave;
 import dev.userevents.agent.runtime.AgentLog;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -27,6 +29,9 @@ final class ClassScan extends ClassVisitor {
     private final ProbesFile probes;
     /** Every declared method, kept only when the probes file names this class (for its unmatched lines). */
     private final List<DeclaredMethod> declared = new ArrayList<>();
+    /** Descriptors of the class's own annotations, for annotation lines of the probes file. */
+    private final Set<String> classAnnotations = new HashSet<>();
+    private boolean probesFileMayName;
     private int version;
 
     private ClassScan(String className, ProbesFile probes) {
@@ -47,6 +52,13 @@ final class ClassScan extends ClassVisitor {
     public void visit(int version, int access, String name, @Nullable String signature, @Nullable String superName,
                       String @Nullable [] interfaces) {
         this.version = version & 0xFFFF;
+        this.probesFileMayName = probes.mayNameByName(className);
+    }
+
+    @Override
+    public @Nullable AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+        classAnnotations.add(descriptor);
+        return null;
     }
 
     /** The class file's major version (61 for Java 17). */
@@ -82,6 +94,8 @@ final class ClassScan extends ClassVisitor {
         private final List<@Nullable String> parameterNames = new ArrayList<>();
         /** Null until the method's {@code @Tracepoint} is visited; stays null for other methods. */
         private @Nullable TracepointValues tracepoint;
+        /** Descriptors of every annotation on the method, for annotation lines of the probes file. */
+        private final Set<String> annotations = new HashSet<>();
 
         MethodScan(int access, String name, String descriptor) {
             super(Opcodes.ASM9);
@@ -97,6 +111,7 @@ final class ClassScan extends ClassVisitor {
 
         @Override
         public @Nullable AnnotationVisitor visitAnnotation(String annotationDescriptor, boolean visible) {
+            annotations.add(annotationDescriptor);
             if (!annotationDescriptor.equals(TRACEPOINT_DESCRIPTOR)) {
                 return null;
             }
@@ -107,17 +122,17 @@ final class ClassScan extends ClassVisitor {
         @Override
         public void visitEnd() {
             TracepointValues values = tracepoint;
-            boolean inProbesFile = probes.classNames().contains(className);
+            boolean inProbesFile = probesFileMayName;
             if (values == null && !inProbesFile) {
                 return;
             }
             // A MethodParameters attribute that does not cover every parameter names none of them.
             boolean named = parameterNames.size() == Type.getArgumentTypes(descriptor).length;
             DeclaredMethod method = new DeclaredMethod(name, descriptor, access, named ? parameterNames : null);
-            TracepointSpec fromFile = inProbesFile ? probes.specFor(className, method) : null;
+            TracepointSpec fromFile = inProbesFile ? probes.specFor(className, method, classAnnotations, annotations) : null;
             TracepointSpec spec = values != null ? new TracepointSpec(values.name, values.exit, values.stack, "@Tracepoint")
                 : fromFile;
-            if (values != null && fromFile != null) {
+            if (values != null && fromFile != null && !fromFile.onDemand()) {
                 AgentLog.info("probes file line " + fromFile.origin() + " names " + className + "." + name
                     + ", which has @Tracepoint: the annotation applies, the line is ignored");
             }

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 /** What naming and defining a probe needs to know of one declared method, as {@link ClassScan} read it. */
 final class DeclaredMethod {
     private static final int BRIDGE = 0x0040; // ACC_BRIDGE, which java.lang.reflect.Modifier does not name
+    private static final int SYNTHETIC = 0x1000; // ACC_SYNTHETIC
 
     private final String name;
     private final String descriptor;
@@ -40,6 +41,14 @@ final class DeclaredMethod {
     /** Neither abstract nor native, nor a constructor or type initializer: code we can weave. */
     boolean isTraceable() {
         return !Modifier.isAbstract(modifiers) && !Modifier.isNative(modifiers) && !name.startsWith("<");
+    }
+
+    /**
+     * Whether a pattern may select this method: traceable, and written by the programmer, not the compiler
+     * (no synthetic or bridge method, no lambda body).
+     */
+    boolean isCandidate() {
+        return isTraceable() && (modifiers & (BRIDGE | SYNTHETIC)) == 0 && !name.startsWith("lambda$");
     }
 
     /** The compiled name of parameter {@code index}, or null. */

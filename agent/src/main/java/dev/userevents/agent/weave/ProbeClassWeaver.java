@@ -6,7 +6,9 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -165,6 +167,25 @@ public final class ProbeClassWeaver {
             plan.definitions = definitions;
         }
         return definitions;
+    }
+
+    /**
+     * The method keys of the class's on-demand candidates: probes-file pattern lines and {@code ondemand}
+     * lines ({@link TracepointSpec#onDemand()}), among {@link #definitions}.
+     *
+     * @param plan   what {@link #plan} read of the class
+     * @param loader the class's defining loader, or null for the bootstrap loader
+     * @return {@link ProbeDefinition#methodKey()} of each candidate's entry definition; empty if none
+     */
+    public Set<String> onDemandKeys(Plan plan, @Nullable ClassLoader loader) {
+        Set<String> keys = new HashSet<>();
+        for (Map.Entry<DeclaredMethod, ProbeDefinition> entry : definitions(plan, loader).entrySet()) {
+            TracepointSpec spec = plan.scan.specs().get(entry.getKey());
+            if (spec != null && spec.onDemand()) {
+                keys.add(entry.getValue().methodKey());
+            }
+        }
+        return keys;
     }
 
     /** What is woven into one method: its entry probe, its exit probe, or both. */

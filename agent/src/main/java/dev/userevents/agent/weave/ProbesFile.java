@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,24 +16,56 @@ import net.bytebuddy.jar.asm.Type;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Probes on code you cannot annotate (agent option {@code probes=path}). One method per line:
+ * Probes on code you cannot annotate (agent option {@code probes=path}). One method, or one pattern, per line:
  * <pre>
- *   # class#method[(parameter types)]        [name=event_name] [exit] [stack]
+ *   # class#method[(parameter types)]        [name=event_name] [exit] [stack] [ondemand]
  *   com.acme.Checkout#total
  *   com.acme.Checkout#applyCoupon(java.lang.String, int)   name=coupon_applied  exit
+ *   # patterns (always on demand): class and method wildcards, or an annotation
+ *   com.acme..*#handle*    exit
+ *   &#64;org.springframework.web.bind.annotation.GetMapping
  * </pre>
  * Without parameter types every overload is traced. Types are written as in Java source, fully qualified or
- * simple ({@code String}, {@code int[]}). A line applies exactly as {@code @Tracepoint(name=..., exit=...)}
- * would on that method. A malformed line is reported with its number and skipped.
+ * simple ({@code String}, {@code int[]}). An exact line applies as {@code @Tracepoint(name=..., exit=...)}
+ * would on that method, woven at class load unless it says {@code ondemand}. A pattern line
+ * ({@link MethodPattern}) or an {@code ondemand} line makes on-demand candidates: their events are registered
+ * when the class loads and the methods are woven only while a tracer enables them; patterns skip what cannot
+ * or should not be traced (abstract, native, synthetic, bridge and lambda methods, constructors). An exact
+ * line wins over a pattern, {@code @Tracepoint} over both. A malformed line is reported with its number and
+ * skipped.
  */
 public final class ProbesFile {
     /** No lines: only {@code @Tracepoint} methods are traced. */
     public static final ProbesFile EMPTY = new ProbesFile(Collections.emptyMap());
 
     private final Map<String, List<Line>> linesByClass;
+    private final List<PatternLine> patterns;
+    private final Set<String> annotationDescriptors;
 
     private ProbesFile(Map<String, List<Line>> linesByClass) {
+        this(linesByClass, Collections.emptyList());
+    }
+
+    private ProbesFile(Map<String, List<Line>> linesByClass, List<PatternLine> patterns) {
         this.linesByClass = linesByClass;
+        this.patterns = patterns;
+        Set<String> annotations = new HashSet<>();
+        for (PatternLine line : patterns) {
+            if (line.pattern.annotationDescriptor() != null) {
+                annotations.add(line.pattern.annotationDescriptor());
+            }
+        }
+        this.annotationDescriptors = annotations;
+    }
+
+    private static final class PatternLine {
+        final MethodPattern pattern;
+        final TracepointSpec spec;
+
+        PatternLine(MethodPattern pattern, TracepointSpec spec) {
+            this.pattern = pattern;
+            this.spec = spec;
+        }
     }
 
     private static final class Line {
@@ -67,6 +100,7 @@ public final class ProbesFile {
 
     static ProbesFile parse(List<String> lines, String fileName) {
         Map<String, List<Line>> byClass = new HashMap<>();
+        List<PatternLine> patterns = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String where = fileName + ":" + (i + 1);
             String text = lines.get(i).replaceAll("#\\s.*$", "").trim();
@@ -74,15 +108,16 @@ public final class ProbesFile {
                 continue;
             }
             try {
-                parseLine(text, where, byClass);
+                parseLine(text, where, byClass, patterns);
             } catch (IllegalArgumentException e) {
                 AgentLog.error("probes file line " + where + " skipped: " + e.getMessage());
             }
         }
-        return new ProbesFile(byClass);
+        return new ProbesFile(byClass, patterns);
     }
 
-    private static void parseLine(String text, String where, Map<String, List<Line>> byClass) {
+    private static void parseLine(String text, String where, Map<String, List<Line>> byClass,
+                                  List<PatternLine> patterns) {
         int open = text.indexOf('(');
         int close = text.indexOf(')');
         String target;
@@ -105,26 +140,46 @@ public final class ProbesFile {
             target = parts[0];
             options = parts.length > 1 ? parts[1] : "";
         }
+        boolean pattern = MethodPattern.isPattern(target);
         int hash = target.indexOf('#');
-        if (hash <= 0 || hash == target.length() - 1) {
+        if (!pattern && (hash <= 0 || hash == target.length() - 1)) {
             throw new IllegalArgumentException("expected class#method, got '" + target + "'");
         }
         String name = "";
         boolean exit = false;
         boolean stack = false;
+        boolean onDemand = pattern;
         for (String option : options.isEmpty() ? new String[0] : options.split("\\s+")) {
             if (option.equals("exit")) {
                 exit = true;
             } else if (option.equals("stack")) {
                 stack = true;
+            } else if (option.equals("ondemand")) {
+                onDemand = true;
             } else if (option.startsWith("name=")) {
+                if (pattern) {
+                    throw new IllegalArgumentException("name= is for a line naming one method; a pattern's events"
+                        + " are named <Class>_<method>");
+                }
+                if (!name.isEmpty()) {
+                    throw new IllegalArgumentException("name= given twice");
+                }
                 name = option.substring("name=".length());
             } else {
-                throw new IllegalArgumentException("unknown option '" + option + "' (use name=EVENT, exit, stack)");
+                throw new IllegalArgumentException("unknown option '" + option
+                    + "' (use name=EVENT, exit, stack, ondemand)");
             }
         }
+        TracepointSpec spec = new TracepointSpec(name, exit, stack, where, onDemand);
+        if (pattern) {
+            if (types != null) {
+                throw new IllegalArgumentException("a pattern takes no parameter types: it selects every overload");
+            }
+            patterns.add(new PatternLine(MethodPattern.parse(target), spec));
+            return;
+        }
         byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>())
-            .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, stack, where)));
+            .add(new Line(target.substring(hash + 1), types, spec));
     }
 
     /**
@@ -143,17 +198,79 @@ public final class ProbesFile {
      * @return true when no well-formed line was read, as for {@link #EMPTY}
      */
     public boolean isEmpty() {
-        return linesByClass.isEmpty();
+        return linesByClass.isEmpty() && patterns.isEmpty();
     }
 
-    /** The spec for {@code method} of class {@code className}, or null. */
-    @Nullable TracepointSpec specFor(String className, DeclaredMethod method) {
-        List<Line> lines = linesByClass.get(className);
-        if (lines == null) {
+    /**
+     * Whether any line makes on-demand candidates (a pattern, or the word {@code ondemand}).
+     *
+     * @return true when the agent needs its on-demand poll thread
+     */
+    public boolean hasOnDemand() {
+        if (!patterns.isEmpty()) {
+            return true;
+        }
+        for (List<Line> lines : linesByClass.values()) {
+            for (Line line : lines) {
+                if (line.spec.onDemand()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a class may hold methods this file selects: the cheap test before the class file is parsed.
+     *
+     * @param className binary name, {@code com.acme.Outer$Inner}
+     * @param classFile the class file, searched for the descriptors of the annotations that lines name
+     * @return true when an exact line names the class, a class pattern matches its name, or its class file
+     *     mentions an annotation a line selects by
+     */
+    public boolean mayName(String className, byte[] classFile) {
+        if (linesByClass.containsKey(className)) {
+            return true;
+        }
+        for (PatternLine line : patterns) {
+            if (line.pattern.annotationDescriptor() == null && line.pattern.mayMatchClass(className)) {
+                return true;
+            }
+        }
+        for (String descriptor : annotationDescriptors) {
+            if (ClassBytes.mentions(classFile, descriptor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@link ClassScan} must look at every method of this class (by name; annotation lines aside). */
+    boolean mayNameByName(String className) {
+        if (linesByClass.containsKey(className) || !annotationDescriptors.isEmpty()) {
+            return true;
+        }
+        for (PatternLine line : patterns) {
+            if (line.pattern.mayMatchClass(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The spec for {@code method} of class {@code className}, or null: an exact line first, then a pattern. */
+    @Nullable TracepointSpec specFor(String className, DeclaredMethod method, Set<String> classAnnotations,
+                                     Set<String> methodAnnotations) {
+        for (Line line : linesByClass.getOrDefault(className, Collections.emptyList())) {
+            if (line.method.equals(method.name()) && parametersMatch(line.parameterTypes, method)) {
+                return line.spec;
+            }
+        }
+        if (patterns.isEmpty() || !method.isCandidate()) {
             return null;
         }
-        for (Line line : lines) {
-            if (line.method.equals(method.name()) && parametersMatch(line.parameterTypes, method)) {
+        for (PatternLine line : patterns) {
+            if (line.pattern.matches(className, method.name(), classAnnotations, methodAnnotations)) {
                 return line.spec;
             }
         }

@@ -11,6 +11,7 @@ public final class TracepointSpec {
     private final boolean exit;
     private final boolean stack;
     private final String origin;
+    private final boolean onDemand;
 
     /**
      * What one annotation or probes-file line asks.
@@ -32,10 +33,34 @@ public final class TracepointSpec {
      * @param origin where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
      */
     public TracepointSpec(@Nullable String name, boolean exit, boolean stack, String origin) {
+        this(name, exit, stack, origin, false);
+    }
+
+    /**
+     * What one annotation or probes-file line asks, on demand or not.
+     *
+     * @param name     the explicit event name, before the prefix; "" or null for the default name
+     * @param exit     whether the method also gets an exit event
+     * @param stack    whether its events end with the calling stack
+     * @param origin   where it was asked, for log lines: "@Tracepoint" or "probes.txt:3"
+     * @param onDemand whether the method is a candidate, woven only while a tracer enables its event
+     */
+    public TracepointSpec(@Nullable String name, boolean exit, boolean stack, String origin, boolean onDemand) {
         this.name = name == null ? "" : name;
         this.exit = exit;
         this.stack = stack;
         this.origin = origin;
+        this.onDemand = onDemand;
+    }
+
+    /**
+     * Whether the method is an on-demand candidate: its event is registered when its class loads, and the
+     * method is woven only while a tracer enables it (a pattern line, or the word {@code ondemand}).
+     *
+     * @return true for a candidate; false for a probe woven at class load
+     */
+    public boolean onDemand() {
+        return onDemand;
     }
 
     /**

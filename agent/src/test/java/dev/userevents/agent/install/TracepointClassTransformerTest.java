@@ -117,7 +117,7 @@ class TracepointClassTransformerTest {
 
     @Test
     void malformedClassFileLoadsUnchangedInsteadOfThrowing() {
-        byte[] garbage = ("CAFEBABE junk " + new String(ClassBytes.TRACEPOINT_DESCRIPTOR)).getBytes();
+        byte[] garbage = ("CAFEBABE junk " + new String(dev.userevents.agent.weave.ClassBytes.TRACEPOINT_DESCRIPTOR)).getBytes();
         assertNull(transformer.transform(getClass().getClassLoader(), "com/acme/Broken", null, null, garbage));
     }
 

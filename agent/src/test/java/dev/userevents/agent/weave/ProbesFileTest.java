@@ -150,7 +150,7 @@ class ProbesFileTest {
 
         assertTrue(definitions(UntracedSample.class, probes).isEmpty());
         assertNull(probes.specFor(UntracedSample.class.getName(),
-            new DeclaredMethod("total", "(I)I", Modifier.PUBLIC | Modifier.STATIC, null)));
+            new DeclaredMethod("total", "(I)I", Modifier.PUBLIC | Modifier.STATIC, null), Set.of(), Set.of()));
     }
 
     private static Map<String, ProbeDefinition> definitions(String... lines) {

@@ -202,6 +202,15 @@ public final class Probe {
         return enableWordAddress;
     }
 
+    /**
+     * Whether a tracer listens: the event's enable bit, as the kernel set it, read now.
+     *
+     * @return true while the bit is set in the enable word
+     */
+    public boolean listening() {
+        return (NativeWords.loInt(enableWordAddress) & enableMask) != 0;
+    }
+
     /** {@return bytes of the fixed fields after the write index, 4 per {@code __rel_loc} string field included} */
     public int fixedSize() {
         return fixedSize;

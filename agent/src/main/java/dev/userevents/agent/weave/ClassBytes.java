@@ -1,4 +1,4 @@
-package dev.userevents.agent.install;
+package dev.userevents.agent.weave;
 
 import java.nio.charset.StandardCharsets;
 
@@ -8,14 +8,26 @@ import java.nio.charset.StandardCharsets;
  * in modified UTF-8, which for ASCII is the plain bytes: a class that lacks those bytes has no
  * {@code @Tracepoint} method.
  */
-final class ClassBytes {
-    static final byte[] TRACEPOINT_DESCRIPTOR = "Ldev/userevents/Tracepoint;".getBytes(StandardCharsets.US_ASCII);
+public final class ClassBytes {
+    /** {@code Ldev/userevents/Tracepoint;} in ASCII, as the constant pool holds it. */
+    public static final byte[] TRACEPOINT_DESCRIPTOR = "Ldev/userevents/Tracepoint;".getBytes(StandardCharsets.US_ASCII);
 
     private ClassBytes() {
     }
 
-    static boolean mentionsTracepoint(byte[] classFile) {
+    /**
+     * Whether the class file may have a {@code @Tracepoint} method.
+     *
+     * @param classFile a class file
+     * @return false when its bytes lack the annotation's descriptor; true otherwise
+     */
+    public static boolean mentionsTracepoint(byte[] classFile) {
         return indexOf(classFile, TRACEPOINT_DESCRIPTOR) >= 0;
+    }
+
+    /** Whether the class file holds {@code ascii} (a descriptor such as {@code Lcom/acme/Traced;}) anywhere. */
+    static boolean mentions(byte[] classFile, String ascii) {
+        return indexOf(classFile, ascii.getBytes(StandardCharsets.US_ASCII)) >= 0;
     }
 
     static int indexOf(byte[] haystack, byte[] needle) {

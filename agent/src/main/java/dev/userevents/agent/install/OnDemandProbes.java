@@ -1,0 +1,293 @@
+package dev.userevents.agent.install;
+
+import dev.userevents.agent.probe.ProbeDefinition;
+import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.Probe;
+import java.lang.instrument.Instrumentation;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * On-demand candidates: methods whose events are registered when their class loads but whose bytecode is left
+ * untouched until a tracer enables one of them (probes-file pattern and {@code ondemand} lines).
+ *
+ * <p>One daemon thread reads every candidate's enable word each {@code pollMillis} (plain loads, no system
+ * call). When a tracer has enabled a candidate that is not woven, the thread retransforms its class, and the
+ * transformer ({@link #wovenCandidates}) weaves exactly the candidates enabled at that moment. When every
+ * candidate of a woven class has stayed disabled for {@code restoreAfter}, the class is retransformed with
+ * none: the transformer then leaves it alone and the JVM puts back the class's bytes as they were before any
+ * weaving (JVMTI {@code RetransformClasses} starts from the initial class bytes). Retransformation only swaps
+ * method bodies, so application threads running the class keep running (old frames finish on the old code).
+ * A class that cannot be retransformed is reported once and its candidates are left out.
+ */
+final class OnDemandProbes {
+    private static final String THREAD_NAME = "userevents-on-demand";
+
+    private final Instrumentation instrumentation;
+    private final ProbeRegistrar registrar;
+    private final int maxCandidates;
+    private final long pollMillis;
+    private final long restoreAfterNanos;
+    private final List<ClassCandidates> classes = new CopyOnWriteArrayList<>();
+    private int candidateCount; // guarded by this
+    private boolean overLimitReported; // guarded by this
+
+    /**
+     * Candidates of no class yet; {@link #start()} starts the poll thread.
+     *
+     * @param instrumentation retransforms the classes
+     * @param registrar       registers the candidates' events (the one the transformer weaves with)
+     * @param maxCandidates   most candidate methods registered; more are logged once and left out
+     * @param pollMillis      ms between two reads of the enable words, at least 1
+     * @param restoreAfterNanos ns a woven class waits with every candidate disabled before it is restored
+     */
+    OnDemandProbes(Instrumentation instrumentation, ProbeRegistrar registrar, int maxCandidates, long pollMillis,
+                   long restoreAfterNanos) {
+        this.instrumentation = instrumentation;
+        this.registrar = registrar;
+        this.maxCandidates = maxCandidates;
+        this.pollMillis = pollMillis;
+        this.restoreAfterNanos = restoreAfterNanos;
+    }
+
+    /** One candidate method: its entry and exit probes (either may be absent: refused, or not asked for). */
+    private record Candidate(String methodKey, @Nullable Probe entry, @Nullable Probe exit) {
+        boolean listening() {
+            return (entry != null && entry.listening()) || (exit != null && exit.listening());
+        }
+
+        String eventName() {
+            return entry != null ? entry.eventName() : exit != null ? exit.eventName() : methodKey;
+        }
+    }
+
+    /** The candidates of one class in one loader, and which of them are woven. */
+    private static final class ClassCandidates {
+        final String className;
+        final WeakReference<ClassLoader> loader;
+        final Map<String, Candidate> candidates;
+        volatile @Nullable WeakReference<Class<?>> type;
+        /** Method keys the transformer weaves; replaced whole, read by the transformer. */
+        volatile Set<String> woven = Collections.emptySet();
+        /** {@code System.nanoTime()} when every candidate was first seen disabled while some are woven. */
+        long quietSince;
+        boolean quiet;
+        boolean leftOut;
+
+        ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates) {
+            this.className = className;
+            this.loader = new WeakReference<>(loader);
+            this.candidates = candidates;
+        }
+
+        Set<String> listening() {
+            Set<String> keys = new LinkedHashSet<>();
+            for (Candidate candidate : candidates.values()) {
+                if (candidate.listening()) {
+                    keys.add(candidate.methodKey());
+                }
+            }
+            return keys;
+        }
+    }
+
+    /**
+     * Registers a class's candidates the first time it is seen, and says which of them to weave now. Called
+     * by the transformer, at class load (nothing woven) and on every retransformation (what the poll thread
+     * decided).
+     *
+     * @param className  binary name
+     * @param loader     the defining loader; null (the bootstrap loader) is refused: the JDK is never woven
+     * @param type       the class, when known (retransformation, attach); else found when first needed
+     * @param candidates the on-demand definitions of the class
+     * @return the method keys of the candidates to weave into this class file now; empty at first load
+     */
+    synchronized Set<String> wovenCandidates(String className, @Nullable ClassLoader loader, @Nullable Class<?> type,
+                                             List<ProbeDefinition> candidates) {
+        if (loader == null) {
+            return Collections.emptySet();
+        }
+        for (ClassCandidates known : classes) {
+            if (known.className.equals(className) && known.loader.get() == loader) {
+                if (type != null) {
+                    known.type = new WeakReference<>(type);
+                }
+                return known.woven;
+            }
+        }
+        Map<String, Candidate> registered = new LinkedHashMap<>();
+        for (ProbeDefinition definition : candidates) {
+            if (candidateCount >= maxCandidates) {
+                if (!overLimitReported) {
+                    overLimitReported = true;
+                    AgentLog.warn("on-demand: " + maxCandidates + " candidates registered; " + className + "."
+                        + definition.methodName() + " and any further matches are left out. Narrow the probes file's"
+                        + " patterns, or raise the agent option maxCandidates");
+                }
+                break;
+            }
+            Probe entry = registrar.register(definition, loader);
+            ProbeDefinition exitDefinition = definition.exit();
+            Probe exit = exitDefinition == null ? null : registrar.register(exitDefinition, loader);
+            if (entry != null || exit != null) {
+                registered.put(definition.methodKey(), new Candidate(definition.methodKey(), entry, exit));
+                candidateCount++;
+            }
+        }
+        if (!registered.isEmpty()) {
+            ClassCandidates added = new ClassCandidates(className, loader, registered);
+            if (type != null) {
+                added.type = new WeakReference<>(type);
+            }
+            classes.add(added);
+            AgentLog.debug("on-demand: " + registered.size() + " candidate(s) in " + className);
+        }
+        return Collections.emptySet();
+    }
+
+    /**
+     * How many candidate methods are registered.
+     *
+     * @return the count, at most {@code maxCandidates}
+     */
+    synchronized int candidateCount() {
+        return candidateCount;
+    }
+
+    /** Starts the poll thread (a daemon: it never keeps the JVM alive). */
+    void start() {
+        Thread thread = new Thread(this::pollForever, THREAD_NAME);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void pollForever() {
+        while (true) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                poll(System.nanoTime());
+            } catch (Throwable e) { // never let the thread die: the next round may do better
+                AgentLog.error("on-demand: a poll round failed: " + e + "; polling goes on");
+            }
+        }
+    }
+
+    /**
+     * One round: reads every candidate's enable word; retransforms the classes whose enabled candidates are not
+     * all woven, and the woven classes whose candidates have all been disabled for {@code restoreAfter}.
+     *
+     * @param now {@code System.nanoTime()}
+     * @return how many classes were retransformed
+     */
+    int poll(long now) {
+        int retransformed = 0;
+        List<ClassCandidates> gone = new ArrayList<>();
+        for (ClassCandidates entry : classes) {
+            if (entry.loader.get() == null) {
+                gone.add(entry); // its loader was collected: nothing of it can run any more
+                continue;
+            }
+            if (entry.leftOut) {
+                continue;
+            }
+            Set<String> listening = entry.listening();
+            Set<String> woven = entry.woven;
+            if (!woven.containsAll(listening)) {
+                entry.quiet = false;
+                retransformed += retransform(entry, listening) ? 1 : 0;
+            } else if (listening.isEmpty() && !woven.isEmpty()) {
+                if (!entry.quiet) {
+                    entry.quiet = true;
+                    entry.quietSince = now;
+                }
+                if (now - entry.quietSince >= restoreAfterNanos) {
+                    entry.quiet = false;
+                    retransformed += retransform(entry, Collections.emptySet()) ? 1 : 0;
+                }
+            } else {
+                entry.quiet = false;
+            }
+        }
+        classes.removeAll(gone);
+        return retransformed;
+    }
+
+    private boolean retransform(ClassCandidates entry, Set<String> weave) {
+        Class<?> type = typeOf(entry);
+        if (type == null || !instrumentation.isModifiableClass(type)) {
+            leaveOut(entry, type == null ? "the class cannot be found from its loader"
+                : "the JVM does not allow it to be retransformed");
+            return false;
+        }
+        Set<String> before = entry.woven;
+        entry.woven = Collections.unmodifiableSet(new LinkedHashSet<>(weave));
+        try {
+            instrumentation.retransformClasses(type);
+        } catch (Throwable e) {
+            entry.woven = before;
+            leaveOut(entry, "retransformation failed: " + e);
+            return false;
+        }
+        if (weave.isEmpty()) {
+            AgentLog.info("on-demand: " + entry.className + " restored to its original bytes (no tracer for "
+                + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s)");
+        } else {
+            List<String> events = new ArrayList<>();
+            for (String key : weave) {
+                Candidate candidate = entry.candidates.get(key);
+                events.add(candidate == null ? key : candidate.eventName());
+            }
+            AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
+                + " (a tracer enabled " + (events.size() == 1 ? "it)" : "them)"));
+        }
+        return true;
+    }
+
+    private void leaveOut(ClassCandidates entry, String cause) {
+        entry.leftOut = true;
+        AgentLog.error("on-demand: " + entry.className + " cannot be woven (" + cause + "); its "
+            + entry.candidates.size() + " candidate(s) are left out and it runs as it is. Name its methods in exact"
+            + " probes-file lines (woven at class load) instead");
+    }
+
+    private @Nullable Class<?> typeOf(ClassCandidates entry) {
+        WeakReference<Class<?>> known = entry.type;
+        Class<?> type = known == null ? null : known.get();
+        ClassLoader loader = entry.loader.get();
+        if (type != null || loader == null) {
+            return type;
+        }
+        try {
+            type = Class.forName(entry.className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            type = null;
+        }
+        if (type == null || type.getClassLoader() != loader) {
+            type = null;
+            for (Class<?> loaded : instrumentation.getInitiatedClasses(loader)) {
+                if (loaded.getName().equals(entry.className) && loaded.getClassLoader() == loader) {
+                    type = loaded;
+                    break;
+                }
+            }
+        }
+        if (type != null) {
+            entry.type = new WeakReference<>(type);
+        }
+        return type;
+    }
+}
