@@ -30,7 +30,14 @@ public final class ClassBytes {
         return indexOf(classFile, ascii.getBytes(StandardCharsets.US_ASCII)) >= 0;
     }
 
-    static int indexOf(byte[] haystack, byte[] needle) {
+    /**
+     * Where {@code needle} first occurs in {@code haystack}.
+     *
+     * @param haystack the bytes searched
+     * @param needle   the bytes looked for, at least one
+     * @return the index of the first occurrence; -1 if none
+     */
+    public static int indexOf(byte[] haystack, byte[] needle) {
         byte first = needle[0];
         int last = haystack.length - needle.length;
         outer:

@@ -98,7 +98,14 @@ public final class ProbesFile {
         return parse(lines, file.getFileName().toString());
     }
 
-    static ProbesFile parse(List<String> lines, String fileName) {
+    /**
+     * Parses a probes file's lines, as {@link #read} does.
+     *
+     * @param lines    the file's lines
+     * @param fileName the name log lines give the file ({@code probes.txt:3})
+     * @return the well-formed lines; malformed ones are logged with their number and skipped
+     */
+    public static ProbesFile parse(List<String> lines, String fileName) {
         Map<String, List<Line>> byClass = new HashMap<>();
         List<PatternLine> patterns = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {

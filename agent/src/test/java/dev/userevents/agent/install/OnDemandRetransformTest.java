@@ -1,0 +1,173 @@
+package dev.userevents.agent.install;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.testing.CapturedLog;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.EventPayload;
+import dev.userevents.agent.testing.RecordingBackend;
+import dev.userevents.agent.weave.ClassBytes;
+import dev.userevents.agent.weave.ProbesFile;
+import dev.userevents.samples.OnDemandTarget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On-demand candidates in a real JVM (Byte Buddy's agent gives this JVM its Instrumentation): untouched until
+ * their word is set, woven by the poll, and after the last tracer left, given back exactly the bytes the JVM
+ * had for the class before any weaving.
+ */
+class OnDemandRetransformTest {
+    private static final String TARGET = OnDemandTarget.class.getName();
+    private static final String INTERNAL = TARGET.replace('.', '/');
+    private static final Instrumentation INSTRUMENTATION = ByteBuddyAgent.install();
+
+    private final RecordingBackend backend = new RecordingBackend();
+    private final ProbeRegistrar registrar = new ProbeRegistrar(backend);
+    private final TracepointClassTransformer transformer = new TracepointClassTransformer(
+        new ClassFilter(List.of(TARGET), Collections.emptyList()),
+        ProbesFile.parse(List.of("dev.userevents.samples.OnDemand*#*"), "probes.txt"), registrar, "od_");
+    private final BytesSeen seen = new BytesSeen();
+
+    @AfterEach
+    void removeTransformers() {
+        INSTRUMENTATION.removeTransformer(transformer);
+        INSTRUMENTATION.removeTransformer(seen);
+    }
+
+    @Test
+    void candidateIsWovenOnlyWhileEnabledThenRestoredToTheOriginalBytes() throws Exception {
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        transformer.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(transformer, true);
+        INSTRUMENTATION.addTransformer(seen, true); // after ours: it sees what we hand to the JVM
+
+        Class<?> target = new OwnCopyLoader().loadClass(TARGET);
+        Method work = target.getMethod("work", int.class, String.class);
+        assertEquals(2, onDemand.candidateCount(), "work and idle are candidates");
+        assertEquals(2, backend.registeredCount(), "their events exist before any tracer");
+        assertFalse(mentionsRuntime(seen.last), "loaded untouched");
+
+        assertEquals(0, onDemand.poll(System.nanoTime()), "no tracer: nothing to do");
+        INSTRUMENTATION.retransformClasses(target); // the bytes the JVM holds for the class, never woven
+        byte[] original = seen.last;
+        assertEquals(7, work.invoke(null, 4, "abc"));
+        assertEquals(0, backend.sink().events().size());
+
+        try (CapturedLog log = CapturedLog.start()) {
+            EnableWords.enable(backend.enableWord("od_OnDemandTarget_work"));
+            assertEquals(1, onDemand.poll(System.nanoTime()), "enabled: its class is retransformed");
+            assertEquals(1, log.linesWith("OnDemandTarget woven for od_OnDemandTarget_work").size(), log.lines().toString());
+        }
+        assertTrue(mentionsRuntime(seen.last), "woven");
+        assertEquals(0, onDemand.poll(System.nanoTime()), "already woven: nothing to do");
+        assertEquals(8, work.invoke(null, 5, "abc"));
+        List<byte[]> events = backend.sink().events();
+        assertEquals(1, events.size());
+        EventPayload payload = new EventPayload(events.get(0));
+        assertEquals(backend.writeIndex("od_OnDemandTarget_work"), payload.writeIndex());
+        assertEquals(5, payload.s32());
+        assertEquals("abc", payload.string());
+
+        EnableWords.disable(backend.enableWord("od_OnDemandTarget_work"));
+        assertEquals(1, onDemand.poll(System.nanoTime()), "restoreAfter=0: restored at the first quiet poll");
+        assertArrayEquals(original, seen.last, "byte for byte what the JVM had before any weaving");
+        EnableWords.enable(backend.enableWord("od_OnDemandTarget_work")); // no poll: nothing woven to see it
+        assertEquals(9, work.invoke(null, 6, "abc"));
+        assertEquals(1, backend.sink().events().size(), "the restored method writes nothing");
+        EnableWords.disable(backend.enableWord("od_OnDemandTarget_work"));
+    }
+
+    @Test
+    void wovenClassWaitsRestoreAfterBeforeItIsRestored() throws Exception {
+        long restoreAfter = 5_000_000_000L;
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, restoreAfter);
+        transformer.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(transformer, true);
+        INSTRUMENTATION.addTransformer(seen, true);
+        Class<?> target = new OwnCopyLoader().loadClass(TARGET);
+        assertNotNull(target);
+
+        EnableWords.enable(backend.enableWord("od_OnDemandTarget_idle"));
+        assertEquals(1, onDemand.poll(0));
+        EnableWords.disable(backend.enableWord("od_OnDemandTarget_idle"));
+        assertEquals(0, onDemand.poll(1_000), "quiet from now");
+        assertEquals(0, onDemand.poll(restoreAfter), "not quiet long enough");
+        assertTrue(mentionsRuntime(seen.last));
+        assertEquals(1, onDemand.poll(restoreAfter + 1_000), "quiet for restoreAfter: restored");
+        assertFalse(mentionsRuntime(seen.last));
+    }
+
+    @Test
+    void candidatesBeyondTheLimitAreLeftOutWithOneLine() throws Exception {
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 1, 1, 0);
+        transformer.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(transformer, true);
+        try (CapturedLog log = CapturedLog.start()) {
+            new OwnCopyLoader().loadClass(TARGET);
+            assertEquals(1, onDemand.candidateCount());
+            assertEquals(1, log.linesWith("raise the agent option maxCandidates").size(), log.lines().toString());
+        }
+    }
+
+    private static boolean mentionsRuntime(byte[] classFile) {
+        return ClassBytes.indexOf(classFile, "dev/userevents/agent/runtime/ProbeRuntime"
+            .getBytes(StandardCharsets.US_ASCII)) >= 0;
+    }
+
+    /** The target's class file as each load or retransformation leaves it, after our transformer. */
+    private static final class BytesSeen implements ClassFileTransformer {
+        volatile byte[] last = new byte[0];
+
+        @Override
+        public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                                ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+            if (INTERNAL.equals(className)) {
+                last = classfileBuffer.clone();
+            }
+            return null;
+        }
+    }
+
+    /** Defines its own copy of the target, so each test loads it fresh, with the transformers in place. */
+    private static final class OwnCopyLoader extends ClassLoader {
+        OwnCopyLoader() {
+            super(OnDemandRetransformTest.class.getClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.equals(TARGET)) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> loaded = findLoadedClass(name);
+                if (loaded != null) {
+                    return loaded;
+                }
+                try (InputStream in = getParent().getResourceAsStream(INTERNAL + ".class")) {
+                    byte[] bytes = Objects.requireNonNull(in).readAllBytes();
+                    return defineClass(name, bytes, 0, bytes.length);
+                } catch (IOException e) {
+                    throw new ClassNotFoundException(name, e);
+                }
+            }
+        }
+    }
+}
