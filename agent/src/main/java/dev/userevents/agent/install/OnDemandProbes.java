@@ -4,6 +4,7 @@ import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
+import dev.userevents.agent.weave.ProbeClassWeaver;
 import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -76,6 +77,8 @@ final class OnDemandProbes {
         final String className;
         final WeakReference<ClassLoader> loader;
         final Map<String, Candidate> candidates;
+        /** The class as read at first sight: every retransformation weaves from it (and logs nothing again). */
+        final ProbeClassWeaver.Plan plan;
         volatile @Nullable WeakReference<Class<?>> type;
         /** Method keys the transformer weaves; replaced whole, read by the transformer. */
         volatile Set<String> woven = Collections.emptySet();
@@ -84,10 +87,12 @@ final class OnDemandProbes {
         boolean quiet;
         boolean leftOut;
 
-        ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates) {
+        ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates,
+                        ProbeClassWeaver.Plan plan) {
             this.className = className;
             this.loader = new WeakReference<>(loader);
             this.candidates = candidates;
+            this.plan = plan;
         }
 
         Set<String> listening() {
@@ -110,20 +115,20 @@ final class OnDemandProbes {
      * @param loader     the defining loader; null (the bootstrap loader) is refused: the JDK is never woven
      * @param type       the class, when known (retransformation, attach); else found when first needed
      * @param candidates the on-demand definitions of the class
+     * @param plan       the class as read now, kept for its retransformations
      * @return the method keys of the candidates to weave into this class file now; empty at first load
      */
     synchronized Set<String> wovenCandidates(String className, @Nullable ClassLoader loader, @Nullable Class<?> type,
-                                             List<ProbeDefinition> candidates) {
+                                             List<ProbeDefinition> candidates, ProbeClassWeaver.Plan plan) {
         if (loader == null) {
             return Collections.emptySet();
         }
-        for (ClassCandidates known : classes) {
-            if (known.className.equals(className) && known.loader.get() == loader) {
-                if (type != null) {
-                    known.type = new WeakReference<>(type);
-                }
-                return known.woven;
+        ClassCandidates known = known(className, loader);
+        if (known != null) {
+            if (type != null) {
+                known.type = new WeakReference<>(type);
             }
+            return known.woven;
         }
         Map<String, Candidate> registered = new LinkedHashMap<>();
         for (ProbeDefinition definition : candidates) {
@@ -145,7 +150,7 @@ final class OnDemandProbes {
             }
         }
         if (!registered.isEmpty()) {
-            ClassCandidates added = new ClassCandidates(className, loader, registered);
+            ClassCandidates added = new ClassCandidates(className, loader, registered, plan);
             if (type != null) {
                 added.type = new WeakReference<>(type);
             }
@@ -153,6 +158,27 @@ final class OnDemandProbes {
             AgentLog.debug("on-demand: " + registered.size() + " candidate(s) in " + className);
         }
         return Collections.emptySet();
+    }
+
+    /**
+     * The plan of a class whose candidates are registered, for its retransformation.
+     *
+     * @param className binary name
+     * @param loader    the defining loader
+     * @return the plan read when the class was first seen; null for a class without candidates
+     */
+    synchronized ProbeClassWeaver.@Nullable Plan knownPlan(String className, @Nullable ClassLoader loader) {
+        ClassCandidates known = loader == null ? null : known(className, loader);
+        return known == null ? null : known.plan;
+    }
+
+    private @Nullable ClassCandidates known(String className, ClassLoader loader) {
+        for (ClassCandidates known : classes) {
+            if (known.className.equals(className) && known.loader.get() == loader) {
+                return known;
+            }
+        }
+        return null;
     }
 
     /**

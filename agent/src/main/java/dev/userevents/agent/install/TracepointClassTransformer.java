@@ -100,7 +100,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         boolean atLoad = split(plan, loader, new ArrayList<>(), candidates);
         OnDemandProbes onDemand = this.onDemand;
         if (!candidates.isEmpty() && onDemand != null) {
-            onDemand.wovenCandidates(type.getName(), loader, type, candidates);
+            onDemand.wovenCandidates(type.getName(), loader, type, candidates, plan);
         }
         return atLoad;
     }
@@ -121,15 +121,16 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         // On retransformation HotSpot hands over class bytes it rebuilt from its own structures, and JDK 17
         // leaves the MethodParameters attribute out of them (jvmtiClassFileReconstituter.cpp): the names are
         // read from the class file as compiled; the weaving is applied to the bytes the JVM handed over.
-        ProbeClassWeaver.Plan plan = ProbeClassWeaver.plan(
+        OnDemandProbes onDemand = this.onDemand;
+        ProbeClassWeaver.Plan known = retransforming && onDemand != null ? onDemand.knownPlan(className, loader) : null;
+        ProbeClassWeaver.Plan plan = known != null ? known : ProbeClassWeaver.plan(
             retransforming ? CompiledClassFile.readOr(loader, className, classFile) : classFile, probes);
         List<ProbeDefinition> definitions = new ArrayList<>();
         List<ProbeDefinition> candidates = new ArrayList<>();
         split(plan, loader, definitions, candidates);
-        OnDemandProbes onDemand = this.onDemand;
         if (!candidates.isEmpty() && onDemand != null) {
             // Registered now (not deferred): a candidate's event exists while its method is untouched.
-            Set<String> wovenNow = onDemand.wovenCandidates(className, loader, classBeingRedefined, candidates);
+            Set<String> wovenNow = onDemand.wovenCandidates(className, loader, classBeingRedefined, candidates, plan);
             for (ProbeDefinition candidate : candidates) {
                 if (wovenNow.contains(candidate.methodKey())) {
                     definitions.add(candidate);

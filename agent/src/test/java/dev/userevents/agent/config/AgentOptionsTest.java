@@ -116,7 +116,7 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, context, stackDepth, perfMap, tracefs, logs, simulateNoMultiFormat"
+            + "multiFormat, mode, sink, probes, maxCandidates, pollMillis, restoreAfter, context, stackDepth, perfMap, tracefs, logs, simulateNoMultiFormat"
             + " (a list inside a value is ';'-separated: context=thread;otel)", refused.getMessage());
     }
 
@@ -251,7 +251,8 @@ class AgentOptionsTest {
     void helpLinesEndWithTheirDefault() {
         assertEquals("most bytes of one string field, at least 8 (default 1024)",
             AgentOptions.descriptions().get("stringBytes"));
-        assertEquals("file listing methods to trace without annotations", AgentOptions.descriptions().get("probes"));
+        assertEquals("file listing methods to trace without annotations; pattern and ondemand lines make on-demand"
+            + " candidates, woven only while a tracer enables them", AgentOptions.descriptions().get("probes"));
     }
 
     @Test
@@ -260,7 +261,7 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,context=otel,stackDepth=32,perfMap=false,logs=true,simulateNoMultiFormat=false",
+            + "mode=devnull,sink=auto,probes=/p,maxCandidates=10000,pollMillis=100,restoreAfter=10,context=otel,stackDepth=32,perfMap=false,logs=true,simulateNoMultiFormat=false",
             options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
     }
