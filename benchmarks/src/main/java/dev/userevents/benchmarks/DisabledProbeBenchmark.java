@@ -57,6 +57,19 @@ public class DisabledProbeBenchmark {
     }
 
     /**
+     * (k) An on-demand candidate that no tracer enabled ({@code mode=dry}: its word never changes): the agent
+     * registered it and left its bytecode alone, so this is the plain method. Compare with (a).
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DRY_CANDIDATE)
+    public long agentDryCandidate(Order order) {
+        return Orders.placeCandidate(order.id, order.cents, order.customer);
+    }
+
+    /**
      * (g) Woven with the thread context ({@code context=thread}), off: the context is written only once the
      * event is on, so this must cost what (b) costs.
      *

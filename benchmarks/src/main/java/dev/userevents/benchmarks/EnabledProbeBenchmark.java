@@ -48,6 +48,19 @@ public class EnabledProbeBenchmark {
     }
 
     /**
+     * Host: an on-demand candidate whose event is enabled from the start ({@code mode=devnull}): woven by the
+     * poll thread during warm-up, then the same probe as {@link #devnullDefault}. Compare with it.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_CANDIDATE)
+    public long devnullCandidate(Order order) {
+        return Orders.placeCandidate(order.id, order.cents, order.customer);
+    }
+
+    /**
      * Host: as {@link #devnullDefault}, the event ending with the thread context ({@code context=thread}:
      * {@code java_tid} s64 and {@code virtual} u8). Compare with {@link #devnullDefault}.
      *

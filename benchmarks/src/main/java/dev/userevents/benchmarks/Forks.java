@@ -49,6 +49,12 @@ final class Forks {
     static final String DEVNULL_THREAD_AND_OTEL = DEVNULL_DEFAULT + ",context=thread;otel";
     /** As {@link #DRY}, every event ending with {@code java_tid} and {@code virtual}. */
     static final String DRY_THREAD_CONTEXT = DRY + ",context=thread";
+    /** {@code Orders.placeCandidate} as an on-demand candidate (the probes file lists it with the word ondemand). */
+    static final String ON_DEMAND = ",probes=benchmarks/ondemand-probes.txt";
+    /** A candidate no tracer enables: never woven. */
+    static final String DRY_CANDIDATE = DRY + ON_DEMAND;
+    /** A candidate whose word reads 1 from the start: the poll thread weaves it within {@code pollMillis}. */
+    static final String DEVNULL_CANDIDATE = DEVNULL_DEFAULT + ON_DEMAND;
     static final String DEVNULL_CHANNEL = AGENT + ",mode=devnull,sink=channel";
 
     /** Real user_events (in the guest): events written to user_events_data. */

@@ -45,6 +45,20 @@ public final class Orders {
     }
 
     /**
+     * {@link #place} without an annotation: an on-demand candidate, named by a probes-file line
+     * ({@code benchmarks/ondemand-probes.txt}). Its bytecode stays as written until a tracer enables its event
+     * {@code Orders_placeCandidate}; then the agent weaves it as it weaves {@link #place}.
+     *
+     * @param id the order id
+     * @param cents the amount in cents
+     * @param customer the customer
+     * @return {@code id * 31 + cents + customer.length()}
+     */
+    public static long placeCandidate(int id, long cents, String customer) {
+        return id * 31L + cents + customer.length();
+    }
+
+    /**
      * {@link #place} whose event ends with the calling stack ({@code @Tracepoint(stack = true)}): under JMH about
      * a dozen frames deep, cut to the agent's {@code stackDepth}.
      *

@@ -5,6 +5,7 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.weave.ProbeClassWeaver;
+import dev.userevents.shim.hotpath.NativeWords;
 import java.lang.instrument.Instrumentation;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -63,10 +64,6 @@ final class OnDemandProbes {
 
     /** One candidate method: its entry and exit probes (either may be absent: refused, or not asked for). */
     private record Candidate(String methodKey, @Nullable Probe entry, @Nullable Probe exit) {
-        boolean listening() {
-            return (entry != null && entry.listening()) || (exit != null && exit.listening());
-        }
-
         String eventName() {
             return entry != null ? entry.eventName() : exit != null ? exit.eventName() : methodKey;
         }
@@ -87,22 +84,48 @@ final class OnDemandProbes {
         boolean quiet;
         boolean leftOut;
 
+        /** Every enable word of the candidates, with its bit and its candidate's key: one flat pass per poll. */
+        private final long[] words;
+        private final int[] masks;
+        private final String[] keys;
+
         ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates,
                         ProbeClassWeaver.Plan plan) {
             this.className = className;
             this.loader = new WeakReference<>(loader);
             this.candidates = candidates;
             this.plan = plan;
-        }
-
-        Set<String> listening() {
-            Set<String> keys = new LinkedHashSet<>();
+            List<Probe> probes = new ArrayList<>();
+            List<String> owners = new ArrayList<>();
             for (Candidate candidate : candidates.values()) {
-                if (candidate.listening()) {
-                    keys.add(candidate.methodKey());
+                for (Probe probe : new Probe[] {candidate.entry(), candidate.exit()}) {
+                    if (probe != null) {
+                        probes.add(probe);
+                        owners.add(candidate.methodKey());
+                    }
                 }
             }
-            return keys;
+            words = new long[probes.size()];
+            masks = new int[probes.size()];
+            keys = owners.toArray(new String[0]);
+            for (int i = 0; i < words.length; i++) {
+                words[i] = probes.get(i).enableWordAddress();
+                masks[i] = probes.get(i).enableMask();
+            }
+        }
+
+        /** The keys of the candidates a tracer listens to now; the empty set (no allocation) when none. */
+        Set<String> listening() {
+            Set<String> listening = Collections.emptySet();
+            for (int i = 0; i < words.length; i++) {
+                if ((NativeWords.loInt(words[i]) & masks[i]) != 0) {
+                    if (listening.isEmpty()) {
+                        listening = new LinkedHashSet<>();
+                    }
+                    listening.add(keys[i]);
+                }
+            }
+            return listening;
         }
     }
 
@@ -221,10 +244,10 @@ final class OnDemandProbes {
      */
     int poll(long now) {
         int retransformed = 0;
-        List<ClassCandidates> gone = new ArrayList<>();
+        boolean gone = false;
         for (ClassCandidates entry : classes) {
             if (entry.loader.get() == null) {
-                gone.add(entry); // its loader was collected: nothing of it can run any more
+                gone = true; // its loader was collected: nothing of it can run any more
                 continue;
             }
             if (entry.leftOut) {
@@ -248,7 +271,9 @@ final class OnDemandProbes {
                 entry.quiet = false;
             }
         }
-        classes.removeAll(gone);
+        if (gone) {
+            classes.removeIf(entry -> entry.loader.get() == null);
+        }
         return retransformed;
     }
 
@@ -261,6 +286,7 @@ final class OnDemandProbes {
         }
         Set<String> before = entry.woven;
         entry.woven = Collections.unmodifiableSet(new LinkedHashSet<>(weave));
+        long start = System.nanoTime();
         try {
             instrumentation.retransformClasses(type);
         } catch (Throwable e) {
@@ -268,9 +294,10 @@ final class OnDemandProbes {
             leaveOut(entry, "retransformation failed: " + e);
             return false;
         }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (weave.isEmpty()) {
             AgentLog.info("on-demand: " + entry.className + " restored to its original bytes (no tracer for "
-                + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s)");
+                + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + millis + " ms)");
         } else {
             List<String> events = new ArrayList<>();
             for (String key : weave) {
@@ -278,7 +305,7 @@ final class OnDemandProbes {
                 events.add(candidate == null ? key : candidate.eventName());
             }
             AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
-                + " (a tracer enabled " + (events.size() == 1 ? "it)" : "them)"));
+                + " (a tracer enabled " + (events.size() == 1 ? "it" : "them") + "; " + millis + " ms)");
         }
         return true;
     }

@@ -202,13 +202,9 @@ public final class Probe {
         return enableWordAddress;
     }
 
-    /**
-     * Whether a tracer listens: the event's enable bit, as the kernel set it, read now.
-     *
-     * @return true while the bit is set in the enable word
-     */
-    public boolean listening() {
-        return (NativeWords.loInt(enableWordAddress) & enableMask) != 0;
+    /** {@return the event's bit in its enable word: {@code 1 << enableBit}} */
+    public int enableMask() {
+        return enableMask;
     }
 
     /** {@return bytes of the fixed fields after the write index, 4 per {@code __rel_loc} string field included} */
