@@ -104,7 +104,7 @@ public final class UserEventsDataFile implements AutoCloseable {
         if (status < 0) {
             throw badDescriptor(origin + ": descriptor " + fd + " is not open in this process ("
                 + Errno.describe(Libc.errno()) + "); the launcher must keep it open across exec (no close-on-exec,"
-                + " e.g. bash 'exec 7>/sys/kernel/tracing/user_events_data' before starting java)");
+                + " e.g. bash 'exec 7>>/sys/kernel/tracing/user_events_data' before starting java)");
         }
         String target = linkTarget(fd);
         if ((status & Libc.O_ACCMODE) == Libc.O_RDONLY) {

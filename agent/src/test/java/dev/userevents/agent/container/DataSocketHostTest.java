@@ -78,7 +78,7 @@ class DataSocketHostTest {
 
         assertEquals(UserEventsUnavailableException.Reason.BAD_DESCRIPTOR, refused.reason());
         assertEquals("dataFd=9999: descriptor 9999 is not open in this process (EBADF (9)); the launcher must keep it"
-            + " open across exec (no close-on-exec, e.g. bash 'exec 7>/sys/kernel/tracing/user_events_data' before"
+            + " open across exec (no close-on-exec, e.g. bash 'exec 7>>/sys/kernel/tracing/user_events_data' before"
             + " starting java)", refused.getMessage());
     }
 

@@ -18,8 +18,8 @@ import java.util.List;
  * pid) and answers as told: with a descriptor of a file it opened itself ({@code SCM_RIGHTS}, one byte of
  * data), with text and no descriptor, or not at all. One thread; {@link #close()} stops it.
  */
-final class DescriptorServer implements AutoCloseable {
-    static final int O_WRONLY = 0x1;
+public final class DescriptorServer implements AutoCloseable {
+    public static final int O_WRONLY = 0x1;
     private static final int AF_UNIX = 1;
     private static final int SOCK_STREAM = 1;
     private static final int SOCK_CLOEXEC = 0x80000;
@@ -97,7 +97,7 @@ final class DescriptorServer implements AutoCloseable {
     }
 
     /** Serves a descriptor of {@code file}, opened once with {@code flags} (and O_CLOEXEC). */
-    static DescriptorServer serving(Path socketPath, Path file, int flags) {
+    public static DescriptorServer serving(Path socketPath, Path file, int flags) {
         int fd = open(file.toString(), flags | O_CLOEXEC);
         if (fd < 0) {
             throw new IllegalStateException("cannot open " + file + ": errno " + Native.getLastError());
@@ -106,12 +106,12 @@ final class DescriptorServer implements AutoCloseable {
     }
 
     /** Answers every connection with {@code text} and no descriptor. */
-    static DescriptorServer refusing(Path socketPath, String text) {
+    public static DescriptorServer refusing(Path socketPath, String text) {
         return new DescriptorServer(socketPath, -1, Answer.TEXT, text);
     }
 
     /** Accepts connections and never answers. */
-    static DescriptorServer silent(Path socketPath) {
+    public static DescriptorServer silent(Path socketPath) {
         return new DescriptorServer(socketPath, -1, Answer.SILENCE, "");
     }
 
@@ -169,11 +169,11 @@ final class DescriptorServer implements AutoCloseable {
     }
 
     /** The lines connections sent, in order: the agents' pids and their newlines. */
-    synchronized List<String> linesReceived() {
+    public synchronized List<String> linesReceived() {
         return new ArrayList<>(linesReceived);
     }
 
-    Path path() {
+    public Path path() {
         return socketPath;
     }
 
