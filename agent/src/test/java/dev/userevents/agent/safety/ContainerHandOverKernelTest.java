@@ -91,9 +91,9 @@ class ContainerHandOverKernelTest {
             assertEquals(List.of(app.pid() + "\n"), collector.linesReceived(), "the agent sent its pid, once");
             String started = startLine(app);
             assertTrue(started.matches(".* user_events at descriptor \\d+ from dataSocket=" + Pattern.quote(socket.toString())
-                + ", writes through \\w+; \\d+ probe\\(s\\).*"), started);
+                + ", writes through [^;]+; \\d+ probe\\(s\\).*"), started);
             assertTrue(status[0].matches("(?s)JVM " + app.pid() + ":\n  totals: .*\n  events to: user_events at descriptor"
-                + " \\d+ from dataSocket=" + Pattern.quote(socket.toString()) + ", writes through \\w+\n.*"), status[0]);
+                + " \\d+ from dataSocket=" + Pattern.quote(socket.toString()) + ", writes through [^\n]+\n.*"), status[0]);
             System.out.printf("container: dataSocket (%s): %s; status PID: %s%n", jdk, started,
                 status[0].lines().filter(line -> line.contains("events to")).findFirst().orElse(""));
         }
