@@ -84,7 +84,8 @@ public final class Tracefs {
         }
         throw new UserEventsUnavailableException(UserEventsUnavailableException.Reason.TRACEFS_NOT_MOUNTED,
             "tracefs is not mounted (looked at " + DEFAULT_ROOT + ", " + DEBUGFS_ROOT + " and /proc/self/mounts): "
-                + "mount it with 'mount -t tracefs nodev " + DEFAULT_ROOT + "'");
+                + "mount it with 'mount -t tracefs nodev " + DEFAULT_ROOT + "', or, in a container, have a collector"
+                + " that sees it hand " + DATA_FILE + " in (agent option dataSocket or dataFd)");
     }
 
     private static List<Path> tracefsMounts(Path mountsFile) {

@@ -4,9 +4,12 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.KernelErrors;
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -29,12 +32,14 @@ public final class UserEventsDataFile implements AutoCloseable {
 
     private final Path path;
     private final int fd;
+    private final String origin;
     private final LongAdder writesNobodyTraced = new LongAdder();
     private volatile boolean closed;
 
-    private UserEventsDataFile(Path path, int fd) {
+    private UserEventsDataFile(Path path, int fd, String origin) {
         this.path = path;
         this.fd = fd;
+        this.origin = origin;
     }
 
     /**
@@ -48,7 +53,9 @@ public final class UserEventsDataFile implements AutoCloseable {
     }
 
     /**
-     * Opens {@code user_events_data} of a given tracefs, read-write and close-on-exec.
+     * Opens {@code user_events_data} of a given tracefs, write-only and close-on-exec. Write access is all
+     * the file needs: {@code vfs_write()} asks for it, while {@code user_events_ioctl()} (registration) checks
+     * no file mode at all ({@code kernel/trace/trace_events_user.c}).
      *
      * @param tracefs the tracefs whose {@link Tracefs#dataFile()} to open
      * @return the open file; close it when done
@@ -58,9 +65,9 @@ public final class UserEventsDataFile implements AutoCloseable {
      */
     public static UserEventsDataFile open(Tracefs tracefs) throws UserEventsUnavailableException {
         Path path = tracefs.dataFile();
-        int fd = Libc.open(path.toString(), Libc.O_RDWR | Libc.O_CLOEXEC);
+        int fd = Libc.open(path.toString(), Libc.O_WRONLY | Libc.O_CLOEXEC);
         if (fd >= 0) {
-            return new UserEventsDataFile(path, fd);
+            return new UserEventsDataFile(path, fd, path.toString());
         }
         int errno = Libc.errno();
         throw switch (errno) {
@@ -75,6 +82,69 @@ public final class UserEventsDataFile implements AutoCloseable {
             default -> new UserEventsUnavailableException(UserEventsUnavailableException.Reason.OPEN_FAILED,
                 "cannot open " + path + ": " + Errno.describe(errno));
         };
+    }
+
+    /**
+     * Takes over a descriptor of {@code user_events_data} this process did not open: one inherited from a
+     * launcher or received from a collector ({@link DataSocket}), as in a container without tracefs. Checks,
+     * without side effects, that it is open ({@code fcntl(F_GETFL)}), writable (a read-only one would answer
+     * every write with EBADF, which the write path takes for "no tracer") and {@code user_events_data}: the
+     * kernel answers {@code DIAG_IOCSUNREG} of an address nothing registered with ENOENT
+     * ({@code user_events_ioctl_unreg()}), any other file with ENOTTY or another error. Marks it close-on-exec,
+     * so processes the application starts do not inherit it.
+     *
+     * @param fd the descriptor number; owned by the returned file from now on
+     * @param origin where it came from, for messages and {@link #origin()}: e.g. {@code "dataFd=7"}
+     * @return the file
+     * @throws UserEventsUnavailableException with reason {@code BAD_DESCRIPTOR} if {@code fd} is not open, is
+     *     read-only or is not {@code user_events_data}; the message names what it is and the fix
+     */
+    public static UserEventsDataFile adopt(int fd, String origin) throws UserEventsUnavailableException {
+        int status = Libc.fcntl(fd, Libc.F_GETFL, 0);
+        if (status < 0) {
+            throw badDescriptor(origin + ": descriptor " + fd + " is not open in this process ("
+                + Errno.describe(Libc.errno()) + "); the launcher must keep it open across exec (no close-on-exec,"
+                + " e.g. bash 'exec 7>>/sys/kernel/tracing/user_events_data' before starting java)");
+        }
+        String target = linkTarget(fd);
+        if ((status & Libc.O_ACCMODE) == Libc.O_RDONLY) {
+            throw badDescriptor(origin + ": descriptor " + fd + " (" + target + ") is open read-only, so the"
+                + " kernel refuses every event written to it; open user_events_data for writing (O_WRONLY)");
+        }
+        if (!target.endsWith("/" + Tracefs.DATA_FILE)) { // no ioctl on a file of unknown kind
+            throw badDescriptor(origin + ": descriptor " + fd + " is " + target + ", not " + Tracefs.DATA_FILE
+                + "; hand over a descriptor of <tracefs>/" + Tracefs.DATA_FILE + " opened for writing");
+        }
+        Memory unreg = new Memory(UserEventsAbi.UserUnreg.LENGTH);
+        unreg.clear();
+        unreg.setInt(UserEventsAbi.UserUnreg.SIZE_OFFSET, UserEventsAbi.UserUnreg.LENGTH);
+        try {
+            if (Libc.ioctl(fd, UserEventsAbi.DIAG_IOCSUNREG, Pointer.nativeValue(unreg)) < 0) {
+                int errno = Libc.errno();
+                if (errno != Errno.ENOENT) {
+                    throw badDescriptor(origin + ": descriptor " + fd + " is " + target + ", not "
+                        + Tracefs.DATA_FILE + " (DIAG_IOCSUNREG answered " + Errno.describe(errno) + "); hand over"
+                        + " a descriptor of <tracefs>/" + Tracefs.DATA_FILE + " opened for writing");
+                }
+            }
+        } finally {
+            Reference.reachabilityFence(unreg); // the kernel reads it during the ioctl
+        }
+        Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        return new UserEventsDataFile(Paths.get(target), fd, "descriptor " + fd + " from " + origin);
+    }
+
+    private static UserEventsUnavailableException badDescriptor(String message) {
+        return new UserEventsUnavailableException(UserEventsUnavailableException.Reason.BAD_DESCRIPTOR, message);
+    }
+
+    /** What {@code /proc/self/fd/N} names: the path as this mount namespace sees it, or a kind such as "socket:[...]". */
+    private static String linkTarget(int fd) {
+        try {
+            return Files.readSymbolicLink(Paths.get("/proc/self/fd/" + fd)).toString();
+        } catch (IOException | RuntimeException e) {
+            return "a descriptor of unknown kind";
+        }
     }
 
     /**
@@ -262,10 +332,20 @@ public final class UserEventsDataFile implements AutoCloseable {
     /**
      * Where the file is.
      *
-     * @return the path it was opened with
+     * @return the path it was opened with; for an adopted descriptor, the path {@code /proc/self/fd/N} names
+     *     (relative to its mount when that mount is not in this process's mount namespace)
      */
     public Path path() {
         return path;
+    }
+
+    /**
+     * Where the descriptor came from, for log lines and {@code status}.
+     *
+     * @return the path it was opened with, or {@code "descriptor N from <origin>"} for an adopted one
+     */
+    public String origin() {
+        return origin;
     }
 
     private void ensureOpen(String eventName) throws RegistrationException {

@@ -13,7 +13,12 @@ public final class UserEventsUnavailableException extends Exception {
         /** tracefs or {@code user_events_data} not accessible to this user: run as root or grant a group. */
         PERMISSION_DENIED,
         /** {@code open()} of {@code user_events_data} failed for another reason; the message has the errno. */
-        OPEN_FAILED
+        OPEN_FAILED,
+        /**
+         * A descriptor handed in ({@code dataFd}, {@code dataSocket}) is not usable: not open, read-only, not
+         * {@code user_events_data}, or the socket gave none; the message says which and what the sender must do.
+         */
+        BAD_DESCRIPTOR
     }
 
     private final Reason reason;

@@ -3,6 +3,7 @@ package dev.userevents.agent.backend;
 import dev.userevents.agent.config.AgentOptions;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.shim.DataFileEventSink;
+import dev.userevents.shim.DataSocket;
 import dev.userevents.shim.EnableWord;
 import dev.userevents.shim.EnableWordArena;
 import dev.userevents.shim.EventFormat;
@@ -48,17 +49,32 @@ public final class KernelBackend implements EventBackend {
     /**
      * Opens tracefs {@code user_events_data} and picks the write path.
      *
-     * @param options the agent's options: {@code tracefs} (else found as {@code Tracefs.locate()} does), {@code sink},
+     * @param options the agent's options: {@code dataFd} or {@code dataSocket} (a descriptor handed in), else
+     *                {@code tracefs} (else found as {@code Tracefs.locate()} does), {@code sink},
      *                {@code multiFormat}
      * @return a backend that registers events with the kernel
      * @throws UserEventsUnavailableException when tracefs or {@code user_events_data} cannot be found or
-     *                                        opened (the message names the reason and the fix)
+     *                                        opened, or a descriptor handed in is unusable (the message names
+     *                                        the reason and the fix)
      */
     public static KernelBackend open(AgentOptions options) throws UserEventsUnavailableException {
-        Tracefs tracefs = options.tracefs() != null ? configuredTracefs(options.tracefs()) : Tracefs.locate();
-        UserEventsDataFile file = UserEventsDataFile.open(tracefs);
+        UserEventsDataFile file = openDataFile(options);
         EventSink sink = EventSinks.open(options.sink(), file.fd(), new DataFileEventSink(file));
         return new KernelBackend(file, sink, options.multiFormat(), options.simulateNoMultiFormat());
+    }
+
+    /** From the descriptor handed in ({@code dataFd}, {@code dataSocket}), else from tracefs. */
+    private static UserEventsDataFile openDataFile(AgentOptions options) throws UserEventsUnavailableException {
+        Integer dataFd = options.dataFd();
+        if (dataFd != null) {
+            return UserEventsDataFile.adopt(dataFd, "dataFd=" + dataFd);
+        }
+        String dataSocket = options.dataSocket();
+        if (dataSocket != null) {
+            return DataSocket.receiveDataFile(dataSocket, DataSocket.DEFAULT_TIMEOUT);
+        }
+        Tracefs tracefs = options.tracefs() != null ? configuredTracefs(options.tracefs()) : Tracefs.locate();
+        return UserEventsDataFile.open(tracefs);
     }
 
     private static Tracefs configuredTracefs(String path) throws UserEventsUnavailableException {
@@ -118,7 +134,7 @@ public final class KernelBackend implements EventBackend {
 
     @Override
     public String describe() {
-        return "user_events at " + file.path() + ", writes through " + sink.name();
+        return "user_events at " + file.origin() + ", writes through " + sink.name();
     }
 
     @Override

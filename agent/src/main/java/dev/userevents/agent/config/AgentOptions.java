@@ -77,6 +77,10 @@ public final class AgentOptions {
         PERF_MAP("perfMap", "false", "keep the JIT symbol map /tmp/perf-<pid>.map current (HotSpot's Compiler.perfmap,"
             + " JDK 17+), so perf record -g names Java frames; run the JVM with -XX:+PreserveFramePointer"),
         TRACEFS("tracefs", null, "tracefs mount point (found automatically when unset)"),
+        DATA_FD("dataFd", null, "an inherited descriptor of user_events_data to use instead of opening it"
+            + " (containers without tracefs); not with tracefs or dataSocket"),
+        DATA_SOCKET("dataSocket", null, "a Unix socket where a collector hands over user_events_data: the agent sends"
+            + " its pid, receives the descriptor (SCM_RIGHTS); not with tracefs or dataFd"),
         LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
             "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
@@ -145,6 +149,8 @@ public final class AgentOptions {
     private final boolean simulateNoMultiFormat;
     private final @Nullable String probesFile;
     private final @Nullable String tracefs;
+    private final @Nullable Integer dataFd;
+    private final @Nullable String dataSocket;
     private final boolean logs;
     private final boolean perfMap;
     private final int maxCandidates;
@@ -174,6 +180,16 @@ public final class AgentOptions {
         this.excludes = list(given, Option.EXCLUDE);
         this.probesFile = given.get(Option.PROBES);
         this.tracefs = given.get(Option.TRACEFS);
+        this.dataFd = given.containsKey(Option.DATA_FD) ? wholeNumber(given, Option.DATA_FD, 0) : null;
+        String socket = given.get(Option.DATA_SOCKET);
+        this.dataSocket = socket == null || socket.isEmpty() ? null : socket;
+        int sources = (tracefs != null ? 1 : 0) + (dataFd != null ? 1 : 0) + (dataSocket != null ? 1 : 0);
+        if (sources > 1) {
+            throw new IllegalArgumentException("agent options tracefs, dataFd and dataSocket each say where"
+                + " user_events_data comes from: give one of them (given: " + (tracefs != null ? "tracefs=" + tracefs + " " : "")
+                + (dataFd != null ? "dataFd=" + dataFd + " " : "") + (dataSocket != null ? "dataSocket=" + dataSocket : "")
+                + ")");
+        }
         this.logs = bool(given, Option.LOGS);
         this.context = list(given, Option.CONTEXT);
         this.otelAsked = given.containsKey(Option.CONTEXT) && context.contains(OTEL_CONTEXT);
@@ -386,6 +402,24 @@ public final class AgentOptions {
     }
 
     /**
+     * A descriptor of {@code user_events_data} the JVM inherited ({@code dataFd}), used instead of opening one.
+     *
+     * @return the descriptor number, at least 0, or null when unset
+     */
+    public @Nullable Integer dataFd() {
+        return dataFd;
+    }
+
+    /**
+     * The Unix socket a collector hands {@code user_events_data} over on ({@code dataSocket}).
+     *
+     * @return the path as given, or null when unset
+     */
+    public @Nullable String dataSocket() {
+        return dataSocket;
+    }
+
+    /**
      * Whether every probe event ends with the thread context ({@code context=thread}): {@code java_tid} (s64,
      * the Java thread id) and {@code virtual} (u8, 1 on a virtual thread).
      *
@@ -460,6 +494,8 @@ public final class AgentOptions {
             case POLL_MILLIS -> pollMillis;
             case RESTORE_AFTER -> restoreAfter;
             case TRACEFS -> tracefs;
+            case DATA_FD -> dataFd;
+            case DATA_SOCKET -> dataSocket;
             case LOGS -> logs;
             case CONTEXT -> context;
             case STACK_DEPTH -> stackDepth;

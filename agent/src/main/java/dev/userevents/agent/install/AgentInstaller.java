@@ -8,6 +8,7 @@ import dev.userevents.agent.logs.LogBridge;
 import dev.userevents.agent.probe.EventContext;
 import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
+import dev.userevents.agent.runtime.ProbeCounts;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.weave.ProbeClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
@@ -86,6 +87,7 @@ public final class AgentInstaller {
             // process by itself: user_event_mm_remove() drops every enable word of an exiting process and
             // user_events_release() the data file's references (kernel/trace/trace_events_user.c).
             Runtime.getRuntime().addShutdownHook(new Thread(FaultReporter::logAtExit, "userevents-exit-counts"));
+            ProbeCounts.setBackend(backend.describe());
             AgentLog.info((attached ? "attached" : "started") + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms: " + backend.describe()
                 + "; " + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {

@@ -116,8 +116,9 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, maxCandidates, pollMillis, restoreAfter, context, stackDepth, perfMap, tracefs, logs, simulateNoMultiFormat"
-            + " (a list inside a value is ';'-separated: context=thread;otel)", refused.getMessage());
+            + "multiFormat, mode, sink, probes, maxCandidates, pollMillis, restoreAfter, context, stackDepth, perfMap,"
+            + " tracefs, dataFd, dataSocket, logs, simulateNoMultiFormat (a list inside a value is ';'-separated:"
+            + " context=thread;otel)", refused.getMessage());
     }
 
     @Test
@@ -225,7 +226,8 @@ class AgentOptionsTest {
         List<String> keys = new ArrayList<>();
         for (AgentOptions.Option option : AgentOptions.Option.values()) {
             keys.add(option.key);
-            AgentOptions.parse(option.key + "=" + (option.defaultValue == null ? "x" : option.defaultValue), properties);
+            String sample = option == AgentOptions.Option.DATA_FD ? "3" : "x"; // a number, the others any text
+            AgentOptions.parse(option.key + "=" + (option.defaultValue == null ? sample : option.defaultValue), properties);
         }
         assertEquals(keys, new ArrayList<>(AgentOptions.descriptions().keySet()));
         for (String description : AgentOptions.descriptions().values()) {
@@ -264,6 +266,40 @@ class AgentOptionsTest {
             + "mode=devnull,sink=auto,probes=/p,maxCandidates=10000,pollMillis=100,restoreAfter=10,context=otel,stackDepth=32,perfMap=false,logs=true,simulateNoMultiFormat=false",
             options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
+    }
+
+    @Test
+    void aDescriptorHandedInIsADescriptorNumberOrASocketPath() {
+        assertNull(AgentOptions.parse(null, properties).dataFd());
+        assertNull(AgentOptions.parse(null, properties).dataSocket());
+        assertEquals(7, AgentOptions.parse("dataFd=7", properties).dataFd());
+        assertEquals("/run/collector/ue.sock", AgentOptions.parse("dataSocket=/run/collector/ue.sock", properties).dataSocket());
+        properties.setProperty("userevents.dataFd", "0");
+        assertEquals(0, AgentOptions.parse(null, properties).dataFd());
+        assertEquals("log=info,prefix=,include=,exclude=,stringBytes=1024,eventBytes=4000,multiFormat=false,mode=kernel,"
+            + "sink=auto,maxCandidates=10000,pollMillis=100,restoreAfter=10,context=otel,stackDepth=32,perfMap=false,dataFd=0,"
+            + "logs=true,simulateNoMultiFormat=false",
+            AgentOptions.parse(null, properties).toString());
+    }
+
+    @Test
+    void aBadDescriptorNumberIsRefused() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("dataFd=-1", properties));
+
+        assertEquals("agent option dataFd='-1': use a whole number of at least 0", refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("dataFd=seven", properties));
+    }
+
+    @Test
+    void onlyOneSourceOfUserEventsDataMayBeGiven() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("dataFd=7,dataSocket=/run/ue.sock", properties));
+
+        assertEquals("agent options tracefs, dataFd and dataSocket each say where user_events_data comes from: give one"
+            + " of them (given: dataFd=7 dataSocket=/run/ue.sock)", refused.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("tracefs=/t,dataFd=7", properties));
+        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("tracefs=/t,dataSocket=/s", properties));
     }
 
     @Test

@@ -17,7 +17,20 @@ public final class ProbeCounts {
     /** The attach argument's key: {@code countsTo=/path/the/command/reads}. */
     public static final String ARGUMENT = "countsTo";
 
+    /** What the agent writes to, as its start line says it ({@link #setBackend}); empty until it started. */
+    private static volatile String backend = "";
+
     private ProbeCounts() {
+    }
+
+    /**
+     * Records where events go, for {@code status PID}: e.g. {@code "user_events at descriptor 5 from
+     * dataSocket=/run/ue.sock, writes through pwrite"}.
+     *
+     * @param description the backend's own description, one line
+     */
+    public static void setBackend(String description) {
+        backend = description;
     }
 
     /**
@@ -33,6 +46,9 @@ public final class ProbeCounts {
         } else {
             List<Probe> probes = ProbeRuntime.installedProbes();
             lines.add("totals: " + totals(probes));
+            if (!backend.isEmpty()) {
+                lines.add("events to: " + backend);
+            }
             for (Probe probe : probes) {
                 lines.add(of(probe));
             }

@@ -34,6 +34,8 @@ public final class Errno {
     public static final int EINVAL = 22;
     /** Too many open files; for user_events, the limit {@code kernel.user_events_max} ({@code user_event_parse()}). */
     public static final int EMFILE = 24;
+    /** Not a typewriter: an ioctl the file does not know, e.g. {@code DIAG_IOCSUNREG} on anything but {@code user_events_data}. */
+    public static final int ENOTTY = 25;
     /** No space left on device. */
     public static final int ENOSPC = 28;
     /** File name too long. */
@@ -42,6 +44,8 @@ public final class Errno {
     public static final int EOPNOTSUPP = 95;
     /** Address in use: the name is registered with another format, or the same enable word twice. */
     public static final int EADDRINUSE = 98;
+    /** Connection refused: a Unix socket file nobody listens on. */
+    public static final int ECONNREFUSED = 111;
 
     private Errno() {
     }
@@ -78,10 +82,12 @@ public final class Errno {
             case ENODEV -> "ENODEV";
             case EINVAL -> "EINVAL";
             case EMFILE -> "EMFILE";
+            case ENOTTY -> "ENOTTY";
             case ENOSPC -> "ENOSPC";
             case ENAMETOOLONG -> "ENAMETOOLONG";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EADDRINUSE -> "EADDRINUSE";
+            case ECONNREFUSED -> "ECONNREFUSED";
             default -> "errno";
         };
     }
