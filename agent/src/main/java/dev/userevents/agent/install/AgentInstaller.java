@@ -10,6 +10,7 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.ProbeCounts;
 import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.weave.OpenTelemetryApi;
 import dev.userevents.agent.weave.ProbeClassWeaver;
 import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.shim.UserEventsUnavailableException;
@@ -76,7 +77,8 @@ public final class AgentInstaller {
                 }
             }
             if (options.logs()) {
-                LogBridge.install(instrumentation, backend, options.prefix(), options.threadContext());
+                LogBridge.install(instrumentation, backend, options.prefix(), options.threadContext(),
+                    options.otelContext() ? loader -> OpenTelemetryApi.usableFrom(loader, options.otelAsked()) : null);
             }
             FaultReporter.start();
             if (options.perfMap()) {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bridges the application's logging frameworks (Logback 1.3+, Log4j 2.17+, {@code java.util.logging}) to
@@ -25,6 +27,8 @@ public final class LogBridge {
     private final EventBackend backend;
     private final String prefix;
     private final boolean threadContext;
+    /** Whether a class loader sees a usable OpenTelemetry API ({@code context=otel}); null: no OpenTelemetry ids. */
+    private final @Nullable Predicate<ClassLoader> otelUsable;
     /** The shared enable word; 0 until the events are registered. */
     private long word;
 
@@ -41,9 +45,24 @@ public final class LogBridge {
      *                      {@code context=thread})
      */
     LogBridge(EventBackend backend, String prefix, boolean threadContext) {
+        this(backend, prefix, threadContext, null);
+    }
+
+    /**
+     * A bridge whose events may end with the thread context and the OpenTelemetry ids.
+     *
+     * @param backend       where the log events are registered and written
+     * @param prefix        put before each event name (agent option {@code prefix})
+     * @param threadContext whether each log event ends with {@code java_tid} and {@code virtual}
+     * @param otelUsable    whether a class loader sees a usable OpenTelemetry API, asked once, of the loader of the
+     *                      first framework class bridged (the system class loader for java.util.logging); when it
+     *                      does, every log event ends with {@code trace_id} and {@code span_id}; null for none
+     */
+    LogBridge(EventBackend backend, String prefix, boolean threadContext, @Nullable Predicate<ClassLoader> otelUsable) {
         this.backend = backend;
         this.prefix = prefix;
         this.threadContext = threadContext;
+        this.otelUsable = otelUsable;
     }
 
     /**
@@ -55,11 +74,13 @@ public final class LogBridge {
      * @param prefix          put before each event name (agent option {@code prefix})
      * @param threadContext   whether each log event ends with {@code java_tid} and {@code virtual}
      *                        ({@code context=thread})
+     * @param otelUsable      whether a class loader sees a usable OpenTelemetry API ({@code context=otel}), for the
+     *                        loader of the first framework bridged; null when the ids are not asked for
      */
     public static void install(Instrumentation instrumentation, EventBackend backend, String prefix,
-                               boolean threadContext) {
+                               boolean threadContext, @Nullable Predicate<ClassLoader> otelUsable) {
         try {
-            LogBridge bridge = new LogBridge(backend, prefix, threadContext);
+            LogBridge bridge = new LogBridge(backend, prefix, threadContext, otelUsable);
             LogBridgeTransformer transformer = new LogBridgeTransformer(bridge);
             letJavaLoggingReachTheRuntime(instrumentation);
             instrumentation.addTransformer(transformer, true);
@@ -105,18 +126,35 @@ public final class LogBridge {
      * @return the word's address, or 0 when not one of the events could be registered (logged)
      */
     synchronized long enableWord() {
+        return enableWord(null);
+    }
+
+    /**
+     * The log events' shared enable word, registering the five events on first use.
+     *
+     * @param loader the loader of the framework class being bridged (null: the bootstrap loader, as for
+     *               java.util.logging); on first use, whether it sees OpenTelemetry decides the ids' fields
+     * @return the word's address, or 0 when not one of the events could be registered (logged)
+     */
+    synchronized long enableWord(@Nullable ClassLoader loader) {
         if (word != 0) {
             return word;
         }
+        // JUL's Logger is the bootstrap loader's, which sees no application library: ask the application's.
+        ClassLoader seeing = loader != null ? loader : ClassLoader.getSystemClassLoader();
+        boolean otel = otelUsable != null && seeing != null && otelUsable.test(seeing);
         long allocated = backend.allocateEnableWord();
         List<String> refused = new ArrayList<>();
         int registered = 0;
         for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
-            EventFormat format = format(prefix + LogEvents.eventName(level), threadContext);
+            EventFormat format = format(prefix + LogEvents.eventName(level), threadContext, otel);
             Probe probe = new Probe(ProbeRuntime.nextProbeId(), format.name(), "log bridge", -1, allocated, level,
-                format.fixedSize(), 4, backend.sink());
+                format.fixedSize(), otel ? 6 : 4, backend.sink());
             if (threadContext) {
                 probe.carryThreadContext();
+            }
+            if (otel && seeing != null) {
+                probe.carryOtelContext(seeing);
             }
             try {
                 probe.registeredAt(backend.registerOnBit(format, allocated, level).writeIndex);
@@ -148,7 +186,22 @@ public final class LogBridge {
      * @return the format
      */
     static EventFormat format(String name, boolean threadContext) {
+        return format(name, threadContext, false);
+    }
+
+    /**
+     * A log event's format: the four strings, then the thread context's fields, then the OpenTelemetry ids'.
+     *
+     * @param name          the event name, prefix included
+     * @param threadContext whether the thread context's fields follow
+     * @param otel          whether {@code trace_id} and {@code span_id} end it
+     * @return the format
+     */
+    static EventFormat format(String name, boolean threadContext, boolean otel) {
         EventFormat format = EventFormat.named(name).string("logger").string("message").string("thread").string("thrown");
-        return threadContext ? format.s64(ProbeDefinition.JAVA_TID_FIELD).u8(ProbeDefinition.VIRTUAL_FIELD) : format;
+        if (threadContext) {
+            format = format.s64(ProbeDefinition.JAVA_TID_FIELD).u8(ProbeDefinition.VIRTUAL_FIELD);
+        }
+        return otel ? format.string(ProbeDefinition.TRACE_ID_FIELD).string(ProbeDefinition.SPAN_ID_FIELD) : format;
     }
 }

@@ -62,7 +62,7 @@ final class LogBridgeTransformer implements ClassFileTransformer {
                 + " java.util.logging are); the application is unaffected");
             return null;
         }
-        long word = bridge.enableWord();
+        long word = bridge.enableWord(loader);
         if (word == 0) {
             return null; // the kernel refused every log event (logged)
         }

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * which {@code Span.current()} needs (opentelemetry-context, a jar of its own). Read from the class files the loader would define, never loaded: the
  * agent must not load, initialise or configure OpenTelemetry. Answered once per loader.
  */
-final class OpenTelemetryApi {
+public final class OpenTelemetryApi {
     private static final String SPAN = "io/opentelemetry/api/trace/Span";
     private static final String SPAN_CONTEXT = "io/opentelemetry/api/trace/SpanContext";
     private static final String CONTEXT = "io/opentelemetry/context/Context";
@@ -37,7 +37,7 @@ final class OpenTelemetryApi {
      * @param asked  whether the user named {@code otel}: then a loader without the API is logged once
      * @return true when the loader sees an API with the methods above
      */
-    static synchronized boolean usableFrom(@Nullable ClassLoader loader, boolean asked) {
+    public static synchronized boolean usableFrom(@Nullable ClassLoader loader, boolean asked) {
         if (loader == null) {
             return false;
         }

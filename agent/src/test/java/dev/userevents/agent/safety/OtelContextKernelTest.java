@@ -40,11 +40,13 @@ class OtelContextKernelTest {
             app.awaitLine("ready", Duration.ofSeconds(150));
             trace.enable("user_events", "otel_charge");
             trace.enable("user_events", "otel_charge_exit");
+            trace.enable("user_events", "log_info");
             trace.clear();
             app.send("go");
             app.awaitLine("done", Duration.ofSeconds(120));
             List<String> entries = trace.eventLines("otel_charge");
             List<String> exits = trace.eventLines("otel_charge_exit");
+            List<String> logs = trace.eventLines("log_info");
             app.send("end");
             String transcript = app.transcript();
             assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
@@ -55,12 +57,15 @@ class OtelContextKernelTest {
             assertEquals(CALLS, spans.size(), "spans the app reported" + transcript);
             assertEquals(CALLS + 1, entries.size(), "entry events: " + entries);
             assertEquals(CALLS + 1, exits.size(), "exit events: " + exits);
+            assertEquals(CALLS + 1, logs.size(), "log events (java.util.logging): " + logs);
             for (int seq = 0; seq < CALLS; seq++) {
                 assertEquals(spans.get(seq), ids(entries.get(seq)), "entry " + seq + ": " + entries.get(seq));
                 assertEquals(spans.get(seq), ids(exits.get(seq)), "exit " + seq + ": " + exits.get(seq));
+                assertEquals(spans.get(seq), ids(logs.get(seq)), "log " + seq + ": " + logs.get(seq));
             }
             assertEquals(" ", ids(entries.get(CALLS)), "outside any span: " + entries.get(CALLS));
             assertEquals(" ", ids(exits.get(CALLS)), "outside any span: " + exits.get(CALLS));
+            assertEquals(" ", ids(logs.get(CALLS)), "outside any span: " + logs.get(CALLS));
             assertTrue(app.agentComplaints().isEmpty(), "agent errors or warnings" + transcript);
         }
     }

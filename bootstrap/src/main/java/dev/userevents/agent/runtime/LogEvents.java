@@ -186,6 +186,7 @@ public final class LogEvents {
             return;
         }
         try {
+            Object spanContext = ProbeRuntime.spanContext(id); // null unless the events carry the ids
             EventRecord record = ProbeRuntime.begin(id);
             if (record.failure == null) {
                 try { // one handler for the four fields, where woven code has one per put: less code to inline
@@ -199,6 +200,9 @@ public final class LogEvents {
                 Probe probe = record.probe;
                 if (probe != null && probe.threadContext()) {
                     ProbeRuntime.putThreadContext(record);
+                }
+                if (probe != null && probe.otel()) {
+                    ProbeRuntime.putSpanIds(record, spanContext);
                 }
             }
             ProbeRuntime.commit(record);

@@ -7,6 +7,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.ContextStorage;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.util.logging.Logger;
 
 /**
  * An application with its own OpenTelemetry SDK: CALLS traced calls, each inside a span of its own, then one
@@ -14,10 +15,13 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
  * With {@code reentrant}, the app first wraps OpenTelemetry's context storage so that every lookup of the
  * current context calls the traced method too ({@code seq} -1): asking for the span runs application code.
  * <pre>java -javaagent:... com.example.safety.OtelApp CALLS [reentrant]</pre>
+ * Each call also logs one java.util.logging record, in its span (and the last outside).
  * Prints {@code ready}, waits for {@code go}, prints {@code span SEQ TRACE_ID SPAN_ID} per call, then
  * {@code done}, and waits for its input to end.
  */
 public final class OtelApp {
+    private static final Logger LOG = Logger.getLogger("otel-app");
+
     @Tracepoint(name = "otel_charge", exit = true)
     static long charge(int seq, String customer) {
         return seq * 100L;
@@ -47,12 +51,14 @@ public final class OtelApp {
                 Span span = tracer.spanBuilder("checkout-" + seq).startSpan();
                 try (Scope ignored = span.makeCurrent()) {
                     charge(seq, "c" + seq);
+                    LOG.info("charged " + seq); // a log event: the same span's ids
                 } finally {
                     span.end();
                 }
                 Driver.say("span " + seq + " " + span.getSpanContext().getTraceId() + " " + span.getSpanContext().getSpanId());
             }
             charge(calls, "outside");
+            LOG.info("charged outside");
             Driver.say("done");
             Driver.awaitEnd();
         }
