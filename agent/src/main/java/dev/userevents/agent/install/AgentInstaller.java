@@ -59,7 +59,8 @@ public final class AgentInstaller {
             // application thread, and an agent that installs nothing takes no memory from the application.
             ProbeRuntime.prepare();
             warnAboutBufferProperty();
-            ProbeRegistrar registrar = new ProbeRegistrar(backend);
+            ProbeRegistrar registrar = new ProbeRegistrar(backend,
+                options.format() == AgentOptions.Format.EVENTHEADER ? options.provider() : null);
             // Our Byte Buddy must not touch sun.misc.Unsafe (JDK 24+ warns). The property is read once, when
             // our copy initialises; it is restored at once so the application's own Byte Buddy is unaffected.
             String safe = System.getProperty(BYTE_BUDDY_SAFE);
