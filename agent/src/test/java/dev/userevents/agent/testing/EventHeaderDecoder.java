@@ -61,6 +61,22 @@ public final class EventHeaderDecoder {
      * @throws IllegalArgumentException for anything the convention does not allow, or a field past the end
      */
     public static Event decode(byte[] bytes, int offset, int length) {
+        return decode(bytes, offset, length, false);
+    }
+
+    /**
+     * Decodes the payload of a perf sample's raw tracepoint record: past its {@code common_*} fields, and up to
+     * 7 zero bytes of padding after the last field (perf pads raw records to 8 bytes with the size word).
+     *
+     * @param raw the raw record
+     * @param commonFields bytes of the common fields before the payload (8)
+     * @return the decoded event
+     */
+    public static Event decodePadded(byte[] raw, int commonFields) {
+        return decode(raw, commonFields, raw.length - commonFields, true);
+    }
+
+    private static Event decode(byte[] bytes, int offset, int length, boolean padded) {
         ByteBuffer in = ByteBuffer.wrap(bytes, offset, length).slice();
         int flags = in.get() & 0xFF;
         in.order((flags & 0x02) != 0 ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
@@ -105,8 +121,12 @@ public final class EventHeaderDecoder {
             int value = encoding & 0x1F;
             fields.add(new Field(fieldName, value, format & 0x7F, read(in, value, format & 0x7F, fieldName)));
         }
-        if (in.hasRemaining()) {
-            throw new IllegalArgumentException(in.remaining() + " bytes after the last field");
+        boolean padding = padded && in.remaining() < 8;
+        while (padding && in.hasRemaining()) {
+            padding = in.get() == 0;
+        }
+        if (in.hasRemaining() || !padding && padded) {
+            throw new IllegalArgumentException("bytes after the last field that are not padding");
         }
         return new Event(flags, version, id, tag, opcode, level, name, fields);
     }
