@@ -57,6 +57,19 @@ public class DisabledProbeBenchmark {
     }
 
     /**
+     * (b-eh) Woven with {@code format=eventheader}: the check loads the shared tracepoint's enable word
+     * ({@code java_L5K1}) instead of the event's own; the same bytecode otherwise, so this must cost what (b) costs.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DRY_EVENTHEADER)
+    public long agentDryEventHeader(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
      * (g) Woven with the thread context ({@code context=thread}), off: the context is written only once the
      * event is on, so this must cost what (b) costs.
      *
