@@ -87,6 +87,8 @@ public final class AgentInstaller {
             // user_events_release() the data file's references (kernel/trace/trace_events_user.c).
             Runtime.getRuntime().addShutdownHook(new Thread(FaultReporter::logAtExit, "userevents-exit-counts"));
             AgentLog.info((attached ? "attached" : "started") + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms: " + backend.describe()
+                + (options.format() == AgentOptions.Format.EVENTHEADER ? "; EventHeader events, tracepoints "
+                    + options.provider() + "_L<level>K<keyword>" : "")
                 + "; " + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {
             AgentLog.error("agent did not start: " + e.getMessage() + " (" + e.getClass().getName()
