@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Probes on code you cannot annotate (agent option {@code probes=path}). One method per line:
  * <pre>
- *   # class#method[(parameter types)]        [name=event_name] [exit] [stack]
+ *   # class#method[(parameter types)]        [name=event_name] [exit] [stack] [level=1..5] [keyword=0xHEX]
  *   com.acme.Checkout#total
  *   com.acme.Checkout#applyCoupon(java.lang.String, int)   name=coupon_applied  exit
  * </pre>
@@ -112,6 +112,8 @@ public final class ProbesFile {
         String name = "";
         boolean exit = false;
         boolean stack = false;
+        int level = TracepointSpec.DEFAULT_LEVEL;
+        long keyword = TracepointSpec.DEFAULT_KEYWORD;
         for (String option : options.isEmpty() ? new String[0] : options.split("\\s+")) {
             if (option.equals("exit")) {
                 exit = true;
@@ -119,12 +121,18 @@ public final class ProbesFile {
                 stack = true;
             } else if (option.startsWith("name=")) {
                 name = option.substring("name=".length());
+            } else if (option.startsWith("level=")) {
+                level = level(option.substring("level=".length()));
+            } else if (option.startsWith("keyword=")) {
+                keyword = keyword(option.substring("keyword=".length()));
             } else {
-                throw new IllegalArgumentException("unknown option '" + option + "' (use name=EVENT, exit, stack)");
+                throw new IllegalArgumentException("unknown option '" + option
+                    + "' (use name=EVENT, exit, stack, level=1..5, keyword=0xHEX)");
             }
         }
         byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>())
-            .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, stack, where)));
+            .add(new Line(target.substring(hash + 1), types, new TracepointSpec(name, exit, stack, where)
+            .withAttributes(level, keyword)));
     }
 
     /**
@@ -144,6 +152,25 @@ public final class ProbesFile {
      */
     public boolean isEmpty() {
         return linesByClass.isEmpty();
+    }
+
+    /** An EventHeader level, 1 (critical) to 5 (verbose). */
+    private static int level(String text) {
+        if (!text.matches("[1-5]")) {
+            throw new IllegalArgumentException("level=" + text + ": use 1 (critical), 2 (error), 3 (warning),"
+                + " 4 (information) or 5 (verbose)");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** An EventHeader keyword, 64 bits: {@code 0x}-prefixed hex, or decimal. */
+    private static long keyword(String text) {
+        try {
+            return text.startsWith("0x") || text.startsWith("0X") ? Long.parseUnsignedLong(text.substring(2), 16)
+                : Long.parseUnsignedLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("keyword=" + text + ": use a 64-bit mask, hex (0x2a) or decimal", e);
+        }
     }
 
     /** The spec for {@code method} of class {@code className}, or null. */
