@@ -6,7 +6,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The tracepoint samples of a {@code perf.data} file ({@code perf record -o FILE}, not pipe mode), read as
@@ -18,6 +20,7 @@ import java.util.List;
  */
 public final class PerfData {
     private static final int PERF_RECORD_SAMPLE = 9;
+    private static final int PERF_TYPE_TRACEPOINT = 2;
     private static final long SAMPLE_IP = 1L;
     private static final long SAMPLE_TID = 1L << 1;
     private static final long SAMPLE_TIME = 1L << 2;
@@ -47,7 +50,7 @@ public final class PerfData {
     /**
      * Every sample of the file, oldest first (perf writes them in time order per round; one CPU's are ordered).
      *
-     * @param file a perf.data file of tracepoint samples from one event (one attribute)
+     * @param file a perf.data file of one tracepoint's samples (perf's own extra events are skipped)
      * @return the samples
      * @throws IOException if the file cannot be read
      * @throws IllegalArgumentException if it is not a perf.data file, or a sample has a field this reader skips not
@@ -58,15 +61,37 @@ public final class PerfData {
         if (magic != 0x32454c4946524550L) { // "PERFILE2"
             throw new IllegalArgumentException(file + " is not a perf.data file (magic " + Long.toHexString(magic) + ")");
         }
-        long attrSize = in.getLong(16);
+        long attrSize = in.getLong(16); // a perf_file_attr: perf_event_attr, then the section of its sample ids
         long attrsOffset = in.getLong(24);
         long attrsSize = in.getLong(32);
         long dataOffset = in.getLong(40);
         long dataSize = in.getLong(48);
-        if (attrsSize / attrSize != 1) {
-            throw new IllegalArgumentException(file + " has " + attrsSize / attrSize + " events: record one");
+        // perf adds events of its own (a dummy one for side-band records, system-wide): the tracepoint's is the
+        // one of type PERF_TYPE_TRACEPOINT (2); with several, samples start with PERF_SAMPLE_IDENTIFIER
+        long sampleType = -1;
+        Set<Long> ids = new HashSet<>();
+        int events = (int) (attrsSize / attrSize);
+        for (int i = 0; i < events; i++) {
+            int attr = (int) (attrsOffset + i * attrSize);
+            if (in.getInt(attr) == PERF_TYPE_TRACEPOINT) {
+                if (sampleType != -1) {
+                    throw new IllegalArgumentException(file + " has more than one tracepoint: record one");
+                }
+                sampleType = in.getLong(attr + 24); // perf_event_attr: type u32, size u32, config u64, period u64
+                int idsAt = attr + (int) attrSize - 16;
+                long idsOffset = in.getLong(idsAt);
+                long idsSize = in.getLong(idsAt + 8);
+                for (long at = idsOffset; at < idsOffset + idsSize; at += 8) {
+                    ids.add(in.getLong((int) at));
+                }
+            }
         }
-        long sampleType = in.getLong((int) attrsOffset + 24); // perf_event_attr: type u32, size u32, config u64, period u64
+        if (sampleType == -1) {
+            throw new IllegalArgumentException(file + " has no tracepoint event");
+        }
+        if (events > 1 && (sampleType & SAMPLE_IDENTIFIER) == 0) {
+            throw new IllegalArgumentException(file + " has " + events + " events and samples without an identifier");
+        }
         List<Sample> samples = new ArrayList<>();
         int position = (int) dataOffset;
         int end = (int) (dataOffset + dataSize);
@@ -76,7 +101,7 @@ public final class PerfData {
             if (size == 0) {
                 break;
             }
-            if (type == PERF_RECORD_SAMPLE) {
+            if (type == PERF_RECORD_SAMPLE && (events == 1 || ids.contains(in.getLong(position + 8)))) {
                 samples.add(sample(in, position + 8, sampleType));
             }
             position += size;
