@@ -19,6 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,6 +180,75 @@ class EventHeaderWeavingTest {
                 + " 4 (information) or 5 (verbose)", lines.get(0));
         }
         assertNull(BACKEND.format("javatest_L7K1"));
+    }
+
+    @Test
+    void wovenCodeIsTheTracefsCodeButForItsConstants() {
+        byte[] original = WovenClasses.classFile(EventHeaderSample.class);
+        byte[] eventHeader = new ProbeClassWeaver(REGISTRAR, "", EventContext.NONE, false).weave(original,
+            ProbeClassWeaver.plan(original, ProbesFile.EMPTY), EventHeaderSample.class.getClassLoader());
+        byte[] tracefs = WovenClasses.weave(original, ProbesFile.EMPTY, EventHeaderSample.class.getClassLoader());
+
+        Map<String, List<String>> withEventHeader = instructions(Objects.requireNonNull(eventHeader));
+        Map<String, List<String>> withTracefs = instructions(Objects.requireNonNull(tracefs));
+        assertEquals(withTracefs.keySet(), withEventHeader.keySet());
+        for (String method : withTracefs.keySet()) {
+            assertEquals(withTracefs.get(method), withEventHeader.get(method), method);
+        }
+        assertTrue(withTracefs.get("everyType(ZBSCIJFDLjava/lang/String;Ljava/lang/Object;"
+            + "Ldev/userevents/agent/weave/EventHeaderSample$Color;)V").contains(
+            "INVOKESTATIC dev/userevents/shim/hotpath/NativeWords.loInt(J)I"), "the check is woven");
+    }
+
+    /** Each method's instructions as text, the int and long constants (probe ids, word addresses) masked. */
+    private static Map<String, List<String>> instructions(byte[] classFile) {
+        Map<String, List<String>> methods = new java.util.TreeMap<>();
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                List<String> code = new ArrayList<>();
+                methods.put(name + descriptor, code);
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitInsn(int opcode) {
+                        code.add("INSN " + opcode);
+                    }
+
+                    @Override
+                    public void visitIntInsn(int opcode, int operand) {
+                        code.add("INT " + opcode + " " + operand);
+                    }
+
+                    @Override
+                    public void visitVarInsn(int opcode, int local) {
+                        code.add("VAR " + opcode + " " + local);
+                    }
+
+                    @Override
+                    public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+                        code.add("JUMP " + opcode);
+                    }
+
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        code.add(value instanceof Integer ? "LDC int" : value instanceof Long ? "LDC long" : "LDC " + value);
+                    }
+
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String method, String desc, boolean itf) {
+                        code.add((opcode == Opcodes.INVOKESTATIC ? "INVOKESTATIC " : "INVOKE " + opcode + " ") + owner
+                            + "." + method + desc);
+                    }
+
+                    @Override
+                    public void visitTypeInsn(int opcode, String type) {
+                        code.add("TYPE " + opcode + " " + type);
+                    }
+                };
+            }
+        }, 0);
+        return methods;
     }
 
     private static void enable(String tracepoint) {
