@@ -54,6 +54,7 @@ class EventHeaderKernelTest {
             try {
                 Wait.until(Duration.ofSeconds(120), () -> "perf to enable ehtest_L5K1: " + status("ehtest_L5K1"),
                     () -> status("ehtest_L5K1").contains("perf"));
+                Thread.sleep(3000); // perf enables its events after opening them (and its status line)
                 app.send("go");
                 app.awaitLine("done", Duration.ofSeconds(120));
             } finally {
@@ -65,7 +66,12 @@ class EventHeaderKernelTest {
             assertEquals(List.of(), app.agentComplaints(), "agent errors or warnings" + transcript);
 
             List<EventHeaderDecoder.Event> events = new ArrayList<>();
-            for (PerfData.Sample sample : PerfData.samples(data)) {
+            List<PerfData.Sample> samples = PerfData.samples(data);
+            String perfSaw = samples.size() + " samples, pids " + samples.stream().map(PerfData.Sample::pid).distinct()
+                .toList() + ", app pid " + app.pid() + "; perf record said: "
+                + Files.readString(folder.resolve("record.err")).strip();
+            System.out.println("perf (" + jdk + "): " + perfSaw);
+            for (PerfData.Sample sample : samples) {
                 if (sample.pid() == app.pid()) {
                     assertEquals(app.pid(), sample.commonPid());
                     events.add(EventHeaderDecoder.decodePadded(sample.raw(), PerfData.COMMON_FIELDS));
@@ -74,7 +80,7 @@ class EventHeaderKernelTest {
             System.out.printf("eventheader (%s): %s%n", jdk, events);
             assertEquals(List.of("eh_types", "eh_types", "eh_greet", "eh_greet_exit", "eh_fail", "eh_fail_exit",
                 "eh_half", "eh_half_exit"), events.stream().map(EventHeaderDecoder.Event::name).toList(),
-                "exactly the level 5, keyword 1 events, in order");
+                "exactly the level 5, keyword 1 events, in order; " + perfSaw);
             for (EventHeaderDecoder.Event event : events) {
                 assertEquals(5, event.level(), event.toString());
                 assertEquals(0x07, event.flags(), "pointer64, little-endian, extension");
