@@ -9,7 +9,6 @@ import dev.userevents.agent.testing.PerfData;
 import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.Jdk;
 import dev.userevents.testing.KernelTest;
-import dev.userevents.testing.Wait;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,11 +49,14 @@ class EventHeaderKernelTest {
                 assertTrue(format.contains("field:u8 eventheader_flags;") && format.contains("field:u16 tag;"), format);
             }
             assertEquals(List.of(), GuestTracefs.eventDirs(GuestTracefs.USER_EVENTS, "eh_.*"), "no tracepoint per event");
-            Process perf = startPerf(folder, data, "ehtest_L5K1");
+            Path control = folder.resolve("control");
+            Path acks = folder.resolve("acks");
+            assertEquals(0, new ProcessBuilder("mkfifo", control.toString(), acks.toString()).inheritIO().start()
+                .waitFor());
+            Process perf = startPerf(folder, data, control, acks, "ehtest_L5K1");
             try {
-                Wait.until(Duration.ofSeconds(120), () -> "perf to enable ehtest_L5K1: " + status("ehtest_L5K1"),
-                    () -> status("ehtest_L5K1").contains("perf"));
-                Thread.sleep(3000); // perf enables its events after opening them (and its status line)
+                enablePerf(perf, folder, control, acks);
+                assertTrue(status("ehtest_L5K1").contains("perf"), status("ehtest_L5K1"));
                 app.send("go");
                 app.awaitLine("done", Duration.ofSeconds(120));
             } finally {
@@ -143,13 +145,41 @@ class EventHeaderKernelTest {
         }
     }
 
-    private static Process startPerf(Path folder, Path data, String tracepoint) throws IOException {
+    /**
+     * {@code perf record -a -D -1 --control fifo:CONTROL,ACKS -e user_events:NAME}: perf starts with its events
+     * disabled and enables them when told. Without this, events written while perf still synthesizes the
+     * system's processes (seconds under emulation, after it opened the event) are lost.
+     */
+    private static Process startPerf(Path folder, Path data, Path control, Path acks, String tracepoint)
+            throws IOException {
         String perf = System.getenv("PERF") == null || System.getenv("PERF").isEmpty() ? "perf" : System.getenv("PERF");
-        return new ProcessBuilder(perf, "record", "-a", "-e", "user_events:" + tracepoint, "-o", data.toString(), "--",
+        return new ProcessBuilder(perf, "record", "-a", "-D", "-1", "--control",
+            "fifo:" + control + "," + acks, "-e", "user_events:" + tracepoint, "-o", data.toString(), "--",
             "sleep", "600")
             .redirectOutput(folder.resolve("record.out").toFile())
             .redirectError(folder.resolve("record.err").toFile())
             .start();
+    }
+
+    /** Sends perf "enable" and waits for its "ack": from then on perf records every event written. */
+    private static void enablePerf(Process perf, Path folder, Path control, Path acks) throws Exception {
+        java.util.concurrent.ExecutorService handshake = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            String answer = handshake.submit(() -> {
+                try (java.io.OutputStream out = Files.newOutputStream(control);
+                     java.io.BufferedReader in = Files.newBufferedReader(acks)) {
+                    out.write("enable\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    return in.readLine();
+                }
+            }).get(120, TimeUnit.SECONDS);
+            assertEquals("ack", answer, "perf's answer to enable");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("perf record did not answer 'enable' within 120 s (alive: " + perf.isAlive()
+                + "): " + Files.readString(folder.resolve("record.err")), e);
+        } finally {
+            handshake.shutdownNow();
+        }
     }
 
     /** SIGINT, as a user's Ctrl-C: perf writes its file and exits. */
