@@ -75,7 +75,7 @@ class EventHeaderKernelTest {
             System.out.println("perf (" + jdk + "): " + perfSaw);
             for (PerfData.Sample sample : samples) {
                 if (sample.pid() == app.pid()) {
-                    assertEquals(app.pid(), sample.commonPid());
+                    assertEquals(sample.tid(), sample.commonPid(), "common_pid is the writing thread");
                     events.add(EventHeaderDecoder.decodePadded(sample.raw(), PerfData.COMMON_FIELDS));
                 }
             }

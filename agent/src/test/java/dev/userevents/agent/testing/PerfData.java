@@ -39,9 +39,9 @@ public final class PerfData {
     private PerfData() {
     }
 
-    /** One sample's raw tracepoint record and the pid perf saw. */
-    public record Sample(int pid, byte[] raw) {
-        /** {@return common_pid of the record} */
+    /** One sample's raw tracepoint record and the process and thread perf saw. */
+    public record Sample(int pid, int tid, byte[] raw) {
+        /** {@return common_pid of the record: the writing thread's id, as the kernel names it} */
         public int commonPid() {
             return ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(4);
         }
@@ -112,6 +112,7 @@ public final class PerfData {
     private static Sample sample(ByteBuffer in, int at, long sampleType) {
         int p = at;
         int pid = -1;
+        int tid = -1;
         if ((sampleType & (SAMPLE_READ | ~((SAMPLE_IDENTIFIER << 1) - 1))) != 0) {
             throw new IllegalArgumentException("sample_type 0x" + Long.toHexString(sampleType) + " has fields this reader does not skip");
         }
@@ -123,6 +124,7 @@ public final class PerfData {
         }
         if ((sampleType & SAMPLE_TID) != 0) {
             pid = in.getInt(p);
+            tid = in.getInt(p + 4);
             p += 8;
         }
         if ((sampleType & SAMPLE_TIME) != 0) {
@@ -153,6 +155,6 @@ public final class PerfData {
         int rawSize = in.getInt(p);
         byte[] raw = new byte[rawSize];
         in.get(p + 4, raw);
-        return new Sample(pid, raw);
+        return new Sample(pid, tid, raw);
     }
 }
