@@ -58,4 +58,23 @@ public @interface Tracepoint {
      * @return whether the events of this method carry {@code stack}; {@code false} by default
      */
     boolean stack() default false;
+
+    /**
+     * The event's severity with the agent option {@code format=eventheader}, as Microsoft's EventHeader
+     * convention defines it: 1 critical, 2 error, 3 warning, 4 information, 5 verbose. The event goes to the
+     * shared tracepoint {@code <provider>_L<level>K<keyword>} (level and keyword in lowercase hex); a value
+     * outside 1..5 leaves the probe off with one log line. Ignored by the default tracefs format.
+     *
+     * @return 1 to 5; 5 (verbose) by default
+     */
+    int level() default 5;
+
+    /**
+     * The event's category bits with {@code format=eventheader} (EventHeader's keyword, a 64-bit mask whose
+     * bits the application defines): part of the tracepoint name, so a collector enables categories by
+     * tracepoint. Ignored by the default tracefs format.
+     *
+     * @return the keyword; 1 by default
+     */
+    long keyword() default 1;
 }

@@ -57,6 +57,19 @@ public class DisabledProbeBenchmark {
     }
 
     /**
+     * (b-eh) Woven with {@code format=eventheader}: the check loads the shared tracepoint's enable word
+     * ({@code java_L5K1}) instead of the event's own; the same bytecode otherwise, so this must cost what (b) costs.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DRY_EVENTHEADER)
+    public long agentDryEventHeader(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
      * (k) An on-demand candidate that no tracer enabled ({@code mode=dry}: its word never changes): the agent
      * registered it and left its bytecode alone, so this is the plain method. Compare with (a).
      *

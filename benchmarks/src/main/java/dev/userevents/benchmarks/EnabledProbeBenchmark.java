@@ -48,6 +48,20 @@ public class EnabledProbeBenchmark {
     }
 
     /**
+     * Host: as {@link #devnullDefault}, the event in EventHeader layout ({@code format=eventheader}): the probe's
+     * precomputed header and metadata copied after the write index, then the fields, the string counted.
+     * Compare with {@link #devnullDefault}.
+     *
+     * @param order the call's arguments
+     * @return the method's result, for JMH to consume
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_EVENTHEADER)
+    public long devnullEventHeader(Order order) {
+        return Orders.place(order.id, order.cents, order.customer);
+    }
+
+    /**
      * Host: an on-demand candidate whose event is enabled from the start ({@code mode=devnull}): woven by the
      * poll thread during warm-up, then the same probe as {@link #devnullDefault}. Compare with it.
      *

@@ -57,6 +57,11 @@ final class Forks {
     static final String DEVNULL_CANDIDATE = DEVNULL_DEFAULT + ON_DEMAND;
     static final String DEVNULL_CHANNEL = AGENT + ",mode=devnull,sink=channel";
 
+    /** As {@link #DRY}, events in Microsoft's EventHeader layout: the probes share one enable word. */
+    static final String DRY_EVENTHEADER = DRY + ",format=eventheader";
+    /** As {@link #DEVNULL_DEFAULT}, events in EventHeader layout: header and metadata copied, then the fields. */
+    static final String DEVNULL_EVENTHEADER = DEVNULL_DEFAULT + ",format=eventheader";
+
     /** Real user_events (in the guest): events written to user_events_data. */
     static final String KERNEL_DEFAULT = AGENT + ",mode=kernel,sink=auto";
     static final String KERNEL_JNA = AGENT + ",mode=kernel,sink=jna";

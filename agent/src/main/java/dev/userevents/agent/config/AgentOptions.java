@@ -51,6 +51,17 @@ public final class AgentOptions {
         JNA
     }
 
+    /** How events are laid out for collectors. */
+    public enum Format {
+        /** One tracepoint per event, its fields declared in its tracefs format. The default. */
+        TRACEFS,
+        /**
+         * Microsoft's EventHeader convention: tracepoints {@code <provider>_L<level>K<keyword>} shared by the
+         * events of those attributes, each event describing itself (name, field names and types).
+         */
+        EVENTHEADER
+    }
+
     /** Every option, in the order help lists them: key, default (as it would be written), meaning. */
     enum Option {
         LOG("log", "info", "log level: off, error, warn, info, debug"),
@@ -82,6 +93,10 @@ public final class AgentOptions {
         DATA_SOCKET("dataSocket", null, "a Unix socket where a collector hands over user_events_data: the agent sends"
             + " its pid, receives the descriptor (SCM_RIGHTS); not with tracefs or dataFd"),
         LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
+        FORMAT("format", "tracefs", "event layout: tracefs (a tracepoint per event) or eventheader (Microsoft's"
+            + " EventHeader: shared tracepoints <provider>_L<level>K<keyword>, self-describing events)"),
+        PROVIDER("provider", null, "EventHeader provider name, letters, digits and '_' (default: prefix without its"
+            + " trailing '_', else java)"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
             "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
 
@@ -156,6 +171,8 @@ public final class AgentOptions {
     private final int maxCandidates;
     private final int pollMillis;
     private final int restoreAfter;
+    private final Format format;
+    private final @Nullable String provider;
 
     /** Parses and checks every value; the order of the checks decides which of several bad values is reported. */
     private AgentOptions(Map<Option, String> given) {
@@ -198,6 +215,12 @@ public final class AgentOptions {
         this.maxCandidates = wholeNumber(given, Option.MAX_CANDIDATES, 0);
         this.pollMillis = wholeNumber(given, Option.POLL_MILLIS, 1);
         this.restoreAfter = wholeNumber(given, Option.RESTORE_AFTER, 0);
+        this.format = enumValue(given, Option.FORMAT, Format.class);
+        this.provider = given.get(Option.PROVIDER);
+        if (provider != null && !provider.matches("[A-Za-z0-9_]{1,200}")) {
+            throw new IllegalArgumentException("agent option provider='" + provider + "': use 1 to 200 letters,"
+                + " digits and '_' (EventHeader tracepoint names are <provider>_L<level>K<keyword>)");
+        }
         for (String item : context) {
             if (!item.equals(THREAD_CONTEXT) && !item.equals(OTEL_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
@@ -469,6 +492,29 @@ public final class AgentOptions {
     }
 
     /**
+     * How events are laid out ({@code format}).
+     *
+     * @return {@link Format#TRACEFS} by default
+     */
+    public Format format() {
+        return format;
+    }
+
+    /**
+     * The EventHeader provider name ({@code provider}): the tracepoints are {@code <provider>_L<level>K<keyword>}.
+     *
+     * @return the option's value; when unset, {@code prefix} without its trailing '_' when that leaves a name,
+     *     else {@code java}
+     */
+    public String provider() {
+        if (provider != null) {
+            return provider;
+        }
+        String derived = prefix.replaceAll("_+$", "");
+        return derived.isEmpty() ? "java" : derived;
+    }
+
+    /**
      * Whether the log bridges are installed ({@code logs}).
      *
      * @return true unless {@code logs=false}
@@ -500,6 +546,8 @@ public final class AgentOptions {
             case CONTEXT -> context;
             case STACK_DEPTH -> stackDepth;
             case PERF_MAP -> perfMap;
+            case FORMAT -> format;
+            case PROVIDER -> provider;
             case SIMULATE_NO_MULTI_FORMAT -> simulateNoMultiFormat;
         };
     }

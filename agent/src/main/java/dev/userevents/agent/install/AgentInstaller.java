@@ -62,7 +62,8 @@ public final class AgentInstaller {
             // application thread, and an agent that installs nothing takes no memory from the application.
             ProbeRuntime.prepare();
             warnAboutBufferProperty();
-            ProbeRegistrar registrar = new ProbeRegistrar(backend);
+            ProbeRegistrar registrar = new ProbeRegistrar(backend,
+                options.format() == AgentOptions.Format.EVENTHEADER ? options.provider() : null);
             // Our Byte Buddy must not touch sun.misc.Unsafe (JDK 24+ warns). The property is read once, when
             // our copy initialises; it is restored at once so the application's own Byte Buddy is unaffected.
             String safe = System.getProperty(BYTE_BUDDY_SAFE);
@@ -91,6 +92,8 @@ public final class AgentInstaller {
             Runtime.getRuntime().addShutdownHook(new Thread(FaultReporter::logAtExit, "userevents-exit-counts"));
             ProbeCounts.setBackend(backend.describe());
             AgentLog.info((attached ? "attached" : "started") + " in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms: " + backend.describe()
+                + (options.format() == AgentOptions.Format.EVENTHEADER ? "; EventHeader events, tracepoints "
+                    + options.provider() + "_L<level>K<keyword>" : "")
                 + "; " + registrar.probeCount() + " probe(s) in classes loaded so far");
         } catch (Throwable e) {
             AgentLog.error("agent did not start: " + e.getMessage() + " (" + e.getClass().getName()

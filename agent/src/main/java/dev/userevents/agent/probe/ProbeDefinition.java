@@ -33,6 +33,8 @@ public final class ProbeDefinition {
     private final boolean threadContext;
     private final boolean stack;
     private final boolean otel;
+    private final int level;
+    private final long keyword;
 
     /**
      * An entry event, without exit event ({@link #withExit} adds one).
@@ -46,12 +48,18 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                            List<ParameterKind> parameters) {
-        this(className, methodName, descriptor, format, parameters, false, null, false, false, false);
+        this(className, methodName, descriptor, format, parameters, false, null, false, false, false,
+            DEFAULT_LEVEL, DEFAULT_KEYWORD);
     }
+
+    /** The EventHeader level of an event that asks for none: 5, verbose. */
+    public static final int DEFAULT_LEVEL = 5;
+    /** The EventHeader keyword of an event that asks for none: 1. */
+    public static final long DEFAULT_KEYWORD = 1;
 
     private ProbeDefinition(String className, String methodName, String descriptor, EventFormat format,
                             List<ParameterKind> parameters, boolean isExit, @Nullable ProbeDefinition exit,
-                            boolean threadContext, boolean stack, boolean otel) {
+                            boolean threadContext, boolean stack, boolean otel, int level, long keyword) {
         this.className = className;
         this.methodName = methodName;
         this.descriptor = descriptor;
@@ -62,6 +70,8 @@ public final class ProbeDefinition {
         this.threadContext = threadContext;
         this.stack = stack;
         this.otel = otel;
+        this.level = level;
+        this.keyword = keyword;
     }
 
     /**
@@ -77,7 +87,8 @@ public final class ProbeDefinition {
     public static ProbeDefinition exitOf(String className, String methodName, String descriptor, EventFormat format,
                                   @Nullable ParameterKind returnKind) {
         return new ProbeDefinition(className, methodName, descriptor, format,
-            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false, false, false);
+            returnKind == null ? Collections.emptyList() : Collections.singletonList(returnKind), true, null, false, false,
+            false, DEFAULT_LEVEL, DEFAULT_KEYWORD);
     }
 
     /**
@@ -88,7 +99,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withExit(ProbeDefinition exitDefinition) {
         return new ProbeDefinition(className, methodName, descriptor, format, parameters, false, exitDefinition,
-            threadContext, stack, otel);
+            threadContext, stack, otel, level, keyword);
     }
 
     /**
@@ -103,7 +114,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withThreadContext() {
         return new ProbeDefinition(className, methodName, descriptor, format.s64(JAVA_TID_FIELD).u8(VIRTUAL_FIELD),
-            parameters, isExit, exit, true, stack, otel);
+            parameters, isExit, exit, true, stack, otel, level, keyword);
     }
 
     /**
@@ -117,7 +128,36 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withOtelContext() {
         return new ProbeDefinition(className, methodName, descriptor,
-            format.string(TRACE_ID_FIELD).string(SPAN_ID_FIELD), parameters, isExit, exit, threadContext, stack, true);
+            format.string(TRACE_ID_FIELD).string(SPAN_ID_FIELD), parameters, isExit, exit, threadContext, stack, true,
+            level, keyword);
+    }
+
+    /**
+     * The same event, and its exit event, with EventHeader attributes ({@code format=eventheader}).
+     *
+     * @param eventLevel   1 (critical) to 5 (verbose)
+     * @param eventKeyword the category bits
+     * @return a copy whose {@link #level()} and {@link #keyword()} are those, its exit definition's too
+     * @throws IllegalArgumentException if {@code eventLevel} is outside 1..5
+     */
+    public ProbeDefinition withAttributes(int eventLevel, long eventKeyword) {
+        if (eventLevel < 1 || eventLevel > 5) {
+            throw new IllegalArgumentException("level " + eventLevel + " is not an EventHeader level: use 1 (critical),"
+                + " 2 (error), 3 (warning), 4 (information) or 5 (verbose)");
+        }
+        ProbeDefinition exitWith = exit == null ? null : exit.withAttributes(eventLevel, eventKeyword);
+        return new ProbeDefinition(className, methodName, descriptor, format, parameters, isExit, exitWith,
+            threadContext, stack, otel, eventLevel, eventKeyword);
+    }
+
+    /** {@return the EventHeader level: 1 (critical) to 5 (verbose), 5 unless asked} */
+    public int level() {
+        return level;
+    }
+
+    /** {@return the EventHeader keyword, the category bits: 1 unless asked} */
+    public long keyword() {
+        return keyword;
     }
 
     /**
@@ -139,7 +179,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition withStack() {
         return new ProbeDefinition(className, methodName, descriptor, format.string(STACK_FIELD), parameters, isExit,
-            exit, threadContext, true, otel);
+            exit, threadContext, true, otel, level, keyword);
     }
 
     /**
@@ -259,7 +299,7 @@ public final class ProbeDefinition {
      */
     public ProbeDefinition renamed(String eventName) {
         return new ProbeDefinition(className, methodName, descriptor, format.renamed(eventName), parameters, isExit, exit,
-            threadContext, stack, otel);
+            threadContext, stack, otel, level, keyword);
     }
 
     @Override

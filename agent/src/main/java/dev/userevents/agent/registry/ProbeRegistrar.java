@@ -1,6 +1,7 @@
 package dev.userevents.agent.registry;
 
 import dev.userevents.agent.backend.EventBackend;
+import dev.userevents.agent.probe.EventHeaderEvent;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
@@ -27,6 +28,11 @@ import org.jspecify.annotations.Nullable;
  * the events of those probes with the kernel. A method that could not be woven never gets an event (the
  * kernel would keep it listed for as long as the data file is open), and a probe the kernel refuses is
  * remembered, so weaving the class again leaves its method alone.
+ *
+ * <p>With an EventHeader provider ({@code format=eventheader}) the probes share tracepoints: every probe of
+ * one {@code <provider>_L<level>K<keyword>} gets that tracepoint's one enable word and write index, and the
+ * tracepoint is registered once, with the first of its probes; each probe's events carry their own name and
+ * fields ({@link EventHeaderEvent}).
  */
 public final class ProbeRegistrar {
     private final EventBackend backend;
@@ -41,14 +47,44 @@ public final class ProbeRegistrar {
     @SuppressWarnings("ThreadLocalUsage") // per registrar: a test makes several, and each defers on its own
     private final ThreadLocal<@Nullable List<Pending>> deferred = new ThreadLocal<>();
     private int probeCount;
+    /** The EventHeader provider, or null for tracefs events. */
+    private final @Nullable String provider;
+    /** EventHeader tracepoints by name, each with the word its probes share. */
+    private final Map<String, SharedTracepoint> tracepoints = new HashMap<>();
 
     /**
-     * A registrar with no probes yet.
+     * A registrar with no probes yet, registering an event per probe (tracefs format).
      *
      * @param backend gives each probe its enable word and registers its event
      */
     public ProbeRegistrar(EventBackend backend) {
+        this(backend, null);
+    }
+
+    /**
+     * A registrar with no probes yet.
+     *
+     * @param backend  gives each probe its enable word and registers its event
+     * @param provider the EventHeader provider name ({@code format=eventheader}): probes then share the
+     *                 tracepoints {@code <provider>_L<level>K<keyword>}; null for a tracefs event per probe
+     */
+    public ProbeRegistrar(EventBackend backend, @Nullable String provider) {
         this.backend = backend;
+        this.provider = provider;
+    }
+
+    /** One EventHeader tracepoint: its word from the start, its write index once registered. */
+    private static final class SharedTracepoint {
+        final String name;
+        final long enableWordAddress;
+        int writeIndex = -1;
+        /** Why the kernel refused the tracepoint; its probes stay off. */
+        @Nullable String refusal;
+
+        SharedTracepoint(String name, long enableWordAddress) {
+            this.name = name;
+            this.enableWordAddress = enableWordAddress;
+        }
     }
 
     /**
@@ -65,11 +101,15 @@ public final class ProbeRegistrar {
         final Probe probe;
         final ProbeDefinition definition;
         final @Nullable ClassLoader loader;
+        /** The EventHeader tracepoint the probe shares, or null for a tracefs event. */
+        final @Nullable SharedTracepoint tracepoint;
 
-        Pending(Probe probe, ProbeDefinition definition, @Nullable ClassLoader loader) {
+        Pending(Probe probe, ProbeDefinition definition, @Nullable ClassLoader loader,
+                @Nullable SharedTracepoint tracepoint) {
             this.probe = probe;
             this.definition = definition;
             this.loader = loader;
+            this.tracepoint = tracepoint;
         }
     }
 
@@ -92,9 +132,32 @@ public final class ProbeRegistrar {
             return null;
         }
         ProbeDefinition named = withUniqueName(definition);
-        Probe probe = new Probe(ProbeRuntime.nextProbeId(), named.format().name(),
-            definition.className() + "." + definition.methodName(), -1, backend.allocateEnableWord(),
-            named.format().fixedSize(), named.stringFields(), backend.sink());
+        EventHeaderEvent eventHeader = null;
+        SharedTracepoint tracepoint = null;
+        if (provider != null) {
+            try {
+                eventHeader = EventHeaderEvent.of(named, provider);
+                EventHeaderEvent.tracepointFormat(eventHeader.tracepointName());
+            } catch (IllegalArgumentException e) {
+                AgentLog.error("probe " + named.format().name() + " on " + named.className() + "." + named.methodName()
+                    + " left off: " + e.getMessage());
+                methodByEventName.remove(named.format().name(), definition.methodKey());
+                leftOffOf(loader).add(definition.methodKey());
+                return null;
+            }
+            tracepoint = tracepoints.computeIfAbsent(eventHeader.tracepointName(),
+                name -> new SharedTracepoint(name, backend.allocateEnableWord()));
+        }
+        Probe probe = eventHeader == null || tracepoint == null
+            ? new Probe(ProbeRuntime.nextProbeId(), named.format().name(),
+                definition.className() + "." + definition.methodName(), -1, backend.allocateEnableWord(),
+                named.format().fixedSize(), named.stringFields(), backend.sink())
+            : new Probe(ProbeRuntime.nextProbeId(), named.format().name(),
+                definition.className() + "." + definition.methodName(), -1, tracepoint.enableWordAddress,
+                eventHeader.fixedSize(), eventHeader.stringFields(), backend.sink());
+        if (eventHeader != null) {
+            probe.encodeAsEventHeader(eventHeader.prefix());
+        }
         if (named.threadContext()) {
             probe.carryThreadContext();
         }
@@ -107,10 +170,10 @@ public final class ProbeRegistrar {
         probes.put(definition.methodKey(), probe);
         List<Pending> pending = deferred.get();
         if (pending != null) {
-            pending.add(new Pending(probe, named, loader));
+            pending.add(new Pending(probe, named, loader, tracepoint));
             return probe;
         }
-        return registerWithKernel(new Pending(probe, named, loader)) ? probe : null;
+        return registerWithKernel(new Pending(probe, named, loader, tracepoint)) ? probe : null;
     }
 
     /** From now until {@link #registerDeferred()} or {@link #discardDeferred()}, this thread's probes wait. */
@@ -166,6 +229,18 @@ public final class ProbeRegistrar {
         ProbeDefinition named = pending.definition;
         Probe probe = pending.probe;
         try {
+            SharedTracepoint tracepoint = pending.tracepoint;
+            if (tracepoint != null) {
+                registerTracepoint(tracepoint);
+                probe.registeredAt(tracepoint.writeIndex);
+                ProbeRuntime.install(probe);
+                probeCount++;
+                if (AgentLog.enabled(AgentLog.DEBUG)) {
+                    AgentLog.debug("probe " + named.format().name() + " on " + named.methodKey() + " writes to "
+                        + tracepoint.name);
+                }
+                return true;
+            }
             EventBackend.Registered registered = backend.register(named.format(), probe.enableWordAddress());
             probe.registeredAt(registered.writeIndex);
             ProbeRuntime.install(probe);
@@ -181,6 +256,30 @@ public final class ProbeRegistrar {
         forget(pending);
         leftOffOf(pending.loader).add(named.methodKey());
         return false;
+    }
+
+    /**
+     * Registers an EventHeader tracepoint with the kernel the first time one of its probes needs it.
+     *
+     * @throws RegistrationException when the kernel refuses it, now or before (its probes all stay off)
+     */
+    private void registerTracepoint(SharedTracepoint tracepoint) throws RegistrationException {
+        if (tracepoint.writeIndex >= 0) {
+            return;
+        }
+        String refusal = tracepoint.refusal;
+        if (refusal != null) {
+            throw new RegistrationException(tracepoint.name, 0, refusal);
+        }
+        try {
+            EventBackend.Registered registered = backend.register(EventHeaderEvent.tracepointFormat(tracepoint.name),
+                tracepoint.enableWordAddress);
+            tracepoint.writeIndex = registered.writeIndex;
+            AgentLog.debug("EventHeader tracepoint " + registered.system + ":" + tracepoint.name + " registered");
+        } catch (RegistrationException | RuntimeException e) {
+            tracepoint.refusal = "EventHeader tracepoint " + tracepoint.name + " refused: " + e.getMessage();
+            throw e;
+        }
     }
 
     private void forget(Pending pending) {
@@ -216,7 +315,8 @@ public final class ProbeRegistrar {
     }
 
     /**
-     * How many events this registrar registered with the backend.
+     * How many probes this registrar registered with the backend (EventHeader probes share tracepoints: each
+     * counts).
      *
      * @return the count so far
      */

@@ -131,6 +131,7 @@ final class ClassScan extends ClassVisitor {
             DeclaredMethod method = new DeclaredMethod(name, descriptor, access, named ? parameterNames : null);
             TracepointSpec fromFile = inProbesFile ? probes.specFor(className, method, classAnnotations, annotations) : null;
             TracepointSpec spec = values != null ? new TracepointSpec(values.name, values.exit, values.stack, "@Tracepoint")
+                .withAttributes(values.level, values.keyword)
                 : fromFile;
             if (values != null && fromFile != null && !fromFile.onDemand()) {
                 AgentLog.info("probes file line " + fromFile.origin() + " names " + className + "." + name
@@ -150,6 +151,8 @@ final class ClassScan extends ClassVisitor {
         String name = "";
         boolean exit;
         boolean stack;
+        int level = TracepointSpec.DEFAULT_LEVEL;
+        long keyword = TracepointSpec.DEFAULT_KEYWORD;
 
         TracepointValues() {
             super(Opcodes.ASM9);
@@ -163,6 +166,10 @@ final class ClassScan extends ClassVisitor {
                 exit = flag;
             } else if (element.equals("stack") && value instanceof Boolean flag) {
                 stack = flag;
+            } else if (element.equals("level") && value instanceof Integer number) {
+                level = number;
+            } else if (element.equals("keyword") && value instanceof Long bits) {
+                keyword = bits;
             }
         }
     }

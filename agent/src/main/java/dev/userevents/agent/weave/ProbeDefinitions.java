@@ -103,6 +103,9 @@ public final class ProbeDefinitions {
                     definition = exit == null ? definition : definition.withExit(exit);
                 }
                 if (definition != null) {
+                    definition = withAttributes(definition, specs.get(method), className);
+                }
+                if (definition != null) {
                     definitions.put(method, definition);
                 }
             }
@@ -179,6 +182,21 @@ public final class ProbeDefinitions {
         } catch (IllegalArgumentException e) {
             AgentLog.error("exit probe " + eventName + " on " + className + "." + method.name()
                 + " left off: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The EventHeader level and keyword the spec asks; null (logged) for a level out of range. */
+    private static @Nullable ProbeDefinition withAttributes(ProbeDefinition definition, @Nullable TracepointSpec spec,
+                                                            String className) {
+        if (spec == null) {
+            return definition;
+        }
+        try {
+            return definition.withAttributes(spec.level(), spec.keyword());
+        } catch (IllegalArgumentException e) {
+            AgentLog.error("probe " + definition.format().name() + " on " + className + "." + definition.methodName()
+                + " left off: " + spec.origin() + ": " + e.getMessage());
             return null;
         }
     }

@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Probes on code you cannot annotate (agent option {@code probes=path}). One method, or one pattern, per line:
  * <pre>
- *   # class#method[(parameter types)]        [name=event_name] [exit] [stack] [ondemand]
+ *   # class#method[(parameter types)]        [name=event_name] [exit] [stack] [ondemand] [level=1..5] [keyword=0xHEX]
  *   com.acme.Checkout#total
  *   com.acme.Checkout#applyCoupon(java.lang.String, int)   name=coupon_applied  exit
  *   # patterns (always on demand): class and method wildcards, or an annotation
@@ -156,6 +156,8 @@ public final class ProbesFile {
         boolean exit = false;
         boolean stack = false;
         boolean onDemand = pattern;
+        int level = TracepointSpec.DEFAULT_LEVEL;
+        long keyword = TracepointSpec.DEFAULT_KEYWORD;
         for (String option : options.isEmpty() ? new String[0] : options.split("\\s+")) {
             if (option.equals("exit")) {
                 exit = true;
@@ -172,12 +174,16 @@ public final class ProbesFile {
                     throw new IllegalArgumentException("name= given twice");
                 }
                 name = option.substring("name=".length());
+            } else if (option.startsWith("level=")) {
+                level = level(option.substring("level=".length()));
+            } else if (option.startsWith("keyword=")) {
+                keyword = keyword(option.substring("keyword=".length()));
             } else {
                 throw new IllegalArgumentException("unknown option '" + option
-                    + "' (use name=EVENT, exit, stack, ondemand)");
+                    + "' (use name=EVENT, exit, stack, ondemand, level=1..5, keyword=0xHEX)");
             }
         }
-        TracepointSpec spec = new TracepointSpec(name, exit, stack, where, onDemand);
+        TracepointSpec spec = new TracepointSpec(name, exit, stack, where, onDemand).withAttributes(level, keyword);
         if (pattern) {
             if (types != null) {
                 throw new IllegalArgumentException("a pattern takes no parameter types: it selects every overload");
@@ -206,6 +212,25 @@ public final class ProbesFile {
      */
     public boolean isEmpty() {
         return linesByClass.isEmpty() && patterns.isEmpty();
+    }
+
+    /** An EventHeader level, 1 (critical) to 5 (verbose). */
+    private static int level(String text) {
+        if (!text.matches("[1-5]")) {
+            throw new IllegalArgumentException("level=" + text + ": use 1 (critical), 2 (error), 3 (warning),"
+                + " 4 (information) or 5 (verbose)");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /** An EventHeader keyword, 64 bits: {@code 0x}-prefixed hex, or decimal. */
+    private static long keyword(String text) {
+        try {
+            return text.startsWith("0x") || text.startsWith("0X") ? Long.parseUnsignedLong(text.substring(2), 16)
+                : Long.parseUnsignedLong(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("keyword=" + text + ": use a 64-bit mask, hex (0x2a) or decimal", e);
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ public final class TracepointSpec {
     private final boolean stack;
     private final String origin;
     private final boolean onDemand;
+    private final int level;
+    private final long keyword;
 
     /**
      * What one annotation or probes-file line asks.
@@ -46,11 +48,18 @@ public final class TracepointSpec {
      * @param onDemand whether the method is a candidate, woven only while a tracer enables its event
      */
     public TracepointSpec(@Nullable String name, boolean exit, boolean stack, String origin, boolean onDemand) {
+        this(name, exit, stack, origin, onDemand, DEFAULT_LEVEL, DEFAULT_KEYWORD);
+    }
+
+    private TracepointSpec(@Nullable String name, boolean exit, boolean stack, String origin, boolean onDemand,
+                           int level, long keyword) {
         this.name = name == null ? "" : name;
         this.exit = exit;
         this.stack = stack;
         this.origin = origin;
         this.onDemand = onDemand;
+        this.level = level;
+        this.keyword = keyword;
     }
 
     /**
@@ -61,6 +70,32 @@ public final class TracepointSpec {
      */
     public boolean onDemand() {
         return onDemand;
+    }
+
+    /** {@code @Tracepoint}'s default level: 5, verbose. */
+    public static final int DEFAULT_LEVEL = 5;
+    /** {@code @Tracepoint}'s default keyword: 1. */
+    public static final long DEFAULT_KEYWORD = 1;
+
+    /**
+     * The same request with EventHeader attributes ({@code format=eventheader}).
+     *
+     * @param level   1 to 5 as asked (checked when the event is defined)
+     * @param keyword the category bits
+     * @return a copy with those attributes
+     */
+    public TracepointSpec withAttributes(int level, long keyword) {
+        return new TracepointSpec(name, exit, stack, origin, onDemand, level, keyword);
+    }
+
+    /** {@return the EventHeader level asked, 5 by default; not checked} */
+    public int level() {
+        return level;
+    }
+
+    /** {@return the EventHeader keyword asked, 1 by default} */
+    public long keyword() {
+        return keyword;
     }
 
     /**

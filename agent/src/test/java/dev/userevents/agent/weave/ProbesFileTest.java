@@ -60,12 +60,40 @@ class ProbesFileTest {
     }
 
     @Test
+    void levelAndKeywordOptionsActAsTheAnnotationWould() {
+        ProbeDefinition definition = definitions(SAMPLE + "#apply(String, int[]) exit level=2 keyword=0x2A")
+            .get("apply(Ljava/lang/String;[I)V");
+
+        assertEquals(2, definition.level());
+        assertEquals(0x2a, definition.keyword());
+        assertEquals(2, definition.exit().level(), "the exit event carries the same attributes");
+        assertEquals(0x2a, definition.exit().keyword());
+        ProbeDefinition plain = definitions(SAMPLE + "#apply(String, int[])").get("apply(Ljava/lang/String;[I)V");
+        assertEquals(5, plain.level(), "verbose unless asked");
+        assertEquals(1, plain.keyword());
+    }
+
+    @Test
     void nameAndExitOptionsActAsTheAnnotationWould() {
         ProbeDefinition definition = definitions(SAMPLE + "#apply(String, int[])  name=coupon_applied  exit")
             .get("apply(Ljava/lang/String;[I)V");
 
         assertEquals("coupon_applied __rel_loc char[] code; __rel_loc char[] amounts", definition.format().command());
         assertEquals("coupon_applied_exit s64 duration_ns; __rel_loc char[] thrown", definition.exit().format().command());
+    }
+
+    @Test
+    void badLevelOrKeywordSkipsTheLineWithOneLogLine() {
+        try (CapturedLog log = CapturedLog.start()) {
+            ProbesFile probes = ProbesFile.parse(List.of(SAMPLE + "#total(int) level=6",
+                SAMPLE + "#total(int, int) keyword=0xZZ", SAMPLE + "#apply level=1"), "probes.txt");
+
+            assertEquals(Set.of("apply(Ljava/lang/String;[I)V"), definitions(probes).keySet());
+            assertEquals(List.of("[userevents] ERROR probes file line probes.txt:1 skipped: level=6: use 1 (critical),"
+                + " 2 (error), 3 (warning), 4 (information) or 5 (verbose)"), log.linesWith("probes.txt:1"));
+            assertEquals(List.of("[userevents] ERROR probes file line probes.txt:2 skipped: keyword=0xZZ: use a 64-bit"
+                + " mask, hex (0x2a) or decimal"), log.linesWith("probes.txt:2"));
+        }
     }
 
     @Test

@@ -16,6 +16,15 @@ import org.jspecify.annotations.Nullable;
  *  +----------+-------------------------+-----------------------------------+
  *             ^ fieldPosition advances   ^ dataPosition advances
  * </pre>
+ * An EventHeader event ({@link Probe#eventHeader()}) is laid out as the convention wants, one field after another:
+ * <pre>
+ *  0          4                      4 + prefix                                      length
+ *  +----------+----------------------+-----------------------------------------------+
+ *  | write    | eventheader, metadata| fields in order: fixed widths as they are,    |
+ *  | index    | extension (prefix)   | strings as u16 byte count + UTF-8 (no NUL)    |
+ *  +----------+----------------------+-----------------------------------------------+
+ *                                    ^ fieldPosition advances
+ * </pre>
  * Strings never push the event past {@link ProbeRuntime#maxEventBytes()}: a string that does not fit is
  * cut at a character boundary and ends in {@code "..."}. Each string also stops at
  * {@link ProbeRuntime#maxStringBytes()}.
@@ -47,6 +56,10 @@ public final class EventRecord {
     private int dataPosition;
     private int limit;
     private int stringsLeft;
+    /** Whether the event is EventHeader-encoded ({@link Probe#eventHeader()}): strings inline and counted. */
+    boolean eventHeader;
+    /** EventHeader: string content bytes written so far, to tell how many fixed-width bytes are still to come. */
+    private int stringContent;
     /** What a put threw, or null: a failed record skips every later put, and commit sorts the failure. */
     @Nullable Throwable failure;
     /**
@@ -84,8 +97,33 @@ public final class EventRecord {
         }
         buffer.clear(); // a channel write moved position and limit
         NativeWords.putInt(address + EventLayout.WRITE_INDEX_OFFSET, probe.writeIndex());
+        byte[] header = probe.eventHeader();
+        if (header != null) {
+            startEventHeader(header);
+            return;
+        }
+        eventHeader = false;
         fieldPosition = EventLayout.FIELDS_OFFSET;
         dataPosition = EventLayout.FIELDS_OFFSET + probe.fixedSize();
+    }
+
+    /**
+     * An EventHeader event: the probe's prefix after the write index, then fields from there on. Every
+     * fixed-width byte (the prefix, the fields, each string's count) falls inside CAPACITY, as checked here;
+     * string content is bounded by {@link #countedRoom}.
+     */
+    private void startEventHeader(byte[] header) {
+        Probe probe = this.probe;
+        int fixed = probe == null ? 0 : probe.fixedSize();
+        if (EventLayout.FIELDS_OFFSET + header.length + fixed > CAPACITY) {
+            throw new IllegalStateException("EventHeader event of " + header.length + " header and " + fixed
+                + " fixed bytes does not fit a " + CAPACITY + "-byte buffer");
+        }
+        buffer.put(EventLayout.FIELDS_OFFSET, header);
+        eventHeader = true;
+        stringContent = 0;
+        fieldPosition = EventLayout.FIELDS_OFFSET + header.length;
+        dataPosition = fieldPosition; // stays: the start of the fields, for countedRoom
     }
 
     ByteBuffer buffer() {
@@ -98,7 +136,8 @@ public final class EventRecord {
 
     /** {@return bytes of the event so far, write index included: what a write sends} */
     public int length() {
-        return dataPosition;
+        // tracefs: the fixed fields end where the string data starts, so dataPosition; EventHeader: fieldPosition
+        return Math.max(fieldPosition, dataPosition);
     }
 
     void putByte(byte value) {
@@ -123,6 +162,10 @@ public final class EventRecord {
 
     /** A {@code __rel_loc char[]} field: UTF-8, NUL-terminated, bounded; null becomes "(null)". */
     void putString(@Nullable String text) {
+        if (eventHeader) {
+            putCountedString(text);
+            return;
+        }
         int start = beginString();
         int end = start + room(start);
         int position = start;
@@ -156,9 +199,55 @@ public final class EventRecord {
 
     /** Writes raw ASCII bytes as a string field's content (markers such as "(toString threw)"). */
     void putAsciiString(byte[] ascii) {
+        if (eventHeader) {
+            int content = beginCounted();
+            endCounted(content, putAscii(ascii, content, content + countedRoom(content)));
+            return;
+        }
         int start = beginString();
         int end = start + room(start);
         endString(start, putAscii(ascii, start, end));
+    }
+
+    /**
+     * An EventHeader {@code string_length16_char8} field, format {@code string_utf}: u16 byte count, then
+     * UTF-8 without NUL; null is empty; cut like a tracefs string.
+     */
+    private void putCountedString(@Nullable String text) {
+        int content = beginCounted();
+        int end = content + countedRoom(content);
+        int position = content;
+        if (text != null) {
+            position = Utf8.encode(text, buffer, address, content, end);
+            if (position < 0) {
+                position = markTruncated(-position - 1, content, end);
+            }
+        }
+        endCounted(content, position);
+    }
+
+    /** Starts a counted string at fieldPosition; returns where its content goes. */
+    private int beginCounted() {
+        stringsLeft--;
+        return fieldPosition + 2;
+    }
+
+    /**
+     * Content bytes an EventHeader string at {@code content} may take: its own bound, and room for the
+     * fixed-width bytes still to come (counts of later strings included) and a "..." per later string.
+     */
+    private int countedRoom(int content) {
+        Probe probe = this.probe;
+        int fixedWritten = content - dataPosition - stringContent; // this string's count included
+        int fixedLeft = (probe == null ? 0 : probe.fixedSize()) - fixedWritten;
+        int room = limit - content - fixedLeft - stringsLeft * RESERVE_PER_STRING;
+        return Math.max(0, Math.min(room, ProbeRuntime.maxStringBytes()));
+    }
+
+    private void endCounted(int content, int position) {
+        NativeWords.putShort(address + content - 2, (short) (position - content));
+        stringContent += position - content;
+        fieldPosition = position;
     }
 
     private int beginString() {

@@ -43,6 +43,11 @@ public final class Probe {
     private boolean stack;
     /** Written once before {@link ProbeRuntime#install} publishes the probe, like {@link #writeIndex}. */
     private @Nullable OtelSpans otelSpans;
+    /**
+     * The EventHeader prefix every event of the probe starts with after the write index (header, metadata
+     * extension), or null for a tracefs event; written once before {@link ProbeRuntime#install}.
+     */
+    private byte @Nullable [] eventHeader;
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
@@ -180,6 +185,24 @@ public final class Probe {
      */
     public void carryOtelContext(ClassLoader loader) {
         this.otelSpans = OtelSpans.of(loader);
+    }
+
+    /**
+     * Marks the event as EventHeader-encoded (agent option {@code format=eventheader}): each event is the write
+     * index, then {@code prefix} as is, then the fields one after another, strings counted (u16 length, UTF-8)
+     * and floats as IEEE 754 bits; {@link #fixedSize()} then counts the fixed-width bytes, 2 per string
+     * included. Called once, before {@link ProbeRuntime#install} publishes the probe.
+     *
+     * @param prefix the eventheader, its metadata extension and the event's metadata, as the
+     *               {@code eventheader.h} convention of microsoft/LinuxTracepoints lays them out; kept, not copied
+     */
+    public void encodeAsEventHeader(byte[] prefix) {
+        this.eventHeader = prefix;
+    }
+
+    /** {@return the EventHeader prefix of each event, or null for a tracefs event; not a copy} */
+    public byte @Nullable [] eventHeader() {
+        return eventHeader;
     }
 
     /** {@return whether the event carries the OpenTelemetry ids} */

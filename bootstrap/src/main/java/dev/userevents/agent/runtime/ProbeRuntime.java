@@ -371,25 +371,29 @@ public final class ProbeRuntime {
 
     /**
      * Appends a {@code __rel_loc char[]} field holding the value as decimal text with 7 significant digits
-     * (the kernel's event format has no floating-point type).
+     * (the kernel's event format has no floating-point type); in an EventHeader event, the value's 4 IEEE 754
+     * bytes ({@code value32}, format {@code float}).
      *
      * @param record the event being encoded: what {@link #begin} or the previous put returned
      * @param value  the parameter's value
      * @return {@code record}, for the next put
      */
     public static EventRecord putFloat(EventRecord record, float value) {
-        return putDecimal(record, value, DecimalText.FLOAT_DIGITS);
+        return record.eventHeader ? putInt(record, Float.floatToRawIntBits(value))
+            : putDecimal(record, value, DecimalText.FLOAT_DIGITS);
     }
 
     /**
-     * Appends a {@code __rel_loc char[]} field holding the value as decimal text with 15 significant digits.
+     * Appends a {@code __rel_loc char[]} field holding the value as decimal text with 15 significant digits; in
+     * an EventHeader event, the value's 8 IEEE 754 bytes ({@code value64}, format {@code float}).
      *
      * @param record the event being encoded: what {@link #begin} or the previous put returned
      * @param value  the parameter's value
      * @return {@code record}, for the next put
      */
     public static EventRecord putDouble(EventRecord record, double value) {
-        return putDecimal(record, value, DecimalText.DOUBLE_DIGITS);
+        return record.eventHeader ? putLong(record, Double.doubleToRawLongBits(value))
+            : putDecimal(record, value, DecimalText.DOUBLE_DIGITS);
     }
 
     private static EventRecord putDecimal(EventRecord record, double value, int digits) {
@@ -405,7 +409,8 @@ public final class ProbeRuntime {
 
     /**
      * Appends a {@code __rel_loc char[]} field: UTF-8, NUL-terminated, cut to {@link #maxStringBytes()} and to
-     * the room left in the event (a cut string ends in "..."); NUL and lone surrogates become '?'.
+     * the room left in the event (a cut string ends in "..."); NUL and lone surrogates become '?'. In an
+     * EventHeader event: a {@code u16} byte count and the UTF-8 bytes, no NUL, cut the same way; null is empty.
      *
      * @param record the event being encoded: what {@link #begin} or the previous put returned
      * @param value  the parameter's value; null is written as "(null)"
