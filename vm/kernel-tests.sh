@@ -13,8 +13,10 @@
 #                   /usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 # KERNEL_TESTS_JVM_OPTS: extra options for the launcher JVMs (after the module's surefire argLine),
 #   e.g. -XX:TieredStopAtLevel=1 (C1 only: about 10 s less per module under emulation).
+# KERNEL_TESTS_SHARDS: guests run side by side for the full suite (default: the host's cores, at most 2;
+#   a --tests selection always runs in one guest).
 # Ends with "kernel tests: N passed, M failed[, K skipped]"; exits non-zero if a test failed, no kernel
-# test ran, or the guest did not finish. Job directory (logs, XML reports): vm/out/kernel-tests.*/
+# test ran, or a guest did not finish. Job directories (logs, XML reports): vm/out/kernel-tests.*/
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -76,14 +78,37 @@ done
 [ ${#run_modules[@]} -gt 0 ] || { echo "kernel-tests: no module with matching test classes" >&2; exit 1; }
 java "$here/SurefireJvmArgs.java" "$repo/target/effective-pom.xml" "${run_modules[@]}"
 
-# --- guest: one console launcher per module -----------------------------------------------------------
+# --- guest: one console launcher per module --------------------------------------------------------------
+# The full suite is split into shards, one guest each, run side by side: each guest emulates on one host thread
+# (single-threaded TCG), so a 2-core host runs two at once in about the time of one. Kernel test classes (those
+# whose class file names @KernelTest) are dealt out in name order; a --tests selection runs in one guest.
+shards=1
+if [ -z "$tests" ]; then shards=${KERNEL_TESTS_SHARDS:-$(nproc)}; fi
+[ "$shards" -ge 1 ] 2>/dev/null || shards=1
+[ "$shards" -le 2 ] || shards=2
 mkdir -p vm/out
-job=$(mktemp -d "$repo/vm/out/kernel-tests.XXXXXX")
+jobs=()
+for ((shard = 0; shard < shards; shard++)); do
+  jobs+=("$(mktemp -d "$repo/vm/out/kernel-tests.XXXXXX")")
+done
+if [ "$shards" -gt 1 ]; then
+  i=0
+  for m in "${run_modules[@]}"; do
+    while IFS= read -r class; do
+      echo "--select-class=$class" >>"${jobs[$((i % shards))]}/select-$m.txt"
+      i=$((i + 1))
+    done < <(cd "$m/target/test-classes" && grep -rl --include='*.class' 'Ldev/userevents/testing/KernelTest;' . \
+      | grep -v '\$' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
+  done
+else
+  for m in "${run_modules[@]}"; do printf '%s\n' "${select_args[@]}" >"${jobs[0]}/select-$m.txt"; done
+fi
+for job in "${jobs[@]}"; do
 {
   echo '#!/bin/bash'
   echo 'set -u'
   jvm_opts=${KERNEL_TESTS_JVM_OPTS:-}
-  declare -p repo job launcher java_bin jvm_opts run_modules select_args
+  declare -p repo job launcher java_bin jvm_opts run_modules
   cat <<'GUEST'
 echo "guest kernel: $(uname -r)"
 [ -e /sys/kernel/tracing/user_events_data ] || { echo "no /sys/kernel/tracing/user_events_data in the guest"; exit 3; }
@@ -92,6 +117,8 @@ echo "user_events: /sys/kernel/tracing/user_events_data present; PERF=${PERF:-}"
 jdk=$(dirname "$(dirname "$(readlink -f "$(command -v "$java_bin")")")")
 echo "java: $java_bin ($(grep -s '^JAVA_VERSION=' "$jdk/release" || echo "no $jdk/release"))"
 for m in "${run_modules[@]}"; do
+  [ -s "$job/select-$m.txt" ] || continue   # no class of this module in this shard
+  mapfile -t select_args <"$job/select-$m.txt"
   echo "=== $m: kernel tests"
   cd "$repo/$m"   # cwd = module directory, as under surefire
   out="$job/reports/$m"
@@ -107,24 +134,46 @@ for m in "${run_modules[@]}"; do
 done
 GUEST
 } >"$job/job.sh"
+done
 
-echo "== kernel-tests: guest: ${run_modules[*]} (job directory $job)"
+echo "== kernel-tests: guest: ${run_modules[*]} in $shards guest(s) (job directories ${jobs[*]})"
+# What each guest's run-in-vm.sh would install or build, once, before they start side by side.
+command -v qemu-system-x86_64 >/dev/null || prereqs_apt_install qemu-system-x86
+command -v ip >/dev/null || prereqs_apt_install iproute2
+"$here/build-kernel.sh" >/dev/null
 start=$SECONDS
-vm_args=()
-[ "$live" = 1 ] && vm_args=(--live)
 # The whole suite took about 15 minutes on a quiet 2-core machine and 30 on a busy one: give it an hour.
-VM_TIMEOUT=${VM_TIMEOUT:-3600} "$here/run-in-vm.sh" "${vm_args[@]}" "$job" || true
-elapsed=$((SECONDS - start))
-if [ "$live" != 1 ]; then
-  echo "== kernel-tests: guest log"
-  cat "$job/job.log"
+pids=()
+for job in "${jobs[@]}"; do
+  if [ "$live" = 1 ] && [ "$shards" = 1 ]; then
+    VM_TIMEOUT=${VM_TIMEOUT:-3600} "$here/run-in-vm.sh" --live "$job" &
+  else
+    VM_TIMEOUT=${VM_TIMEOUT:-3600} "$here/run-in-vm.sh" "$job" >"$job/run-in-vm.out" 2>&1 &
+  fi
+  pids+=($!)
+done
+if [ "$live" = 1 ] && [ "$shards" -gt 1 ]; then
+  for k in "${!jobs[@]}"; do
+    tail -n +1 -F --pid="${pids[$k]}" "${jobs[$k]}/job.log" 2>/dev/null | sed -u "s|^|[shard $k] |" &
+  done
 fi
+for pid in "${pids[@]}"; do wait "$pid" || true; done
+elapsed=$((SECONDS - start))
+for job in "${jobs[@]}"; do
+  [ -f "$job/run-in-vm.out" ] && cat "$job/run-in-vm.out"
+  if [ "$live" != 1 ] || [ "$shards" -gt 1 ]; then
+    echo "== kernel-tests: guest log ($(basename "$job"))"
+    cat "$job/job.log"
+  fi
+done
 
 # --- host: results from the launchers' XML reports -------------------------------------------------
 attr() { grep -o "$1=\"[0-9]*\"" <<<"$2" | head -n1 | tr -dc 0-9; }
 passed=0 failed=0 skipped=0
 echo "== kernel-tests: results (guest ran ${elapsed} s)"
+for job in "${jobs[@]}"; do
 for m in "${run_modules[@]}"; do
+  [ -s "$job/select-$m.txt" ] || continue
   out="$job/reports/$m"
   t=0 f=0 s=0
   for x in "$out"/TEST-*.xml; do
@@ -141,15 +190,18 @@ for m in "${run_modules[@]}"; do
     # the launcher failed but no test did (e.g. its JVM died): count one failure, never a success
     t=$((t + 1)) f=1 note=" (launcher exit status $rc)"
   fi
-  printf '   %-12s %d passed, %d failed, %d skipped%s\n' "$m" $((t - f - s)) "$f" "$s" "$note"
+  printf '   %-12s %d passed, %d failed, %d skipped%s (%s)\n' "$m" $((t - f - s)) "$f" "$s" "$note" "$(basename "$job")"
   passed=$((passed + t - f - s)) failed=$((failed + f)) skipped=$((skipped + s))
 done
+done
 status=0
-if [ ! -f "$job/job.exit" ]; then
-  echo "kernel-tests: the guest did not finish (see $job/console.log)"; status=1
-elif [ "$(cat "$job/job.exit")" != 0 ] && [ "$failed" = 0 ]; then
-  echo "kernel-tests: guest job exited with $(cat "$job/job.exit")"; status=1
-fi
+for job in "${jobs[@]}"; do
+  if [ ! -f "$job/job.exit" ]; then
+    echo "kernel-tests: the guest did not finish (see $job/console.log)"; status=1
+  elif [ "$(cat "$job/job.exit")" != 0 ] && [ "$failed" = 0 ]; then
+    echo "kernel-tests: guest job exited with $(cat "$job/job.exit")"; status=1
+  fi
+done
 [ $((passed + failed)) -gt 0 ] || { echo "kernel-tests: no kernel test ran"; status=1; }
 [ "$failed" = 0 ] || status=1
 line="kernel tests: $passed passed, $failed failed"
