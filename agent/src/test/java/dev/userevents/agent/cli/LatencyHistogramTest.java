@@ -1,0 +1,117 @@
+package dev.userevents.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LatencyHistogramTest {
+    /**
+     * The {@code hist} file of {@code hist_sleep_exit} as the guest kernel (6.12) printed it, 200 calls of a method
+     * sleeping 1 ms and 10 ms alternately, plus three calls that threw.
+     */
+    static final String HIST_FILE = """
+        # event histogram
+        #
+        # trigger info: hist:keys=thrown,duration_ns.log2:vals=hitcount:sort=thrown,duration_ns:size=2048 [active]
+        #
+
+        { thrown:                                                   , duration_ns: ~ 2^21 } hitcount:        100
+        { thrown:                                                   , duration_ns: ~ 2^24 } hitcount:        100
+        { thrown: java.lang.IllegalStateException                   , duration_ns: ~ 2^9  } hitcount:          3
+
+        Totals:
+            Hits: 203
+            Entries: 3
+            Dropped: 0
+        """;
+
+    @Test
+    void parseGivesOneHistogramPerOutcomeReturnedFirst() {
+        LatencyHistogram.HistFile file = LatencyHistogram.parse("hist_sleep_exit", HIST_FILE);
+        assertEquals(2, file.histograms().size());
+        LatencyHistogram returned = file.histograms().get(0);
+        assertEquals("", returned.thrown());
+        assertEquals(Map.of(21, 100L, 24, 100L), returned.buckets());
+        assertEquals(200, returned.count());
+        LatencyHistogram threw = file.histograms().get(1);
+        assertEquals("java.lang.IllegalStateException", threw.thrown());
+        assertEquals(Map.of(9, 3L), threw.buckets());
+        assertEquals(0, file.dropped());
+    }
+
+    @Test
+    void percentilesAndMaxAreTheUpperBoundsOfTheirBuckets() {
+        LatencyHistogram returned = LatencyHistogram.parse("hist_sleep_exit", HIST_FILE).histograms().get(0);
+        assertEquals(1L << 21, returned.percentileUpperBoundNanos(0.50), "the 100th of 200 calls is in 2^21");
+        assertEquals(1L << 24, returned.percentileUpperBoundNanos(0.51));
+        assertEquals(1L << 24, returned.percentileUpperBoundNanos(0.90));
+        assertEquals(1L << 24, returned.percentileUpperBoundNanos(0.99));
+        assertEquals(1L << 24, returned.maxUpperBoundNanos());
+    }
+
+    @Test
+    void renderPrintsTheSummaryThenEveryBucketFromLowestToHighestWithBarsScaledToTheLargest() {
+        List<String> lines = LatencyHistogram.parse("hist_sleep_exit", HIST_FILE).histograms().get(0).render();
+        assertEquals("user_events:hist_sleep_exit returned: 200 calls, p50 <= 2.10 ms, p90 <= 16.8 ms, p99 <= 16.8 ms,"
+            + " max <= 16.8 ms", lines.get(0));
+        assertEquals(List.of(
+            "    (2^20, 2^21]   1.05 ms .. 2.10 ms          100 |########################################|",
+            "    (2^21, 2^22]   2.10 ms .. 4.19 ms            0 |                                        |",
+            "    (2^22, 2^23]   4.19 ms .. 8.39 ms            0 |                                        |",
+            "    (2^23, 2^24]   8.39 ms .. 16.8 ms          100 |########################################|"),
+            lines.subList(1, lines.size()));
+    }
+
+    @Test
+    void aThrowableGetsItsOwnSummaryNamingIt() {
+        List<String> lines = LatencyHistogram.parse("hist_sleep_exit", HIST_FILE).histograms().get(1).render();
+        assertEquals("user_events:hist_sleep_exit threw java.lang.IllegalStateException: 3 calls, p50 <= 512 ns,"
+            + " p90 <= 512 ns, p99 <= 512 ns, max <= 512 ns", lines.get(0));
+    }
+
+    @Test
+    void aHistogramKeyedByDurationAloneParsesAndDropsAreCounted() {
+        String text = """
+            { duration_ns: ~ 2^0  } hitcount:          2
+            { duration_ns: ~ 2^10 } hitcount:          5
+
+            Totals:
+                Hits: 9
+                Entries: 2
+                Dropped: 2
+            """;
+        LatencyHistogram.HistFile file = LatencyHistogram.parse("e_exit", text);
+        assertEquals(1, file.histograms().size());
+        assertEquals(Map.of(0, 2L, 10, 5L), file.histograms().get(0).buckets());
+        assertEquals(2, file.dropped());
+        assertEquals("    [0, 2^0]       0 .. 1 ns                     2 |################                        |",
+            file.histograms().get(0).render().get(1));
+    }
+
+    @Test
+    void anEmptyHistFileHasNoHistogram() {
+        String text = """
+            # event histogram
+            #
+
+            Totals:
+                Hits: 0
+                Entries: 0
+                Dropped: 0
+            """;
+        assertTrue(LatencyHistogram.parse("e_exit", text).histograms().isEmpty());
+    }
+
+    @Test
+    void durationsKeepThreeSignificantDigits() {
+        assertEquals("512 ns", LatencyHistogram.duration(512));
+        assertEquals("1.02 us", LatencyHistogram.duration(1L << 10));
+        assertEquals("524 us", LatencyHistogram.duration(1L << 19));
+        assertEquals("1.05 ms", LatencyHistogram.duration(1L << 20));
+        assertEquals("16.8 ms", LatencyHistogram.duration(1L << 24));
+        assertEquals("1.07 s", LatencyHistogram.duration(1L << 30));
+    }
+}
