@@ -24,12 +24,15 @@ import org.junit.jupiter.api.Test;
  * {@code record --hist hist_sleep_exit} against {@code SleepApp}, whose exit-probed method sleeps 1 ms and 10 ms
  * alternately: the kernel's log2 buckets ({@code (2^(n-1), 2^n]} ns) show two peaks, the 1 ms calls in 2^20 or
  * 2^21 (a 1 ms sleep lasts a little more than 1 ms = 0.95 * 2^20 ns) and the 10 ms calls in 2^24 (8.4 to 16.8 ms),
- * and the kernel's count is the agent's count of written events.
+ * and the kernel's count is the agent's count of written events. Three calls that throw get a histogram of their
+ * own (the {@code thrown} string key). The raw {@code hist} file, read from record's instance while it runs, is
+ * printed and saved to the guest's out folder ({@code hist_sleep_exit.hist}): the host tests' fixture.
  */
 @KernelTest
 class RecordHistKernelTest {
     private static final String EXIT = "hist_sleep_exit";
     private static final int CALLS = 200;
+    private static final int THROWING = 3;
     private static final Duration TIMEOUT = Duration.ofSeconds(180);
     private static final Pattern SUMMARY = Pattern.compile(
         "^user_events:" + EXIT + " returned: (\\d+) calls, p50 <= (.+), p90 <= (.+), p99 <= (.+), max <= (.+)$");
@@ -49,6 +52,13 @@ class RecordHistKernelTest {
             assertEquals(0, sleeper.awaitExit(TIMEOUT), sleeper::toString);
             assertTrue(sleeper.stdout().contains("done " + CALLS), sleeper::toString);
             assertTrue(record.isAlive(), () -> "record stopped before the app's last call: " + record);
+            String rawHist = Files.readString(GuestTracefs.ROOT.resolve("instances/userevents-record-" + record.pid()
+                + "/events/user_events/" + EXIT + "/hist"));
+            System.out.println("the kernel's hist file:\n" + rawHist);
+            String out = System.getProperty("userevents.vm.out");
+            if (out != null) {
+                Files.writeString(Path.of(out).resolve(EXIT + ".hist"), rawHist);
+            }
             assertEquals(0, record.awaitExit(TIMEOUT), record::toString);
 
             List<String> lines = record.stdoutLines();
@@ -58,11 +68,12 @@ class RecordHistKernelTest {
             assertTrue(summary.matches(), () -> "summary line: " + last);
             assertEquals(CALLS, Integer.parseInt(summary.group(1)), () -> "calls counted by the kernel: " + last);
             Map<Integer, Long> buckets = new TreeMap<>();
-            for (String line : last) {
+            for (String line : last.subList(2, last.size())) { // the returned calls' bars, up to the next summary
                 Matcher bucket = BUCKET.matcher(line);
-                if (bucket.matches()) {
-                    buckets.put(Integer.parseInt(bucket.group(2)), Long.parseLong(bucket.group(3)));
+                if (!bucket.matches()) {
+                    break;
                 }
+                buckets.put(Integer.parseInt(bucket.group(2)), Long.parseLong(bucket.group(3)));
             }
             assertEquals(CALLS, buckets.values().stream().mapToLong(Long::longValue).sum(), () -> "bucket counts " + buckets);
             long oneMillisecond = buckets.getOrDefault(20, 0L) + buckets.getOrDefault(21, 0L);
@@ -73,10 +84,12 @@ class RecordHistKernelTest {
             assertTrue(buckets.getOrDefault(22, 0L) + buckets.getOrDefault(23, 0L) <= 10, () -> "between the peaks: " + buckets);
             assertEquals("16.8 ms", summary.group(3), "p90 is the 10 ms bucket's upper bound");
             assertTrue(lines.stream().anyMatch(line -> line.startsWith("# after ")), () -> "an interval print: " + lines);
+            assertTrue(last.stream().anyMatch(line -> line.startsWith("user_events:" + EXIT
+                + " threw java.lang.IllegalArgumentException: " + THROWING + " calls, ")), () -> "the throwing calls: " + last);
 
             Matcher written = Pattern.compile("probe " + EXIT + ": (\\d+) written").matcher(sleeper.stderr());
             assertTrue(written.find(), sleeper::toString);
-            assertEquals(CALLS, Integer.parseInt(written.group(1)), "events the agent wrote = calls the kernel counted");
+            assertEquals(CALLS + THROWING, Integer.parseInt(written.group(1)), "events the agent wrote = calls the kernel counted");
             assertEquals(List.of(), recordInstances(), "record left its trace instance behind");
         }
     }

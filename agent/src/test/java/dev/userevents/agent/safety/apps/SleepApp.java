@@ -9,10 +9,13 @@ import java.nio.file.Path;
  * alternately, so its {@code hist_sleep_exit} durations fall into two log2 buckets far apart.
  * <pre>java -javaagent:... com.example.safety.SleepApp CALLS START_FILE</pre>
  * The event is registered when this class loads; the app then waits for START_FILE to exist (the test creates it
- * once the hist trigger is armed, so every call is counted), makes CALLS calls (1, 10, 1, 10, ... ms), prints
- * {@code done CALLS} and exits.
+ * once the hist trigger is armed, so every call is counted), makes CALLS calls (1, 10, 1, 10, ... ms), then
+ * {@value #THROWING} calls that throw (a negative sleep: IllegalArgumentException), prints {@code done CALLS} and
+ * exits.
  */
 public final class SleepApp {
+    static final int THROWING = 3;
+
     private SleepApp() {
     }
 
@@ -30,6 +33,13 @@ public final class SleepApp {
         }
         for (int i = 0; i < calls; i++) {
             nap(i % 2 == 0 ? 1 : 10);
+        }
+        for (int i = 0; i < THROWING; i++) {
+            try {
+                nap(-1);
+            } catch (IllegalArgumentException expected) {
+                // the exit event's thrown field names it
+            }
         }
         Driver.say("done " + calls);
     }
