@@ -251,11 +251,22 @@ final class HistRecording {
         }
     }
 
-    /** Whether the event's {@code format} file declares the field ({@code field:s64 duration_ns;}). */
+    /**
+     * Whether the event's {@code format} file declares the field: {@code field:s64 duration_ns;}, or for an array
+     * type the name with its brackets, {@code field:__rel_loc char thrown[];} ({@code f_show()} in
+     * kernel/trace/trace_events.c moves the {@code []} of the type {@code __rel_loc char[]} behind the name).
+     */
     static boolean hasField(String format, String field) {
         for (String line : format.split("\n", -1)) {
             String trimmed = line.strip();
-            if (trimmed.startsWith("field:") && trimmed.contains(" " + field + ";")) {
+            int end = trimmed.indexOf(';');
+            if (!trimmed.startsWith("field:") || end < 0) {
+                continue;
+            }
+            String declaration = trimmed.substring("field:".length(), end);
+            String name = declaration.substring(declaration.lastIndexOf(' ') + 1);
+            int bracket = name.indexOf('[');
+            if ((bracket < 0 ? name : name.substring(0, bracket)).equals(field)) {
                 return true;
             }
         }

@@ -39,11 +39,12 @@ class HistRecordingTest {
             \tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;
 
             \tfield:s64 duration_ns;\toffset:8;\tsize:8;\tsigned:1;
-            \tfield:__rel_loc char[] thrown;\toffset:16;\tsize:4;\tsigned:1;
+            \tfield:__rel_loc char thrown[];\toffset:16;\tsize:4;\tsigned:1;
             """;
         assertTrue(HistRecording.hasField(format, "duration_ns"));
         assertTrue(HistRecording.hasField(format, "thrown"));
         assertFalse(HistRecording.hasField(format, "ret"));
+        assertFalse(HistRecording.hasField(format, "thr"));
         assertFalse(HistRecording.hasField("format:\n\tfield:s32 orderId;\toffset:8;\tsize:4;\tsigned:1;\n",
             "duration_ns"));
     }
