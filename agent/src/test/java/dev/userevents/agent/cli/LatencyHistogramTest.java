@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class LatencyHistogramTest {
     /**
-     * The {@code hist} file of {@code hist_sleep_exit} as the guest kernel (6.12) printed it, 200 calls of a method
-     * sleeping 1 ms and 10 ms alternately, plus three calls that threw.
+     * A {@code hist} file keyed by {@code thrown} and {@code duration_ns.log2}, written to the format of
+     * {@code hist_trigger_print_key()} (a string key padded to 50): 200 calls of a method sleeping 1 ms and 10 ms
+     * alternately, plus three calls that threw.
      */
     static final String HIST_FILE = """
         # event histogram
@@ -27,6 +28,42 @@ class LatencyHistogramTest {
             Entries: 3
             Dropped: 0
         """;
+
+    /**
+     * Recorded in the guest (6.12) by the first run of RecordHistKernelTest, whose trigger keyed by duration alone:
+     * 200 calls sleeping 1 ms and 10 ms alternately under emulation, plus 3 that threw.
+     */
+    static final String GUEST_HIST_FILE_BY_DURATION = """
+        # event histogram
+        #
+        # trigger info: hist:keys=duration_ns.log2:vals=hitcount:sort=duration_ns.log2:size=2048 [active]
+        #
+
+        { duration_ns: ~ 2^20 } hitcount:          2
+        { duration_ns: ~ 2^21 } hitcount:         78
+        { duration_ns: ~ 2^22 } hitcount:         11
+        { duration_ns: ~ 2^23 } hitcount:         10
+        { duration_ns: ~ 2^24 } hitcount:        101
+        { duration_ns: ~ 2^26 } hitcount:          1
+
+        Totals:
+            Hits: 203
+            Entries: 6
+            Dropped: 0
+        """;
+
+    @Test
+    void theGuestsHistFileKeyedByDurationAloneGivesOneHistogramWithEveryCall() {
+        LatencyHistogram.HistFile file = LatencyHistogram.parse("hist_sleep_exit", GUEST_HIST_FILE_BY_DURATION);
+        assertEquals(1, file.histograms().size());
+        LatencyHistogram all = file.histograms().get(0);
+        assertEquals(Map.of(20, 2L, 21, 78L, 22, 11L, 23, 10L, 24, 101L, 26, 1L), all.buckets());
+        assertEquals(203, all.count());
+        assertEquals(1L << 24, all.percentileUpperBoundNanos(0.50), "101 calls up to 2^23: the 102nd is in 2^24");
+        assertEquals(1L << 26, all.maxUpperBoundNanos());
+        assertEquals("    (2^24, 2^25]   16.8 ms .. 33.6 ms            0 |                                        |",
+            all.render().get(6), "an empty bucket between two full ones is drawn");
+    }
 
     @Test
     void parseGivesOneHistogramPerOutcomeReturnedFirst() {
