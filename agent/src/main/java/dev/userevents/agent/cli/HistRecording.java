@@ -62,8 +62,9 @@ final class HistRecording {
         requireHistTriggers();
         err.println("recording latency histograms of " + String.join(", ", events)
             + " in the kernel; waiting for them to be registered; Ctrl-C to stop");
-        long deadline = Long.MAX_VALUE;
+        long deadline = Long.MAX_VALUE; // until the first event is armed
         long nextPrint = Long.MAX_VALUE;
+        boolean started = false;
         try {
             while (!done.get() && System.currentTimeMillis() < deadline) {
                 for (String event : events) {
@@ -72,8 +73,9 @@ final class HistRecording {
                     }
                 }
                 long now = System.currentTimeMillis();
-                if (armedAtMillis != 0 && deadline == Long.MAX_VALUE) {
-                    deadline = durationMillis > 0 ? armedAtMillis + durationMillis : Long.MAX_VALUE - 1;
+                if (armedAtMillis != 0 && !started) {
+                    started = true;
+                    deadline = durationMillis > 0 ? armedAtMillis + durationMillis : Long.MAX_VALUE;
                     nextPrint = intervalMillis > 0 ? armedAtMillis + intervalMillis : Long.MAX_VALUE;
                 }
                 if (now >= nextPrint) {

@@ -79,7 +79,7 @@ final class RecordCommand {
             }
         }
         if (hist && events.isEmpty()) {
-            throw new Cli.UsageException("record: --hist needs the exit events to count, e.g. record --hist order_placed_exit");
+            throw new Cli.UsageException("record: --hist needs the exit events to count, e.g. record --hist payment_charged_exit");
         }
         if (hist && count > 0) {
             throw new Cli.UsageException("record: --count counts printed events; --hist prints none (use --duration)");
