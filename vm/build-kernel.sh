@@ -3,8 +3,8 @@
 # linux-source-6.12 and vm/kernel.config, building it first if no cached copy exists.
 # Keyed by the first 16 hex digits of sha256(kernel.config). Lookup order:
 #   1. $USEREVENTS_KERNEL_CACHE/<key>/bzImage      (default cache: /var/cache/userevents-kernel)
-#   2. <repo>/../shared/vm-recipe/prebuilt/<key>/bzImage  (kernel.config is byte-identical to the
-#      recipe's, so its prebuilt kernel is the same build)
+#   2. <repo>/../shared/vm-recipe/prebuilt/<key>/bzImage  (found when kernel.config is byte-identical
+#      to the recipe's; since CONFIG_HIST_TRIGGERS=y it is not, and 3 runs once per machine)
 #   3. build it (about 19 minutes on 2 cores, apt installs included) and store it as in 1.
 # Progress goes to stderr; stdout is only the path.
 set -euo pipefail

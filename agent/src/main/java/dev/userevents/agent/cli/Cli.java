@@ -71,6 +71,10 @@ public final class Cli {
         out.println("      --duration SECONDS     stop this long after the first event was enabled");
         out.println("      --count N              stop after N events");
         out.println("      --raw                  print lines exactly as the kernel formats them");
+        out.println("      --hist                 for exit events: no lines, but latency histograms the kernel counts");
+        out.println("                             (a hist trigger on duration_ns, log2 buckets, split by thrown):");
+        out.println("                             count, p50, p90, p99, max and bars, printed at the stop");
+        out.println("      --interval SECONDS     with --hist: also print them this often");
         out.println("  status PID                 the probe counters of the agent running in JVM PID: events");
         out.println("                             written, found no tracer, dropped (by cause), probes switched off");
         out.println("  attach PID [k=v,...]       load the agent into a running JVM (Attach API) and weave its");

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code record}: enables events in a trace instance of our own ({@code instances/userevents-record-PID}),
  * prints its {@code trace_pipe} until Ctrl-C, a duration or a count, then removes the instance. An instance
  * has its own buffer and its own enable switches, so whatever the machine's global tracing state was, it is
- * exactly that afterwards, and other tracers see nothing of ours.
+ * exactly that afterwards, and other tracers see nothing of ours. With {@code --hist} it prints no events but
+ * the kernel's latency histograms of exit events ({@link HistRecording}).
  */
 final class RecordCommand {
     private static final long POLL_MILLIS = 100;
@@ -33,17 +34,21 @@ final class RecordCommand {
     private final long durationMillis;
     private final long maxEvents;
     private final boolean raw;
+    private final boolean hist;
+    private final long intervalMillis;
     private final PrintStream out;
     private final PrintStream err;
     private volatile @Nullable Thread reader;
 
     private RecordCommand(List<String> events, @Nullable String filter, long durationMillis, long maxEvents, boolean raw,
-                          PrintStream out, PrintStream err) {
+                          boolean hist, long intervalMillis, PrintStream out, PrintStream err) {
         this.events = events;
         this.filter = filter;
         this.durationMillis = durationMillis;
         this.maxEvents = maxEvents;
         this.raw = raw;
+        this.hist = hist;
+        this.intervalMillis = intervalMillis;
         this.out = out;
         this.err = err;
     }
@@ -54,12 +59,16 @@ final class RecordCommand {
         long duration = 0;
         long count = 0;
         boolean raw = false;
+        boolean hist = false;
+        long interval = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--filter" -> filter = value(args, ++i, "--filter");
                 case "--duration" -> duration = (long) (positive(value(args, ++i, "--duration"), "--duration") * 1000);
                 case "--count" -> count = (long) positive(value(args, ++i, "--count"), "--count");
                 case "--raw" -> raw = true;
+                case "--hist" -> hist = true;
+                case "--interval" -> interval = (long) (positive(value(args, ++i, "--interval"), "--interval") * 1000);
                 default -> {
                     if (args[i].startsWith("-")) {
                         throw new Cli.UsageException("record: unknown option " + args[i]);
@@ -69,7 +78,16 @@ final class RecordCommand {
                 }
             }
         }
-        return new RecordCommand(events, filter, duration, count, raw, out, err);
+        if (hist && events.isEmpty()) {
+            throw new Cli.UsageException("record: --hist needs the exit events to count, e.g. record --hist payment_charged_exit");
+        }
+        if (hist && count > 0) {
+            throw new Cli.UsageException("record: --count counts printed events; --hist prints none (use --duration)");
+        }
+        if (!hist && interval > 0) {
+            throw new Cli.UsageException("record: --interval prints histograms: it needs --hist");
+        }
+        return new RecordCommand(events, filter, duration, count, raw, hist, interval, out, err);
     }
 
     private static String value(String[] args, int index, String option) throws Cli.UsageException {
@@ -106,10 +124,17 @@ final class RecordCommand {
                 + " (run as root, or give this user write access to " + tracefs.root() + "/instances)");
         }
         AtomicBoolean done = new AtomicBoolean();
-        Thread cleanup = new Thread(() -> removeInstance(instance, done, reader), "userevents-record-cleanup");
+        HistRecording histograms = hist
+            ? new HistRecording(instance, events, filter, durationMillis, intervalMillis, raw, out, err) : null;
+        Thread cleanup = new Thread(() -> {
+            if (histograms != null) {
+                histograms.finish(); // Ctrl-C: the final histograms, then the triggers go
+            }
+            removeInstance(instance, done, reader);
+        }, "userevents-record-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            return record(instance, done);
+            return histograms != null ? histograms.run(done) : record(instance, done);
         } finally {
             removeInstance(instance, done, reader);
             try {

@@ -29,8 +29,11 @@ import java.util.stream.Stream;
  * <p>The apps, the annotation and the isolation test's libraries are copied once into a private folder,
  * readable by every user (one fault is an app run as nobody), as ShippedJars copies the agent jar: other
  * builds in the same checkout may rewrite {@code target/} while these tests run.
+ *
+ * <p>Public for the tool tests that need an app of their own ({@code e2e.tool.RecordHistKernelTest} runs
+ * {@code SleepApp}).
  */
-final class SafetyApps {
+public final class SafetyApps {
     static final Path REPO = ShippedJars.repo();
     static final String APP_PACKAGE = "com.example.safety.";
     static final String BYTE_BUDDY_1_14 = "byte-buddy-1.14.12.jar";
@@ -47,7 +50,7 @@ final class SafetyApps {
     }
 
     /** The apps, the {@code @Tracepoint} annotation, and {@code libraries} (names in agent/target/isolation-libs). */
-    static String appClassPath(String... libraries) {
+    public static String appClassPath(String... libraries) {
         Path root = copies();
         List<String> entries = new ArrayList<>();
         for (String library : libraries) {
@@ -75,7 +78,7 @@ final class SafetyApps {
      * {@code java [-javaagent:<agent jar>[=options]] -cp <classPath> com.example.safety.<app> args...};
      * {@code agentOptions} null means without the agent, "" with it and no options.
      */
-    static List<String> java(String javaBin, String agentOptions, String classPath, String app, String... args) {
+    public static List<String> java(String javaBin, String agentOptions, String classPath, String app, String... args) {
         List<String> command = new ArrayList<>();
         command.add(javaBin);
         command.addAll(JavaProcess.QUICK_JVM); // these apps measure safety, not speed
