@@ -299,13 +299,19 @@ final class OnDemandProbes {
             AgentLog.info("on-demand: " + entry.className + " restored to its original bytes (no tracer for "
                 + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + millis + " ms)");
         } else {
+            ClassLoader loader = entry.loader.get();
             List<String> events = new ArrayList<>();
             for (String key : weave) {
                 Candidate candidate = entry.candidates.get(key);
+                if (registrar.isLeftOff(key, loader)) {
+                    continue; // it could not be woven: the weaver said so, naming the method and the cause
+                }
                 events.add(candidate == null ? key : candidate.eventName());
             }
-            AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
-                + " (a tracer enabled " + (events.size() == 1 ? "it" : "them") + "; " + millis + " ms)");
+            if (!events.isEmpty()) {
+                AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
+                    + " (a tracer enabled " + (events.size() == 1 ? "it" : "them") + "; " + millis + " ms)");
+            }
         }
         return true;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.testing.BigMethodSource;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
@@ -19,7 +20,10 @@ import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +31,7 @@ import java.util.Objects;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On-demand candidates in a real JVM (Byte Buddy's agent gives this JVM its Instrumentation): untouched until
@@ -123,6 +128,46 @@ class OnDemandRetransformTest {
             new OwnCopyLoader().loadClass(TARGET);
             assertEquals(1, onDemand.candidateCount());
             assertEquals(1, log.linesWith("raise the agent option maxCandidates").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void candidateTooLargeToWeaveIsNamedOnceAndLeftOutOfTheWovenLine(@TempDir Path dir) throws Exception {
+        StringBuilder java = new StringBuilder("package huge;\n\npublic final class Huge {\n"
+            + "    public static int big(int depth) {\n        int r = depth;\n");
+        for (int i = 0; i < 21_835; i++) {
+            java.append("        r += 1;\n"); // 65,509 bytes of bytecode: no probe fits beside
+        }
+        java.append("        return r;\n    }\n\n    public static int small(int x) {\n        return 2 * x;\n    }\n}\n");
+        Path classes = BigMethodSource.compile(dir, "huge", "Huge", java.toString(), "");
+        TracepointClassTransformer huge = new TracepointClassTransformer(
+            new ClassFilter(List.of("huge.*"), Collections.emptyList()),
+            ProbesFile.parse(List.of("huge.*#*"), "probes.txt"), registrar, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        huge.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(huge, true);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                 OnDemandRetransformTest.class.getClassLoader());
+             CapturedLog log = CapturedLog.start()) {
+            Class<?> type = loader.loadClass("huge.Huge");
+            assertEquals(2, onDemand.candidateCount());
+            EnableWords.enable(backend.enableWord("od_Huge_big"));
+            EnableWords.enable(backend.enableWord("od_Huge_small"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+
+            assertEquals(1, log.linesWith("huge.Huge.big(I)I cannot be woven").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("narrow the pattern that matches it").size(), log.lines().toString());
+            assertEquals(List.of("[userevents] INFO on-demand: huge.Huge woven for od_Huge_small (a tracer enabled it; "),
+                log.linesWith("woven for").stream().map(line -> line.substring(0, line.indexOf("it; ") + 4)).toList(),
+                "big is not said to be woven");
+            assertEquals(21_835 + 3, type.getMethod("big", int.class).invoke(null, 3));
+            assertEquals(8, type.getMethod("small", int.class).invoke(null, 4));
+            assertEquals(1, backend.sink().events().size(), "small wrote, big could not");
+            assertEquals(0, onDemand.poll(System.nanoTime()), "big stays as it is: no retransformation each poll");
+        } finally {
+            EnableWords.disable(backend.enableWord("od_Huge_big"));
+            EnableWords.disable(backend.enableWord("od_Huge_small"));
+            INSTRUMENTATION.removeTransformer(huge);
         }
     }
 
