@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import net.bytebuddy.jar.asm.Type;
@@ -189,8 +190,15 @@ public final class ProbesFile {
             patterns.add(new PatternLine(target, MethodPattern.parse(target), spec));
             return;
         }
-        byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>())
-            .add(new Line(target.substring(hash + 1), types, spec));
+        String method = target.substring(hash + 1);
+        List<Line> ofClass = byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>());
+        for (Line line : ofClass) {
+            if (line.method.equals(method) && Objects.equals(line.parameterTypes, types)) {
+                throw new IllegalArgumentException("line " + line.spec.origin() + " already names "
+                    + target + " (lines are not merged: put every option on that line)");
+            }
+        }
+        ofClass.add(new Line(method, types, spec));
     }
 
     /**
