@@ -76,6 +76,8 @@ final class OnDemandProbes {
         final Map<String, Candidate> candidates;
         /** The class as read at first sight: every retransformation weaves from it (and logs nothing again). */
         final ProbeClassWeaver.Plan plan;
+        /** Whether the class also has probes woven at load ({@code @Tracepoint}, exact lines): they stay. */
+        final boolean keepsProbes;
         volatile @Nullable WeakReference<Class<?>> type;
         /** Method keys the transformer weaves; replaced whole, read by the transformer. */
         volatile Set<String> woven = Collections.emptySet();
@@ -90,8 +92,9 @@ final class OnDemandProbes {
         private final String[] keys;
 
         ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates,
-                        ProbeClassWeaver.Plan plan) {
+                        ProbeClassWeaver.Plan plan, boolean keepsProbes) {
             this.className = className;
+            this.keepsProbes = keepsProbes;
             this.loader = new WeakReference<>(loader);
             this.candidates = candidates;
             this.plan = plan;
@@ -139,10 +142,12 @@ final class OnDemandProbes {
      * @param type       the class, when known (retransformation, attach); else found when first needed
      * @param candidates the on-demand definitions of the class
      * @param plan       the class as read now, kept for its retransformations
+     * @param keepsProbes whether the class also has probes woven at load, which every retransformation keeps
      * @return the method keys of the candidates to weave into this class file now; empty at first load
      */
     synchronized Set<String> wovenCandidates(String className, @Nullable ClassLoader loader, @Nullable Class<?> type,
-                                             List<ProbeDefinition> candidates, ProbeClassWeaver.Plan plan) {
+                                             List<ProbeDefinition> candidates, ProbeClassWeaver.Plan plan,
+                                             boolean keepsProbes) {
         if (loader == null) {
             return Collections.emptySet();
         }
@@ -173,7 +178,7 @@ final class OnDemandProbes {
             }
         }
         if (!registered.isEmpty()) {
-            ClassCandidates added = new ClassCandidates(className, loader, registered, plan);
+            ClassCandidates added = new ClassCandidates(className, loader, registered, plan, keepsProbes);
             if (type != null) {
                 added.type = new WeakReference<>(type);
             }
@@ -296,8 +301,9 @@ final class OnDemandProbes {
         }
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (weave.isEmpty()) {
-            AgentLog.info("on-demand: " + entry.className + " restored to its original bytes (no tracer for "
-                + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + millis + " ms)");
+            AgentLog.info("on-demand: " + entry.className + (entry.keepsProbes
+                ? " has its candidates unwoven, its probes woven at load stay" : " restored to its original bytes")
+                + " (no tracer for " + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + millis + " ms)");
         } else {
             ClassLoader loader = entry.loader.get();
             List<String> events = new ArrayList<>();

@@ -14,6 +14,7 @@ import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.ClassBytes;
 import dev.userevents.agent.weave.ProbesFile;
+import dev.userevents.samples.OnDemandMixed;
 import dev.userevents.samples.OnDemandTarget;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,6 +172,36 @@ class OnDemandRetransformTest {
         }
     }
 
+    @Test
+    void restoringAClassWithProbesWovenAtLoadKeepsThemAndSaysSo() throws Exception {
+        String mixed = OnDemandMixed.class.getName();
+        TracepointClassTransformer both = new TracepointClassTransformer(
+            new ClassFilter(List.of(mixed), Collections.emptyList()),
+            ProbesFile.parse(List.of(mixed + "#*"), "probes.txt"), registrar, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        both.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(both, true);
+        try (CapturedLog log = CapturedLog.start()) {
+            Class<?> type = new OwnCopyLoader(mixed).loadClass(mixed);
+            assertEquals(1, onDemand.candidateCount(), "plain; annotated is woven at load");
+            EnableWords.enable(backend.enableWord("od_OnDemandMixed_plain"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+            EnableWords.disable(backend.enableWord("od_OnDemandMixed_plain"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+
+            assertEquals(1, log.linesWith("OnDemandMixed has its candidates unwoven, its probes woven at load stay")
+                .size(), log.lines().toString());
+            assertEquals(0, log.linesWith("restored to its original bytes").size(), log.lines().toString());
+            EnableWords.enable(backend.enableWord("od_mixed_annotated"));
+            assertEquals(4, type.getMethod("annotated", int.class).invoke(null, 3));
+            assertEquals(5, type.getMethod("plain", int.class).invoke(null, 3));
+            assertEquals(1, backend.sink().events().size(), "the annotated method still writes, plain no more");
+        } finally {
+            EnableWords.disable(backend.enableWord("od_mixed_annotated"));
+            INSTRUMENTATION.removeTransformer(both);
+        }
+    }
+
     private static boolean mentionsRuntime(byte[] classFile) {
         return ClassBytes.indexOf(classFile, "dev/userevents/agent/runtime/ProbeRuntime"
             .getBytes(StandardCharsets.US_ASCII)) >= 0;
@@ -192,13 +223,20 @@ class OnDemandRetransformTest {
 
     /** Defines its own copy of the target, so each test loads it fresh, with the transformers in place. */
     private static final class OwnCopyLoader extends ClassLoader {
+        private final String target;
+
         OwnCopyLoader() {
+            this(TARGET);
+        }
+
+        OwnCopyLoader(String target) {
             super(OnDemandRetransformTest.class.getClassLoader());
+            this.target = target;
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(TARGET)) {
+            if (!name.equals(target)) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {
@@ -206,7 +244,7 @@ class OnDemandRetransformTest {
                 if (loaded != null) {
                     return loaded;
                 }
-                try (InputStream in = getParent().getResourceAsStream(INTERNAL + ".class")) {
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
                     byte[] bytes = Objects.requireNonNull(in).readAllBytes();
                     return defineClass(name, bytes, 0, bytes.length);
                 } catch (IOException e) {
