@@ -90,6 +90,7 @@ final class OnDemandProbes {
         private final long[] words;
         private final int[] masks;
         private final String[] keys;
+        private final String[] eventNames;
 
         ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates,
                         ProbeClassWeaver.Plan plan, boolean keepsProbes) {
@@ -111,10 +112,23 @@ final class OnDemandProbes {
             words = new long[probes.size()];
             masks = new int[probes.size()];
             keys = owners.toArray(new String[0]);
+            eventNames = new String[probes.size()];
             for (int i = 0; i < words.length; i++) {
                 words[i] = probes.get(i).enableWordAddress();
                 masks[i] = probes.get(i).enableMask();
+                eventNames[i] = probes.get(i).eventName();
             }
+        }
+
+        /** The events of these methods a tracer listens to now, entry or exit: for the log line. */
+        List<String> listeningEvents(Set<String> methodKeys) {
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < words.length; i++) {
+                if (methodKeys.contains(keys[i]) && (NativeWords.loInt(words[i]) & masks[i]) != 0) {
+                    events.add(eventNames[i]);
+                }
+            }
+            return events;
         }
 
         /** The keys of the candidates a tracer listens to now; the empty set (no allocation) when none. */
@@ -306,13 +320,18 @@ final class OnDemandProbes {
                 + " (no tracer for " + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + millis + " ms)");
         } else {
             ClassLoader loader = entry.loader.get();
-            List<String> events = new ArrayList<>();
+            Set<String> woven = new LinkedHashSet<>();
             for (String key : weave) {
-                Candidate candidate = entry.candidates.get(key);
-                if (registrar.isLeftOff(key, loader)) {
-                    continue; // it could not be woven: the weaver said so, naming the method and the cause
+                if (!registrar.isLeftOff(key, loader)) { // else it could not be woven: the weaver said so
+                    woven.add(key);
                 }
-                events.add(candidate == null ? key : candidate.eventName());
+            }
+            List<String> events = entry.listeningEvents(woven);
+            if (events.isEmpty()) { // the tracer left again since this round read the words
+                for (String key : woven) {
+                    Candidate candidate = entry.candidates.get(key);
+                    events.add(candidate == null ? key : candidate.eventName());
+                }
             }
             if (!events.isEmpty()) {
                 AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)

@@ -101,6 +101,26 @@ class OnDemandRetransformTest {
     }
 
     @Test
+    void wovenLineNamesTheEventsATracerEnabledEntryOrExit() throws Exception {
+        TracepointClassTransformer exits = new TracepointClassTransformer(
+            new ClassFilter(List.of(TARGET), Collections.emptyList()),
+            ProbesFile.parse(List.of(TARGET + "#work exit ondemand"), "probes.txt"), registrar, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        exits.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(exits, true);
+        try (CapturedLog log = CapturedLog.start()) {
+            new OwnCopyLoader().loadClass(TARGET);
+            EnableWords.enable(backend.enableWord("od_OnDemandTarget_work_exit"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+            assertEquals(1, log.linesWith("OnDemandTarget woven for od_OnDemandTarget_work_exit (a tracer enabled it;")
+                .size(), log.lines().toString());
+        } finally {
+            EnableWords.disable(backend.enableWord("od_OnDemandTarget_work_exit"));
+            INSTRUMENTATION.removeTransformer(exits);
+        }
+    }
+
+    @Test
     void wovenClassWaitsRestoreAfterBeforeItIsRestored() throws Exception {
         long restoreAfter = 5_000_000_000L;
         OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, restoreAfter);
