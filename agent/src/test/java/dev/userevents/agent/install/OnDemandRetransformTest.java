@@ -20,7 +20,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +32,8 @@ import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +122,53 @@ class OnDemandRetransformTest {
         } finally {
             EnableWords.disable(backend.enableWord("od_OnDemandTarget_work_exit"));
             INSTRUMENTATION.removeTransformer(exits);
+        }
+    }
+
+    @Test
+    void classesDueInOneRoundAreRetransformedInOneCallAndAloneWhenThatFails() throws Exception {
+        List<String> names = List.of(OnDemandTarget.class.getName(), OnDemandMixed.class.getName(),
+            "dev.userevents.samples.OnDemandBusy");
+        TracepointClassTransformer three = new TracepointClassTransformer(new ClassFilter(names, Collections.emptyList()),
+            ProbesFile.parse(List.of("dev.userevents.samples.OnDemand*#*"), "probes.txt"), registrar, "od_");
+        List<Integer> calls = new CopyOnWriteArrayList<>(); // classes per retransformClasses
+        AtomicBoolean failBatches = new AtomicBoolean();
+        Instrumentation counting = (Instrumentation) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                if (method.getName().equals("retransformClasses")) {
+                    Class<?>[] classes = (Class<?>[]) args[0];
+                    calls.add(classes.length);
+                    if (failBatches.get() && classes.length > 1) {
+                        throw new UnmodifiableClassException("simulated");
+                    }
+                }
+                try {
+                    return method.invoke(INSTRUMENTATION, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+        OnDemandProbes onDemand = new OnDemandProbes(counting, registrar, 100, 1, 0);
+        three.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(three, true);
+        List<String> events = List.of("od_OnDemandTarget_work", "od_OnDemandMixed_plain", "od_OnDemandBusy_depth");
+        try {
+            for (String name : names) {
+                new OwnCopyLoader(name).loadClass(name);
+            }
+            events.forEach(event -> EnableWords.enable(backend.enableWord(event)));
+            assertEquals(3, onDemand.poll(System.nanoTime()));
+            assertEquals(List.of(3), calls, "one stop-the-world redefinition for the three");
+
+            events.forEach(event -> EnableWords.disable(backend.enableWord(event)));
+            failBatches.set(true);
+            calls.clear();
+            assertEquals(3, onDemand.poll(System.nanoTime()), "restored, one by one after the batch failed");
+            assertEquals(List.of(3, 1, 1, 1), calls);
+            assertEquals(0, onDemand.poll(System.nanoTime()), "nothing left to do");
+        } finally {
+            events.forEach(event -> EnableWords.disable(backend.enableWord(event)));
+            INSTRUMENTATION.removeTransformer(three);
         }
     }
 
