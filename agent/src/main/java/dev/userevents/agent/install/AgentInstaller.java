@@ -104,6 +104,9 @@ public final class AgentInstaller {
     private static void installTransformer(Instrumentation instrumentation, AgentOptions options, ProbeRegistrar registrar) {
         ProbesFile probes = options.probesFile() == null ? ProbesFile.EMPTY : ProbesFile.read(Paths.get(options.probesFile()));
         ClassFilter filter = new ClassFilter(options.includes(), options.excludes());
+        for (String line : probes.linesSelectingNothing(filter::refusal, ClassFilter::prefixRefusal)) {
+            AgentLog.warn("probes file line " + line);
+        }
         TracepointClassTransformer transformer = new TracepointClassTransformer(filter, probes,
             new ProbeClassWeaver(registrar, options.prefix(),
                 new EventContext(options.threadContext(), options.otelContext()), options.otelAsked()), registrar);

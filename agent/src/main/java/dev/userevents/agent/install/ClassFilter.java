@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which classes the agent may weave: never the JDK's nor its own; then the include patterns (all classes
@@ -45,15 +46,50 @@ final class ClassFilter implements ElementMatcher<TypeDescription> {
     }
 
     boolean accepts(String className) {
-        for (String prefix : NEVER) {
-            if (className.startsWith(prefix)) {
-                return false;
-            }
+        if (neverWoven(className)) {
+            return false;
         }
         if (!includes.isEmpty() && !anyMatches(includes, className)) {
             return false;
         }
         return !anyMatches(excludes, className);
+    }
+
+    /**
+     * Why this class is never woven.
+     *
+     * @param className binary name
+     * @return the reason and the way out, for a log line; null when the class may be woven
+     */
+    @Nullable String refusal(String className) {
+        if (neverWoven(className)) {
+            return NEVER_REASON;
+        }
+        return accepts(className) ? null : "the agent options include/exclude rule that class out, so the line selects"
+            + " nothing: remove it, or change include/exclude";
+    }
+
+    /**
+     * Why no class whose name starts with this text is ever woven, whatever include and exclude say.
+     *
+     * @param prefix the start of class names, {@code java.util.}
+     * @return the reason and the way out, for a log line; null when such a class may be woven
+     */
+    static @Nullable String prefixRefusal(String prefix) {
+        return neverWoven(prefix) ? NEVER_REASON : null;
+    }
+
+    private static final String NEVER_REASON = "the agent never weaves the JDK's classes (java., javax., jdk., sun.,"
+        + " com.sun.) nor its own, so the line selects nothing: remove it, or name the application's method that calls"
+        + " into that class";
+
+    private static boolean neverWoven(String className) {
+        for (String prefix : NEVER) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean anyMatches(List<Pattern> patterns, String className) {

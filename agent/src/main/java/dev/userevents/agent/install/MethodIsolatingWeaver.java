@@ -54,7 +54,8 @@ final class MethodIsolatingWeaver {
                     AgentLog.error("method " + className + "." + definition.methodName() + definition.descriptor()
                         + " cannot be woven (" + failure + "); it runs untraced, the rest of " + className
                         + " is traced. A method within about 40 bytes of the JVM's 64 KiB limit cannot take a probe:"
-                        + " split it, or remove its @Tracepoint");
+                        + " split it, or stop tracing it (remove its @Tracepoint or its probes-file line, or narrow the"
+                        + " pattern that matches it)");
                 }
             }
             woven = deferred(attempt, key -> !unweavable.contains(key));

@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class OnDemandProbes {
     private static final String THREAD_NAME = "userevents-on-demand";
+    /** Most classes retransformed in one call (one stop-the-world redefinition of them all). */
+    private static final int BATCH = 64;
 
     private final Instrumentation instrumentation;
     private final ProbeRegistrar registrar;
@@ -76,6 +78,8 @@ final class OnDemandProbes {
         final Map<String, Candidate> candidates;
         /** The class as read at first sight: every retransformation weaves from it (and logs nothing again). */
         final ProbeClassWeaver.Plan plan;
+        /** Whether the class also has probes woven at load ({@code @Tracepoint}, exact lines): they stay. */
+        final boolean keepsProbes;
         volatile @Nullable WeakReference<Class<?>> type;
         /** Method keys the transformer weaves; replaced whole, read by the transformer. */
         volatile Set<String> woven = Collections.emptySet();
@@ -88,10 +92,12 @@ final class OnDemandProbes {
         private final long[] words;
         private final int[] masks;
         private final String[] keys;
+        private final String[] eventNames;
 
         ClassCandidates(String className, ClassLoader loader, Map<String, Candidate> candidates,
-                        ProbeClassWeaver.Plan plan) {
+                        ProbeClassWeaver.Plan plan, boolean keepsProbes) {
             this.className = className;
+            this.keepsProbes = keepsProbes;
             this.loader = new WeakReference<>(loader);
             this.candidates = candidates;
             this.plan = plan;
@@ -108,10 +114,23 @@ final class OnDemandProbes {
             words = new long[probes.size()];
             masks = new int[probes.size()];
             keys = owners.toArray(new String[0]);
+            eventNames = new String[probes.size()];
             for (int i = 0; i < words.length; i++) {
                 words[i] = probes.get(i).enableWordAddress();
                 masks[i] = probes.get(i).enableMask();
+                eventNames[i] = probes.get(i).eventName();
             }
+        }
+
+        /** The events of these methods a tracer listens to now, entry or exit: for the log line. */
+        List<String> listeningEvents(Set<String> methodKeys) {
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < words.length; i++) {
+                if (methodKeys.contains(keys[i]) && (NativeWords.loInt(words[i]) & masks[i]) != 0) {
+                    events.add(eventNames[i]);
+                }
+            }
+            return events;
         }
 
         /** The keys of the candidates a tracer listens to now; the empty set (no allocation) when none. */
@@ -139,10 +158,12 @@ final class OnDemandProbes {
      * @param type       the class, when known (retransformation, attach); else found when first needed
      * @param candidates the on-demand definitions of the class
      * @param plan       the class as read now, kept for its retransformations
+     * @param keepsProbes whether the class also has probes woven at load, which every retransformation keeps
      * @return the method keys of the candidates to weave into this class file now; empty at first load
      */
     synchronized Set<String> wovenCandidates(String className, @Nullable ClassLoader loader, @Nullable Class<?> type,
-                                             List<ProbeDefinition> candidates, ProbeClassWeaver.Plan plan) {
+                                             List<ProbeDefinition> candidates, ProbeClassWeaver.Plan plan,
+                                             boolean keepsProbes) {
         if (loader == null) {
             return Collections.emptySet();
         }
@@ -173,7 +194,7 @@ final class OnDemandProbes {
             }
         }
         if (!registered.isEmpty()) {
-            ClassCandidates added = new ClassCandidates(className, loader, registered, plan);
+            ClassCandidates added = new ClassCandidates(className, loader, registered, plan, keepsProbes);
             if (type != null) {
                 added.type = new WeakReference<>(type);
             }
@@ -237,13 +258,16 @@ final class OnDemandProbes {
 
     /**
      * One round: reads every candidate's enable word; retransforms the classes whose enabled candidates are not
-     * all woven, and the woven classes whose candidates have all been disabled for {@code restoreAfter}.
+     * all woven, and the woven classes whose candidates have all been disabled for {@code restoreAfter}, up to
+     * {@value #BATCH} classes in one call (a tracer enabling many events at once stops the application once,
+     * not once a class).
      *
      * @param now {@code System.nanoTime()}
      * @return how many classes were retransformed
      */
     int poll(long now) {
-        int retransformed = 0;
+        List<ClassCandidates> due = Collections.emptyList(); // a quiet round allocates nothing
+        List<Set<String>> weaves = Collections.emptyList();
         boolean gone = false;
         for (ClassCandidates entry : classes) {
             if (entry.loader.get() == null) {
@@ -257,7 +281,12 @@ final class OnDemandProbes {
             Set<String> woven = entry.woven;
             if (!woven.containsAll(listening)) {
                 entry.quiet = false;
-                retransformed += retransform(entry, listening) ? 1 : 0;
+                if (due.isEmpty()) {
+                    due = new ArrayList<>();
+                    weaves = new ArrayList<>();
+                }
+                due.add(entry);
+                weaves.add(listening);
             } else if (listening.isEmpty() && !woven.isEmpty()) {
                 if (!entry.quiet) {
                     entry.quiet = true;
@@ -265,7 +294,12 @@ final class OnDemandProbes {
                 }
                 if (now - entry.quietSince >= restoreAfterNanos) {
                     entry.quiet = false;
-                    retransformed += retransform(entry, Collections.emptySet()) ? 1 : 0;
+                    if (due.isEmpty()) {
+                        due = new ArrayList<>();
+                        weaves = new ArrayList<>();
+                    }
+                    due.add(entry);
+                    weaves.add(Collections.emptySet());
                 }
             } else {
                 entry.quiet = false;
@@ -274,7 +308,64 @@ final class OnDemandProbes {
         if (gone) {
             classes.removeIf(entry -> entry.loader.get() == null);
         }
+        int retransformed = 0;
+        for (int from = 0; from < due.size(); from += BATCH) {
+            int to = Math.min(due.size(), from + BATCH);
+            retransformed += retransform(due.subList(from, to), weaves.subList(from, to));
+        }
         return retransformed;
+    }
+
+    /**
+     * Retransforms these classes in one call, so in one of the JVM's stop-the-world redefinitions: each costs a
+     * walk over every loaded class, so one a class would stop the application once for each. The call is all or
+     * nothing (JVMTI {@code RetransformClasses}): when it fails, each class is tried alone, to find the one at fault.
+     *
+     * @return how many classes were retransformed
+     */
+    private int retransform(List<ClassCandidates> entries, List<Set<String>> weaves) {
+        if (entries.size() == 1) {
+            return retransform(entries.get(0), weaves.get(0)) ? 1 : 0;
+        }
+        List<ClassCandidates> ready = new ArrayList<>();
+        List<Set<String>> readyWeaves = new ArrayList<>();
+        List<Set<String>> before = new ArrayList<>();
+        List<Class<?>> types = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            ClassCandidates entry = entries.get(i);
+            Class<?> type = typeOf(entry);
+            if (type == null || !instrumentation.isModifiableClass(type)) {
+                leaveOut(entry, type == null ? "the class cannot be found from its loader"
+                    : "the JVM does not allow it to be retransformed");
+                continue;
+            }
+            ready.add(entry);
+            readyWeaves.add(weaves.get(i));
+            before.add(entry.woven);
+            types.add(type);
+            entry.woven = Collections.unmodifiableSet(new LinkedHashSet<>(weaves.get(i)));
+        }
+        if (ready.isEmpty()) {
+            return 0;
+        }
+        long start = System.nanoTime();
+        try {
+            instrumentation.retransformClasses(types.toArray(new Class<?>[0]));
+        } catch (Throwable e) {
+            int retransformed = 0;
+            for (int i = 0; i < ready.size(); i++) {
+                ready.get(i).woven = before.get(i);
+            }
+            for (int i = 0; i < ready.size(); i++) {
+                retransformed += retransform(ready.get(i), readyWeaves.get(i)) ? 1 : 0;
+            }
+            return retransformed;
+        }
+        String took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms for " + ready.size() + " classes";
+        for (int i = 0; i < ready.size(); i++) {
+            reportDone(ready.get(i), readyWeaves.get(i), took);
+        }
+        return ready.size();
     }
 
     private boolean retransform(ClassCandidates entry, Set<String> weave) {
@@ -294,20 +385,35 @@ final class OnDemandProbes {
             leaveOut(entry, "retransformation failed: " + e);
             return false;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        if (weave.isEmpty()) {
-            AgentLog.info("on-demand: " + entry.className + " restored to its original bytes (no tracer for "
-                + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + millis + " ms)");
-        } else {
-            List<String> events = new ArrayList<>();
-            for (String key : weave) {
-                Candidate candidate = entry.candidates.get(key);
-                events.add(candidate == null ? key : candidate.eventName());
-            }
-            AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
-                + " (a tracer enabled " + (events.size() == 1 ? "it" : "them") + "; " + millis + " ms)");
-        }
+        reportDone(entry, weave, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
         return true;
+    }
+
+    private void reportDone(ClassCandidates entry, Set<String> weave, String took) {
+        if (weave.isEmpty()) {
+            AgentLog.info("on-demand: " + entry.className + (entry.keepsProbes
+                ? " has its candidates unwoven, its probes woven at load stay" : " restored to its original bytes")
+                + " (no tracer for " + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + took + ")");
+        } else {
+            ClassLoader loader = entry.loader.get();
+            Set<String> woven = new LinkedHashSet<>();
+            for (String key : weave) {
+                if (!registrar.isLeftOff(key, loader)) { // else it could not be woven: the weaver said so
+                    woven.add(key);
+                }
+            }
+            List<String> events = entry.listeningEvents(woven);
+            if (events.isEmpty()) { // the tracer left again since this round read the words
+                for (String key : woven) {
+                    Candidate candidate = entry.candidates.get(key);
+                    events.add(candidate == null ? key : candidate.eventName());
+                }
+            }
+            if (!events.isEmpty()) {
+                AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
+                    + " (a tracer enabled " + (events.size() == 1 ? "it" : "them") + "; " + took + ")");
+            }
+        }
     }
 
     private void leaveOut(ClassCandidates entry, String cause) {

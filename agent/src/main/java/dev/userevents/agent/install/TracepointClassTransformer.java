@@ -100,7 +100,7 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         boolean atLoad = split(plan, loader, new ArrayList<>(), candidates);
         OnDemandProbes onDemand = this.onDemand;
         if (!candidates.isEmpty() && onDemand != null) {
-            onDemand.wovenCandidates(type.getName(), loader, type, candidates, plan);
+            onDemand.wovenCandidates(type.getName(), loader, type, candidates, plan, atLoad);
         }
         return atLoad;
     }
@@ -130,7 +130,8 @@ final class TracepointClassTransformer implements ClassFileTransformer {
         split(plan, loader, definitions, candidates);
         if (!candidates.isEmpty() && onDemand != null) {
             // Registered now (not deferred): a candidate's event exists while its method is untouched.
-            Set<String> wovenNow = onDemand.wovenCandidates(className, loader, classBeingRedefined, candidates, plan);
+            Set<String> wovenNow = onDemand.wovenCandidates(className, loader, classBeingRedefined, candidates, plan,
+                !definitions.isEmpty());
             for (ProbeDefinition candidate : candidates) {
                 if (wovenNow.contains(candidate.methodKey())) {
                     definitions.add(candidate);

@@ -225,6 +225,17 @@ public final class ProbeRegistrar {
         }
     }
 
+    /**
+     * Whether a method is kept unwoven: weaving it failed, or the kernel refused its event.
+     *
+     * @param methodKey {@link ProbeDefinition#methodKey()} of the method's entry or exit probe
+     * @param loader    the class loader of its class, null for the bootstrap loader
+     * @return true when {@link #leaveOff} or a refused registration left it off
+     */
+    public synchronized boolean isLeftOff(String methodKey, @Nullable ClassLoader loader) {
+        return leftOffOf(loader).contains(methodKey);
+    }
+
     private boolean registerWithKernel(Pending pending) {
         ProbeDefinition named = pending.definition;
         Probe probe = pending.probe;

@@ -20,12 +20,15 @@ final class MethodPattern {
     private final @Nullable Pattern methodPattern;
     /** {@code Lcom/acme/Traced;}: null unless an annotation line. */
     private final @Nullable String annotationDescriptor;
+    /** The class pattern's text before its first wildcard ({@code com.acme.} for {@code com.acme..*}). */
+    private final String classPrefix;
 
     private MethodPattern(@Nullable Pattern classPattern, @Nullable Pattern methodPattern,
-                          @Nullable String annotationDescriptor) {
+                          @Nullable String annotationDescriptor, String classPrefix) {
         this.classPattern = classPattern;
         this.methodPattern = methodPattern;
         this.annotationDescriptor = annotationDescriptor;
+        this.classPrefix = classPrefix;
     }
 
     /**
@@ -52,7 +55,7 @@ final class MethodPattern {
                 || annotation.startsWith(".") || annotation.endsWith(".")) {
                 throw new IllegalArgumentException("expected @fully.qualified.Annotation, got '" + target + "'");
             }
-            return new MethodPattern(null, null, "L" + annotation.replace('.', '/') + ";");
+            return new MethodPattern(null, null, "L" + annotation.replace('.', '/') + ";", "");
         }
         int hash = target.indexOf('#');
         if (hash <= 0 || hash == target.length() - 1) {
@@ -68,7 +71,11 @@ final class MethodPattern {
         if (!methodPart.matches("[\\p{javaJavaIdentifierPart}$*]+")) {
             throw new IllegalArgumentException("'" + methodPart + "' is not a method pattern (a name with '*')");
         }
-        return new MethodPattern(Pattern.compile(classRegex(classPart)), Pattern.compile(glob(methodPart, ".*")), null);
+        int star = classPart.indexOf('*');
+        int dots = classPart.indexOf("..");
+        int end = star < 0 ? dots < 0 ? classPart.length() : dots + 1 : dots < 0 ? star : Math.min(star, dots + 1);
+        return new MethodPattern(Pattern.compile(classRegex(classPart)), Pattern.compile(glob(methodPart, ".*")), null,
+            classPart.substring(0, end));
     }
 
     private static String classRegex(String classPart) {
@@ -106,6 +113,17 @@ final class MethodPattern {
      */
     boolean mayMatchClass(String className) {
         return classPattern == null || classPattern.matcher(className).matches();
+    }
+
+    /**
+     * What every class this line may select starts with, judged by the pattern alone.
+     *
+     * @return the class pattern's text before its first wildcard, a {@code ..} kept as its first {@code .}
+     *     ({@code com.acme.} for {@code com.acme..*}, {@code org.h2.jdbc.Jdbc} for {@code org.h2.jdbc.Jdbc*});
+     *     empty for an annotation line or a pattern that starts with {@code *}
+     */
+    String classPrefix() {
+        return classPrefix;
     }
 
     /**

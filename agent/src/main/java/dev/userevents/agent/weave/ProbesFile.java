@@ -7,11 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import net.bytebuddy.jar.asm.Type;
 import org.jspecify.annotations.Nullable;
 
@@ -59,10 +62,12 @@ public final class ProbesFile {
     }
 
     private static final class PatternLine {
+        final String target;
         final MethodPattern pattern;
         final TracepointSpec spec;
 
-        PatternLine(MethodPattern pattern, TracepointSpec spec) {
+        PatternLine(String target, MethodPattern pattern, TracepointSpec spec) {
+            this.target = target;
             this.pattern = pattern;
             this.spec = spec;
         }
@@ -188,11 +193,18 @@ public final class ProbesFile {
             if (types != null) {
                 throw new IllegalArgumentException("a pattern takes no parameter types: it selects every overload");
             }
-            patterns.add(new PatternLine(MethodPattern.parse(target), spec));
+            patterns.add(new PatternLine(target, MethodPattern.parse(target), spec));
             return;
         }
-        byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>())
-            .add(new Line(target.substring(hash + 1), types, spec));
+        String method = target.substring(hash + 1);
+        List<Line> ofClass = byClass.computeIfAbsent(target.substring(0, hash), key -> new ArrayList<>());
+        for (Line line : ofClass) {
+            if (line.method.equals(method) && Objects.equals(line.parameterTypes, types)) {
+                throw new IllegalArgumentException("line " + line.spec.origin() + " already names "
+                    + target + " (lines are not merged: put every option on that line)");
+            }
+        }
+        ofClass.add(new Line(method, types, spec));
     }
 
     /**
@@ -203,6 +215,49 @@ public final class ProbesFile {
      */
     public Set<String> classNames() {
         return linesByClass.keySet();
+    }
+
+    /**
+     * The lines that cannot select any method because every class they may name is one the agent never weaves
+     * (the JDK's, its own, or one that {@code include}/{@code exclude} rule out), in file order.
+     *
+     * @param classRefusal  why the agent never weaves this class (binary name) and the way out, or null when it may: asked for an
+     *                      exact line's class
+     * @param prefixRefusal why the agent never weaves any class whose name starts with this text and the way out, or null: asked
+     *                      for a pattern line's text before its first wildcard (never for an annotation line)
+     * @return one entry a line, {@code probes.txt:3 java.util.ArrayList#size: <why>}; empty when every line may
+     *     select something
+     */
+    public List<String> linesSelectingNothing(Function<String, @Nullable String> classRefusal,
+                                              Function<String, @Nullable String> prefixRefusal) {
+        List<String[]> found = new ArrayList<>(); // {origin, target, why}
+        for (Map.Entry<String, List<Line>> entry : linesByClass.entrySet()) {
+            String why = classRefusal.apply(entry.getKey());
+            if (why != null) {
+                for (Line line : entry.getValue()) {
+                    found.add(new String[] {line.spec.origin(), entry.getKey() + "#" + line.method, why});
+                }
+            }
+        }
+        for (PatternLine line : patterns) {
+            String prefix = line.pattern.classPrefix();
+            String why = line.pattern.annotationDescriptor() != null || prefix.isEmpty() ? null
+                : prefixRefusal.apply(prefix);
+            if (why != null) {
+                found.add(new String[] {line.spec.origin(), line.target, why});
+            }
+        }
+        found.sort(Comparator.comparingInt(ProbesFile::lineNumber));
+        List<String> lines = new ArrayList<>();
+        for (String[] line : found) {
+            lines.add(line[0] + " " + line[1] + ": " + line[2]);
+        }
+        return lines;
+    }
+
+    private static int lineNumber(String[] line) {
+        String origin = line[0];
+        return Integer.parseInt(origin.substring(origin.lastIndexOf(':') + 1));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.userevents.agent.install;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -44,6 +45,17 @@ class ClassFilterTest {
         assertTrue(everything.accepts("javaapp.Main"));
         assertTrue(everything.accepts("sunrise.Clock"));
         assertTrue(everything.accepts("dev.userevents.agentx.Tool"));
+    }
+
+    @Test
+    void refusalSaysWhyAndWhatToDo() {
+        assertNull(everything.refusal("com.acme.Orders"));
+        assertTrue(everything.refusal("java.util.ArrayList").contains("never weaves the JDK's classes"));
+        String excluded = filter(List.of(), List.of("com.acme.*")).refusal("com.acme.Orders");
+        assertTrue(excluded != null && excluded.contains("change include/exclude"), excluded);
+        assertTrue(ClassFilter.prefixRefusal("java.util.").contains("remove it"));
+        assertNull(ClassFilter.prefixRefusal("java"), "javafx2 or javaapp are application packages");
+        assertNull(ClassFilter.prefixRefusal("com.acme."));
     }
 
     @Test

@@ -7,26 +7,37 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.registry.ProbeRegistrar;
+import dev.userevents.agent.testing.BigMethodSource;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.ClassBytes;
 import dev.userevents.agent.weave.ProbesFile;
+import dev.userevents.samples.OnDemandMixed;
 import dev.userevents.samples.OnDemandTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On-demand candidates in a real JVM (Byte Buddy's agent gives this JVM its Instrumentation): untouched until
@@ -95,6 +106,73 @@ class OnDemandRetransformTest {
     }
 
     @Test
+    void wovenLineNamesTheEventsATracerEnabledEntryOrExit() throws Exception {
+        TracepointClassTransformer exits = new TracepointClassTransformer(
+            new ClassFilter(List.of(TARGET), Collections.emptyList()),
+            ProbesFile.parse(List.of(TARGET + "#work exit ondemand"), "probes.txt"), registrar, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        exits.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(exits, true);
+        try (CapturedLog log = CapturedLog.start()) {
+            new OwnCopyLoader().loadClass(TARGET);
+            EnableWords.enable(backend.enableWord("od_OnDemandTarget_work_exit"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+            assertEquals(1, log.linesWith("OnDemandTarget woven for od_OnDemandTarget_work_exit (a tracer enabled it;")
+                .size(), log.lines().toString());
+        } finally {
+            EnableWords.disable(backend.enableWord("od_OnDemandTarget_work_exit"));
+            INSTRUMENTATION.removeTransformer(exits);
+        }
+    }
+
+    @Test
+    void classesDueInOneRoundAreRetransformedInOneCallAndAloneWhenThatFails() throws Exception {
+        List<String> names = List.of(OnDemandTarget.class.getName(), OnDemandMixed.class.getName(),
+            "dev.userevents.samples.OnDemandBusy");
+        TracepointClassTransformer three = new TracepointClassTransformer(new ClassFilter(names, Collections.emptyList()),
+            ProbesFile.parse(List.of("dev.userevents.samples.OnDemand*#*"), "probes.txt"), registrar, "od_");
+        List<Integer> calls = new CopyOnWriteArrayList<>(); // classes per retransformClasses
+        AtomicBoolean failBatches = new AtomicBoolean();
+        Instrumentation counting = (Instrumentation) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                if (method.getName().equals("retransformClasses")) {
+                    Class<?>[] classes = (Class<?>[]) args[0];
+                    calls.add(classes.length);
+                    if (failBatches.get() && classes.length > 1) {
+                        throw new UnmodifiableClassException("simulated");
+                    }
+                }
+                try {
+                    return method.invoke(INSTRUMENTATION, args);
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            });
+        OnDemandProbes onDemand = new OnDemandProbes(counting, registrar, 100, 1, 0);
+        three.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(three, true);
+        List<String> events = List.of("od_OnDemandTarget_work", "od_OnDemandMixed_plain", "od_OnDemandBusy_depth");
+        try {
+            for (String name : names) {
+                new OwnCopyLoader(name).loadClass(name);
+            }
+            events.forEach(event -> EnableWords.enable(backend.enableWord(event)));
+            assertEquals(3, onDemand.poll(System.nanoTime()));
+            assertEquals(List.of(3), calls, "one stop-the-world redefinition for the three");
+
+            events.forEach(event -> EnableWords.disable(backend.enableWord(event)));
+            failBatches.set(true);
+            calls.clear();
+            assertEquals(3, onDemand.poll(System.nanoTime()), "restored, one by one after the batch failed");
+            assertEquals(List.of(3, 1, 1, 1), calls);
+            assertEquals(0, onDemand.poll(System.nanoTime()), "nothing left to do");
+        } finally {
+            events.forEach(event -> EnableWords.disable(backend.enableWord(event)));
+            INSTRUMENTATION.removeTransformer(three);
+        }
+    }
+
+    @Test
     void wovenClassWaitsRestoreAfterBeforeItIsRestored() throws Exception {
         long restoreAfter = 5_000_000_000L;
         OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, restoreAfter);
@@ -126,6 +204,76 @@ class OnDemandRetransformTest {
         }
     }
 
+    @Test
+    void candidateTooLargeToWeaveIsNamedOnceAndLeftOutOfTheWovenLine(@TempDir Path dir) throws Exception {
+        StringBuilder java = new StringBuilder("package huge;\n\npublic final class Huge {\n"
+            + "    public static int big(int depth) {\n        int r = depth;\n");
+        for (int i = 0; i < 21_835; i++) {
+            java.append("        r += 1;\n"); // 65,509 bytes of bytecode: no probe fits beside
+        }
+        java.append("        return r;\n    }\n\n    public static int small(int x) {\n        return 2 * x;\n    }\n}\n");
+        Path classes = BigMethodSource.compile(dir, "huge", "Huge", java.toString(), "");
+        TracepointClassTransformer huge = new TracepointClassTransformer(
+            new ClassFilter(List.of("huge.*"), Collections.emptyList()),
+            ProbesFile.parse(List.of("huge.*#*"), "probes.txt"), registrar, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        huge.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(huge, true);
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
+                 OnDemandRetransformTest.class.getClassLoader());
+             CapturedLog log = CapturedLog.start()) {
+            Class<?> type = loader.loadClass("huge.Huge");
+            assertEquals(2, onDemand.candidateCount());
+            EnableWords.enable(backend.enableWord("od_Huge_big"));
+            EnableWords.enable(backend.enableWord("od_Huge_small"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+
+            assertEquals(1, log.linesWith("huge.Huge.big(I)I cannot be woven").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("narrow the pattern that matches it").size(), log.lines().toString());
+            assertEquals(List.of("[userevents] INFO on-demand: huge.Huge woven for od_Huge_small (a tracer enabled it; "),
+                log.linesWith("woven for").stream().map(line -> line.substring(0, line.indexOf("it; ") + 4)).toList(),
+                "big is not said to be woven");
+            assertEquals(21_835 + 3, type.getMethod("big", int.class).invoke(null, 3));
+            assertEquals(8, type.getMethod("small", int.class).invoke(null, 4));
+            assertEquals(1, backend.sink().events().size(), "small wrote, big could not");
+            assertEquals(0, onDemand.poll(System.nanoTime()), "big stays as it is: no retransformation each poll");
+        } finally {
+            EnableWords.disable(backend.enableWord("od_Huge_big"));
+            EnableWords.disable(backend.enableWord("od_Huge_small"));
+            INSTRUMENTATION.removeTransformer(huge);
+        }
+    }
+
+    @Test
+    void restoringAClassWithProbesWovenAtLoadKeepsThemAndSaysSo() throws Exception {
+        String mixed = OnDemandMixed.class.getName();
+        TracepointClassTransformer both = new TracepointClassTransformer(
+            new ClassFilter(List.of(mixed), Collections.emptyList()),
+            ProbesFile.parse(List.of(mixed + "#*"), "probes.txt"), registrar, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
+        both.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(both, true);
+        try (CapturedLog log = CapturedLog.start()) {
+            Class<?> type = new OwnCopyLoader(mixed).loadClass(mixed);
+            assertEquals(1, onDemand.candidateCount(), "plain; annotated is woven at load");
+            EnableWords.enable(backend.enableWord("od_OnDemandMixed_plain"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+            EnableWords.disable(backend.enableWord("od_OnDemandMixed_plain"));
+            assertEquals(1, onDemand.poll(System.nanoTime()));
+
+            assertEquals(1, log.linesWith("OnDemandMixed has its candidates unwoven, its probes woven at load stay")
+                .size(), log.lines().toString());
+            assertEquals(0, log.linesWith("restored to its original bytes").size(), log.lines().toString());
+            EnableWords.enable(backend.enableWord("od_mixed_annotated"));
+            assertEquals(4, type.getMethod("annotated", int.class).invoke(null, 3));
+            assertEquals(5, type.getMethod("plain", int.class).invoke(null, 3));
+            assertEquals(1, backend.sink().events().size(), "the annotated method still writes, plain no more");
+        } finally {
+            EnableWords.disable(backend.enableWord("od_mixed_annotated"));
+            INSTRUMENTATION.removeTransformer(both);
+        }
+    }
+
     private static boolean mentionsRuntime(byte[] classFile) {
         return ClassBytes.indexOf(classFile, "dev/userevents/agent/runtime/ProbeRuntime"
             .getBytes(StandardCharsets.US_ASCII)) >= 0;
@@ -147,13 +295,20 @@ class OnDemandRetransformTest {
 
     /** Defines its own copy of the target, so each test loads it fresh, with the transformers in place. */
     private static final class OwnCopyLoader extends ClassLoader {
+        private final String target;
+
         OwnCopyLoader() {
+            this(TARGET);
+        }
+
+        OwnCopyLoader(String target) {
             super(OnDemandRetransformTest.class.getClassLoader());
+            this.target = target;
         }
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(TARGET)) {
+            if (!name.equals(target)) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {
@@ -161,7 +316,7 @@ class OnDemandRetransformTest {
                 if (loaded != null) {
                     return loaded;
                 }
-                try (InputStream in = getParent().getResourceAsStream(INTERNAL + ".class")) {
+                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
                     byte[] bytes = Objects.requireNonNull(in).readAllBytes();
                     return defineClass(name, bytes, 0, bytes.length);
                 } catch (IOException e) {

@@ -130,6 +130,39 @@ class OnDemandLinesTest {
         }
     }
 
+    @Test
+    void linesOnlyNamingClassesNeverWovenAreFoundWithTheirNumber() {
+        ProbesFile probes = ProbesFile.parse(List.of(
+            "java.util.*#add*",
+            "java.util.ArrayList#size",
+            "com.acme..*#handle*",
+            "com.acme.Checkout#total ondemand",
+            "java*.x.*#*",
+            "*..*#foo",
+            "@java.lang.Deprecated",
+            "javax..*#* exit"), "probes.txt");
+        List<String> lines = probes.linesSelectingNothing(
+            name -> name.startsWith("java.") || name.equals("com.acme.Checkout") ? "no: " + name : null,
+            prefix -> prefix.startsWith("java.") || prefix.startsWith("javax.") ? "never: " + prefix : null);
+
+        assertEquals(List.of("probes.txt:1 java.util.*#add*: never: java.util.",
+            "probes.txt:2 java.util.ArrayList#size: no: java.util.ArrayList",
+            "probes.txt:4 com.acme.Checkout#total: no: com.acme.Checkout",
+            "probes.txt:8 javax..*#*: never: javax."), lines,
+            "not a prefix a class outside may share (java*), a pattern starting with *, nor an annotation line");
+    }
+
+    @Test
+    void classPrefixIsTheTextBeforeTheFirstWildcard() {
+        assertEquals("com.acme.", MethodPattern.parse("com.acme..*#*").classPrefix());
+        assertEquals("com.acme.", MethodPattern.parse("com.acme.*#*").classPrefix());
+        assertEquals("org.h2.jdbc.Jdbc", MethodPattern.parse("org.h2.jdbc.Jdbc*#execute*").classPrefix());
+        assertEquals("com.", MethodPattern.parse("com..acme.*#*").classPrefix());
+        assertEquals("com.acme.Checkout", MethodPattern.parse("com.acme.Checkout#*").classPrefix());
+        assertEquals("", MethodPattern.parse("*..*#*").classPrefix());
+        assertEquals("", MethodPattern.parse("@com.acme.Traced").classPrefix());
+    }
+
     private static Map<String, ProbeDefinition> definitions(Class<?> type, String... lines) {
         return new TreeMap<>(WovenClasses.definitions(type, "", ProbesFile.parse(List.of(lines), "probes.txt")));
     }

@@ -2,6 +2,7 @@ package dev.userevents.agent.weave;
 
 import static dev.userevents.agent.weave.WovenClasses.BACKEND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -115,6 +116,23 @@ class ProbesFileTest {
             assertEquals(1, log.linesWith("probes.txt:1 skipped: expected class#method").size(), log.lines().toString());
             assertEquals(1, log.linesWith("probes.txt:2 skipped").size(), log.lines().toString());
             assertEquals(1, log.linesWith("probes.txt:3 skipped: unknown option 'fast'").size(), log.lines().toString());
+        }
+    }
+
+    @Test
+    void aSecondLineForTheSameMethodIsLoggedNotSilentlyIgnored() {
+        try (CapturedLog log = CapturedLog.start()) {
+            ProbesFile probes = ProbesFile.parse(List.of(SAMPLE + "#total(int)", SAMPLE + "#total(int)  exit",
+                SAMPLE + "#apply ondemand", SAMPLE + "#apply name=x", SAMPLE + "#total(int, int) exit"), "probes.txt");
+
+            assertEquals(1, log.linesWith("probes.txt:2 skipped: line probes.txt:1 already names " + SAMPLE
+                + "#total (lines are not merged: put every option on that line)").size(), log.lines().toString());
+            assertEquals(1, log.linesWith("probes.txt:4 skipped: line probes.txt:3 already names").size(),
+                log.lines().toString());
+            assertEquals(2, log.lines().size(), "another overload is another method: " + log.lines());
+            Map<String, ProbeDefinition> byMethod = definitions(probes);
+            assertNull(byMethod.get("total(I)I").exit(), "the first line is kept, as written");
+            assertNotNull(byMethod.get("total(II)I").exit());
         }
     }
 
