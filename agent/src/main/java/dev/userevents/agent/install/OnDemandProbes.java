@@ -362,9 +362,13 @@ final class OnDemandProbes {
             return retransformed;
         }
         String took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms for " + ready.size() + " classes";
+        int restored = 0;
         for (int i = 0; i < ready.size(); i++) {
-            reportDone(ready.get(i), readyWeaves.get(i), took);
+            reportDone(ready.get(i), readyWeaves.get(i), took, false); // a line per class would flood the log
+            restored += readyWeaves.get(i).isEmpty() ? 1 : 0;
         }
+        AgentLog.info("on-demand: " + (ready.size() - restored) + " class(es) woven and " + restored
+            + " restored in one retransformation (" + took + "); log=debug names each");
         return ready.size();
     }
 
@@ -385,13 +389,17 @@ final class OnDemandProbes {
             leaveOut(entry, "retransformation failed: " + e);
             return false;
         }
-        reportDone(entry, weave, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
+        reportDone(entry, weave, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms", true);
         return true;
     }
 
-    private void reportDone(ClassCandidates entry, Set<String> weave, String took) {
+    /** One line for a class woven or restored: at INFO when it was alone, at DEBUG in a batch (which has its own). */
+    private void reportDone(ClassCandidates entry, Set<String> weave, String took, boolean alone) {
+        if (!alone && !AgentLog.enabled(AgentLog.DEBUG)) {
+            return;
+        }
         if (weave.isEmpty()) {
-            AgentLog.info("on-demand: " + entry.className + (entry.keepsProbes
+            log(alone, "on-demand: " + entry.className + (entry.keepsProbes
                 ? " has its candidates unwoven, its probes woven at load stay" : " restored to its original bytes")
                 + " (no tracer for " + TimeUnit.NANOSECONDS.toSeconds(restoreAfterNanos) + " s; " + took + ")");
         } else {
@@ -410,9 +418,17 @@ final class OnDemandProbes {
                 }
             }
             if (!events.isEmpty()) {
-                AgentLog.info("on-demand: " + entry.className + " woven for " + String.join(", ", events)
+                log(alone, "on-demand: " + entry.className + " woven for " + String.join(", ", events)
                     + " (a tracer enabled " + (events.size() == 1 ? "it" : "them") + "; " + took + ")");
             }
+        }
+    }
+
+    private static void log(boolean info, String line) {
+        if (info) {
+            AgentLog.info(line);
+        } else {
+            AgentLog.debug(line);
         }
     }
 
