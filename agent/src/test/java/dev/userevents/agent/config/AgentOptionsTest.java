@@ -116,7 +116,7 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, context, stackDepth, perfMap, tracefs, logs, simulateNoMultiFormat"
+            + "multiFormat, persist, mode, sink, probes, context, stackDepth, perfMap, tracefs, logs, simulateNoMultiFormat"
             + " (a list inside a value is ';'-separated: context=thread;otel)", refused.getMessage());
     }
 
@@ -260,7 +260,8 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,context=otel,stackDepth=32,perfMap=false,logs=true,simulateNoMultiFormat=false",
+            + "persist=false,mode=devnull,sink=auto,probes=/p,context=otel,stackDepth=32,perfMap=false,logs=true,"
+            + "simulateNoMultiFormat=false",
             options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
     }
