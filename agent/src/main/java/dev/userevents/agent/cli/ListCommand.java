@@ -31,6 +31,12 @@ final class ListCommand {
     private static final Pattern MULTI_NAME = Pattern.compile("(.+)\\.[0-9a-fA-F]+");
     /** A field line of a format file: {@code "\tfield:s32 count;\toffset:8;..."}. */
     private static final Pattern FIELD = Pattern.compile("^\\s*field:([^;]+);");
+    /**
+     * An array field as a format file writes it, {@code "__rel_loc char who[]"}: the kernel puts the name before
+     * the brackets there, but keeps the type as registered, {@code "__rel_loc char[] who"}, in
+     * {@code dynamic_events}, whose commands must name it that way.
+     */
+    private static final Pattern ARRAY_FIELD = Pattern.compile("(.*) (\\w+)(\\[\\d*\\])");
     private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+): (.*)");
     private static final String USED_BY = " # Used by ";
 
@@ -118,13 +124,13 @@ final class ListCommand {
     }
 
     /** The fields of a format file as {@code dynamic_events} prints them: {@code "s32 a; __rel_loc char[] b"}. */
-    private static @Nullable String fields(Path format) {
+    static @Nullable String fields(Path format) {
         try {
             List<String> fields = new ArrayList<>();
             for (String line : Files.readAllLines(format, StandardCharsets.UTF_8)) {
                 Matcher field = FIELD.matcher(line);
                 if (field.find() && !field.group(1).matches(".*\\bcommon_\\w+$")) {
-                    fields.add(field.group(1).trim());
+                    fields.add(ARRAY_FIELD.matcher(field.group(1).trim()).replaceFirst("$1$3 $2"));
                 }
             }
             return String.join("; ", fields);

@@ -23,13 +23,14 @@ final class CollectorEvents {
             + " (9223372036854775807) yes=(0) no=(1) letter=0x5a (90) ratio=-1.5 who=(null) payment=CASH");
 
     /**
-     * As {@code trace-cmd report} prints them: the event's {@code print fmt} ({@code user_event_set_print_fmt()}
-     * in 6.12's {@code kernel/trace/trace_events_user.c}: {@code %d} for s8/s16/s32, {@code %lld} for s64,
-     * {@code %u} for u8/u16, {@code %s} of {@code __get_rel_str()} for strings), applied by libtraceevent to
-     * each field read with its declared sign.
+     * As {@code trace-cmd report} (3.1.6, Debian 12) prints them: the event's {@code print fmt}
+     * ({@code user_event_set_print_fmt()} in 6.12's {@code kernel/trace/trace_events_user.c}: {@code %d} for
+     * s8/s16/s32, {@code %lld} for s64, {@code %u} for u8/u16, {@code %s} of {@code __get_rel_str()} for strings)
+     * applied by libtraceevent, which does not sign-extend a 1- or 2-byte field for {@code %d}: s8 -128 shows as
+     * 128 and s16 -300 as 65236 (as in {@code trace}); 4- and 8-byte fields show signed.
      */
     static final List<String> TRACE_CMD = List.of(
-        "tiny=-128 small=-300 medium=-70000 big=-5000000000 yes=1 no=0 letter=233 ratio=0.25 who=who-\u00e9-29-\u2713"
+        "tiny=128 small=65236 medium=-70000 big=-5000000000 yes=1 no=0 letter=233 ratio=0.25 who=who-\u00e9-29-\u2713"
             + " payment=CARD",
         "tiny=65 small=32767 medium=-2147483648 big=9223372036854775807 yes=0 no=1 letter=90 ratio=-1.5 who=(null)"
             + " payment=CASH");
