@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  * with a PID, that JVM's counters for its probes of that name.
  *
  * <p>Sources, all in tracefs: {@code user_events_status} (a tracepoint a line, {@code " # Used by ftrace perf"}
- * when enabled: {@code user_seq_show()} in {@code kernel/trace/trace_events_user.c}), each tracepoint's
- * {@code format} (the fields), and the agent's counters as {@code status PID} reads them.
+ * when enabled: {@code user_seq_show()} in {@code kernel/trace/trace_events_user.c}), {@code dynamic_events}
+ * (the fields as registered), each tracepoint's {@code format} (which of a multi-format name's formats it is),
+ * and the agent's counters as {@code status PID} reads them.
  */
 final class ListCommand {
     /** {@code NAME.<hex id>}: a tracepoint of a multi-format event ({@code user_event_set_tp_name()}). */
@@ -39,6 +40,8 @@ final class ListCommand {
     private static final Pattern ARRAY_FIELD = Pattern.compile("(.*) (\\w+)(\\[\\d*\\])");
     private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+): (.*)");
     private static final String USED_BY = " # Used by ";
+    /** How {@code dynamic_events} starts a user_event's line ({@code USER_EVENTS_PREFIX} of user_events.h). */
+    private static final String USER_EVENTS_PREFIX = "u:";
 
     private final @Nullable String pid;
     private final PrintStream out;
@@ -70,6 +73,7 @@ final class ListCommand {
             throw new Cli.CommandFailedException("list: cannot read " + tracefs.statusFile() + ": " + e.getMessage()
                 + " (run as root, or as a user with read access to tracefs)");
         }
+        Map<String, List<String>> registered = dynamicEvents(tracefs.root().resolve("dynamic_events"));
         int shown = 0;
         for (String line : status) {
             if (line.isEmpty() || line.startsWith("Active:") || line.startsWith("Busy:")
@@ -86,7 +90,8 @@ final class ListCommand {
             if (counters != null && !counters.containsKey(name)) {
                 continue;
             }
-            String fields = fields(tracefs.eventDir(system, tracepoint).resolve("format"));
+            String fields = registeredFields(registered, name,
+                fields(tracefs.eventDir(system, tracepoint).resolve("format")));
             out.println(system + ":" + tracepoint + "  "
                 + (mark < 0 ? "disabled" : "enabled (" + line.substring(mark + USED_BY.length()).trim() + ")"));
             out.println("  fields:  " + (fields == null ? "(format unreadable)" : fields.isEmpty() ? "(none)" : fields));
@@ -121,6 +126,52 @@ final class ListCommand {
             }
         }
         return byName;
+    }
+
+    /**
+     * The fields of each user_event as {@code dynamic_events} shows them, {@code "u:NAME FIELDS"} a line
+     * ({@code user_event_show()}): several lines for a multi-format name. Empty if the file cannot be read.
+     */
+    static Map<String, List<String>> dynamicEvents(Path file) {
+        Map<String, List<String>> byName = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith(USER_EVENTS_PREFIX)) {
+                    int space = line.indexOf(' ');
+                    String name = line.substring(USER_EVENTS_PREFIX.length(), space < 0 ? line.length() : space);
+                    byName.computeIfAbsent(name, key -> new ArrayList<>()).add(space < 0 ? "" : line.substring(space + 1));
+                }
+            }
+        } catch (IOException e) {
+            // the format file's fields are used instead
+        }
+        return byName;
+    }
+
+    /**
+     * The fields of {@code name} as registered (from {@code dynamic_events}, the text a removal must repeat),
+     * picking among a multi-format name's formats the one {@code fromFormat} (the tracepoint's format file)
+     * describes. The format file alone is not enough: it writes {@code __rel_loc char who[]} for a field
+     * registered as {@code __rel_loc char[] who}, and on 6.12 may print a stray array length there (the field's
+     * {@code len}, which {@code user_event_add_field()} leaves unset).
+     */
+    static @Nullable String registeredFields(Map<String, List<String>> registered, String name,
+                                             @Nullable String fromFormat) {
+        List<String> candidates = registered.getOrDefault(name, List.of());
+        if (candidates.size() == 1 || (fromFormat == null && !candidates.isEmpty())) {
+            return candidates.get(0);
+        }
+        for (String fields : candidates) {
+            if (fromFormat != null && loose(fields).equals(loose(fromFormat))) {
+                return fields;
+            }
+        }
+        return fromFormat;
+    }
+
+    /** Fields without array lengths or brackets: {@code "__rel_loc char who"} for both spellings. */
+    private static String loose(String fields) {
+        return fields.replaceAll("\\[[^\\]]*\\]", "").replaceAll("\\s+", " ").replace(" ;", ";").trim();
     }
 
     /** The fields of a format file as {@code dynamic_events} prints them: {@code "s32 a; __rel_loc char[] b"}. */

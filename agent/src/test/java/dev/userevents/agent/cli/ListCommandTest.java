@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +33,26 @@ class ListCommandTest {
         Path format = Files.writeString(dir.resolve("format"), FORMAT);
 
         assertEquals("s8 tiny; __rel_loc char[] who; s64 big", ListCommand.fields(format));
+    }
+
+    @Test
+    void registeredFieldsComeFromDynamicEventsMatchedLooselyToTheFormatFile(@TempDir Path dir) throws Exception {
+        Path dynamic = Files.writeString(dir.resolve("dynamic_events"), String.join("\n",
+            "p:kprobes/open do_sys_open",
+            "u:multi_emit s32 count",
+            "u:multi_emit __rel_loc char[] text",
+            "u:log_error __rel_loc char[] logger; __rel_loc char[] message",
+            ""));
+        Map<String, List<String>> registered = ListCommand.dynamicEvents(dynamic);
+
+        assertEquals(List.of("multi_emit", "log_error"), List.copyOf(registered.keySet()));
+        assertEquals("__rel_loc char[] text", ListCommand.registeredFields(registered, "multi_emit",
+            "__rel_loc char[] text"));
+        assertEquals("s32 count", ListCommand.registeredFields(registered, "multi_emit", "s32 count"));
+        // 6.12 printed a stray length in a format file (the field's len left unset): the registered text wins
+        assertEquals("__rel_loc char[] logger; __rel_loc char[] message", ListCommand.registeredFields(registered,
+            "log_error", "__rel_loc char[-1068248320] logger; __rel_loc char[] message"));
+        assertEquals("s8 x", ListCommand.registeredFields(registered, "absent", "s8 x"));
     }
 
     @Test
