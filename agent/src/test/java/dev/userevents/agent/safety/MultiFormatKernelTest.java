@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code multiFormat=true} on the real kernel: two versions of {@code com.example.multi.Versioned} (two class
  * loaders; {@code emit(int count)} and {@code emit(String text)}, both {@code @Tracepoint(name = "multi_emit")})
  * keep the one name, each format its own tracepoint {@code user_events_multi:multi_emit.<hex id>}; the CLI's
- * {@code record multi_emit} and {@code list PID} see both. And the fallback when the kernel refuses a flag,
+ * {@code record multi_emit}, {@code list PID} (with each format's removal command) and {@code status} see both. And the fallback when the kernel refuses a flag,
  * on the kernel's own EINVAL (an undefined flag bit asked for with {@code simulateNoMultiFormat}).
  */
 @KernelTest
@@ -86,6 +86,17 @@ class MultiFormatKernelTest {
             }
             assertTrue(listed.lines().filter(line -> line.contains(": 1 written, 0 found no tracer, 0 dropped"))
                 .count() >= 2, "each version's probe counted its event, under each tracepoint of the name:\n" + listed);
+
+            assertTrue(listed.contains("remove if persistent:  echo '!u:multi_emit s32 count' >> "), listed);
+            assertTrue(listed.contains("remove if persistent:  echo '!u:multi_emit __rel_loc char[] text' >> "), listed);
+
+            if (jdk == Jdk.JDK_17) { // status reads tracefs only: one JDK shows it
+                JavaProcess status = JavaProcess.agentCli(jdk, "status");
+                assertEquals(0, status.awaitExit(Duration.ofSeconds(120)), "status: " + status);
+                for (String tracepoint : tracepoints) {
+                    assertTrue(status.stdout().contains("  " + tracepoint + " "), status.stdout());
+                }
+            }
 
             String transcript = app.transcript();
             assertEquals(0, app.awaitExit(Duration.ofSeconds(60)), "exit status" + transcript);
