@@ -132,8 +132,12 @@ public final class KernelBackend implements EventBackend {
         if (multiFormat && (registration.flags() & UserEventsAbi.REG_MULTI_FORMAT) == 0 && !flagRefusalLogged) {
             flagRefusalLogged = true;
             AgentLog.warn("the kernel refused USER_EVENT_REG_MULTI_FORMAT (Linux 6.10+ has it); events are registered in "
-                + UserEventsAbi.SYSTEM + " without it (and without persist), so a name already registered with"
-                + " another format conflicts");
+                + UserEventsAbi.SYSTEM + " without it" + (persist ? " (and without persist)" : "")
+                + ", so a name already registered with another format conflicts");
+        } else if (persist && !persistRefused && (registration.flags() & UserEventsAbi.REG_PERSIST) == 0) {
+            persistRefused = true; // a kernel without the flag (EINVAL): the shim registered without flags
+            AgentLog.warn("persist=true: the kernel refused USER_EVENT_REG_PERSIST (EINVAL: a kernel older than the"
+                + " flag); events are registered without it and vanish when the JVM exits");
         }
         registered.add(word);
         return new Registered(word.address(), registration.writeIndex(), registration.system());
