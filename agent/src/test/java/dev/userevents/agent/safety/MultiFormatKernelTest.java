@@ -57,7 +57,8 @@ class MultiFormatKernelTest {
                     .map(String::trim).toList().toString());
             }
             assertTrue(fields.stream().anyMatch(f -> f.contains("field:s32 count;")), fields.toString());
-            assertTrue(fields.stream().anyMatch(f -> f.contains("field:__rel_loc char text[];")), fields.toString());
+            // "text[]", or "text[70763968]" (seen): 6.12 prints the field's len, which user_events leaves unset
+            assertTrue(fields.stream().anyMatch(f -> f.contains("field:__rel_loc char text[")), fields.toString());
             assertTrue(!GuestTracefs.eventExists(GuestTracefs.USER_EVENTS, EVENT), "nothing in user_events");
 
             JavaProcess record = JavaProcess.agentCli(jdk, "record", "--count", "2", EVENT);
