@@ -31,14 +31,15 @@ prereqs_apt_install() {
   return "$rc"
 }
 
-# prereqs_install: everything scripts/test.sh needs: Maven, a JDK 17, QEMU, perf (for the guest),
-# iproute2 (the guest brings up loopback with `ip`).
+# prereqs_install: everything scripts/test.sh needs: Maven, a JDK 17, QEMU, perf and trace-cmd (for the
+# guest, which sees the host's /), iproute2 (the guest brings up loopback with `ip`).
 prereqs_install() {
   local pkgs=()
   command -v mvn >/dev/null || pkgs+=(maven)
   command -v javac >/dev/null || pkgs+=(openjdk-17-jdk-headless)
   command -v qemu-system-x86_64 >/dev/null || pkgs+=(qemu-system-x86)
   command -v ip >/dev/null || pkgs+=(iproute2)
+  command -v trace-cmd >/dev/null || pkgs+=(trace-cmd)
   # Debian's linux-base may ship /usr/bin/perf as a wrapper script without any real perf behind it:
   # ask dpkg for the package rather than looking for the command.
   if command -v dpkg-query >/dev/null; then

@@ -17,8 +17,9 @@ public final class FormatConflictException extends RegistrationException {
      */
     public FormatConflictException(String eventName, String command) {
         super(eventName, Errno.EADDRINUSE, "event " + eventName + " already exists with another format than '"
-            + command + "': rename the probe, delete the old event (when nothing uses it: "
-            + "echo '!u:" + eventName + "' >> /sys/kernel/tracing/dynamic_events), or register with "
-            + "USER_EVENT_REG_MULTI_FORMAT (Linux 6.10+)");
+            + command + "': rename the probe, delete the old event (when nothing uses it, with all its fields: "
+            + "echo '!u:" + eventName + " FIELDS' >> /sys/kernel/tracing/dynamic_events, which "
+            + "'java -jar userevents-agent.jar list' prints; the name alone matches only an event without fields), "
+            + "or register with USER_EVENT_REG_MULTI_FORMAT (Linux 6.10+)");
     }
 }

@@ -74,6 +74,18 @@ public interface EventBackend extends AutoCloseable {
     }
 
     /**
+     * Whether one event name may carry several formats: the backend registers with
+     * {@code USER_EVENT_REG_MULTI_FORMAT}, so the kernel gives each format of a name a tracepoint of its own
+     * ({@code user_events_multi:NAME.<id>}, {@code user_event_set_tp_name()} in 6.12's
+     * {@code kernel/trace/trace_events_user.c}).
+     *
+     * @return true for a kernel backend with {@code multiFormat=true}; false otherwise
+     */
+    default boolean namesCarrySeveralFormats() {
+        return false;
+    }
+
+    /**
      * Where every probe of this backend writes its events.
      *
      * @return the sink, one for all probes, safe for concurrent writes

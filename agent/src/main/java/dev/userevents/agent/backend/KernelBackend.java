@@ -13,6 +13,7 @@ import dev.userevents.shim.Tracefs;
 import dev.userevents.shim.UserEventsAbi;
 import dev.userevents.shim.UserEventsDataFile;
 import dev.userevents.shim.UserEventsUnavailableException;
+import dev.userevents.shim.hotpath.Errno;
 import dev.userevents.shim.hotpath.EventSink;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -27,23 +28,32 @@ import java.util.Set;
 public final class KernelBackend implements EventBackend {
     private static final int ENABLE_SIZE = 4;
     private static final int ENABLE_BIT = 0;
+    /**
+     * A {@code USER_EVENT_REG_*} bit no kernel defines ({@code USER_EVENT_REG_MAX} of 6.12's
+     * {@code include/uapi/linux/user_events.h}): {@code user_reg_get()} refuses it with EINVAL.
+     */
+    private static final int UNKNOWN_FLAG = 1 << 2;
 
     private final UserEventsDataFile file;
     private final EnableWordArena arena = new EnableWordArena();
     private final EventSink sink;
     private final boolean multiFormat;
+    private final boolean persist;
     private final boolean simulateNoMultiFormat;
     private final List<EnableWord> registered = new ArrayList<>();
     private final Map<Long, EnableWord> allocated = new HashMap<>();
     /** Words whose bits several events use ({@link #registerOnBit}). */
     private final Set<Long> shared = new HashSet<>();
     private boolean flagRefusalLogged;
+    /** Set once the kernel refused {@code USER_EVENT_REG_PERSIST} for want of rights: not asked again. */
+    private boolean persistRefused;
 
-    private KernelBackend(UserEventsDataFile file, EventSink sink, boolean multiFormat, boolean simulateNoMultiFormat) {
+    private KernelBackend(UserEventsDataFile file, EventSink sink, AgentOptions options) {
         this.file = file;
         this.sink = sink;
-        this.multiFormat = multiFormat;
-        this.simulateNoMultiFormat = simulateNoMultiFormat;
+        this.multiFormat = options.multiFormat();
+        this.persist = options.persist();
+        this.simulateNoMultiFormat = options.simulateNoMultiFormat();
     }
 
     /**
@@ -51,7 +61,7 @@ public final class KernelBackend implements EventBackend {
      *
      * @param options the agent's options: {@code dataFd} or {@code dataSocket} (a descriptor handed in), else
      *                {@code tracefs} (else found as {@code Tracefs.locate()} does), {@code sink},
-     *                {@code multiFormat}
+     *                {@code multiFormat}, {@code persist}, {@code simulateNoMultiFormat}
      * @return a backend that registers events with the kernel
      * @throws UserEventsUnavailableException when tracefs or {@code user_events_data} cannot be found or
      *                                        opened, or a descriptor handed in is unusable (the message names
@@ -60,7 +70,7 @@ public final class KernelBackend implements EventBackend {
     public static KernelBackend open(AgentOptions options) throws UserEventsUnavailableException {
         UserEventsDataFile file = openDataFile(options);
         EventSink sink = EventSinks.open(options.sink(), file.fd(), new DataFileEventSink(file));
-        return new KernelBackend(file, sink, options.multiFormat(), options.simulateNoMultiFormat());
+        return new KernelBackend(file, sink, options);
     }
 
     /** From the descriptor handed in ({@code dataFd}, {@code dataSocket}), else from tracefs. */
@@ -116,15 +126,42 @@ public final class KernelBackend implements EventBackend {
     }
 
     private Registered registerWord(EventFormat format, EnableWord word) throws RegistrationException {
-        int flags = multiFormat && !simulateNoMultiFormat ? UserEventsAbi.REG_MULTI_FORMAT : 0;
-        Registration registration = file.register(format, word, flags);
+        int flags = multiFormat ? UserEventsAbi.REG_MULTI_FORMAT | (simulateNoMultiFormat ? UNKNOWN_FLAG : 0) : 0;
+        Registration registration;
+        if (persist && !persistRefused) {
+            try {
+                registration = file.register(format, word, flags | UserEventsAbi.REG_PERSIST);
+            } catch (RegistrationException e) {
+                if (e.errno() != Errno.EPERM && e.errno() != Errno.EACCES) {
+                    throw e;
+                }
+                persistRefused = true;
+                AgentLog.warn("persist=true: the kernel refused USER_EVENT_REG_PERSIST for event " + format.name()
+                    + " (" + Errno.describe(e.errno()) + "): persistent events need CAP_PERFMON or CAP_SYS_ADMIN;"
+                    + " run the JVM as root or with CAP_PERFMON, or drop persist; events are registered without it"
+                    + " and vanish when the JVM exits");
+                registration = file.register(format, word, flags);
+            }
+        } else {
+            registration = file.register(format, word, flags);
+        }
         if (multiFormat && (registration.flags() & UserEventsAbi.REG_MULTI_FORMAT) == 0 && !flagRefusalLogged) {
             flagRefusalLogged = true;
             AgentLog.warn("the kernel refused USER_EVENT_REG_MULTI_FORMAT (Linux 6.10+ has it); events are registered in "
-                + UserEventsAbi.SYSTEM + " without it, so a name already registered with another format conflicts");
+                + UserEventsAbi.SYSTEM + " without it" + (persist ? " (and without persist)" : "")
+                + ", so a name already registered with another format conflicts");
+        } else if (persist && !persistRefused && (registration.flags() & UserEventsAbi.REG_PERSIST) == 0) {
+            persistRefused = true; // a kernel without the flag (EINVAL): the shim registered without flags
+            AgentLog.warn("persist=true: the kernel refused USER_EVENT_REG_PERSIST (EINVAL: a kernel older than the"
+                + " flag); events are registered without it and vanish when the JVM exits");
         }
         registered.add(word);
         return new Registered(word.address(), registration.writeIndex(), registration.system());
+    }
+
+    @Override
+    public boolean namesCarrySeveralFormats() {
+        return multiFormat;
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * {@code java -jar userevents-agent.jar <command>}: status, record, attach, help. Exit status 0 on success,
+ * {@code java -jar userevents-agent.jar <command>}: status, list, record, attach, help. Exit status 0 on success,
  * 1 when the command failed (the message says why and what to do), 2 on a usage error.
  */
 public final class Cli {
@@ -17,7 +17,7 @@ public final class Cli {
      * Runs one command and exits the JVM with its status: 0 done, 1 failed (the message on standard error says
      * why and what to do), 2 a usage error.
      *
-     * @param args the command ({@code status}, {@code record}, {@code attach}, {@code help}) and its arguments;
+     * @param args the command ({@code status}, {@code list}, {@code record}, {@code attach}, {@code help}) and its arguments;
      *     none prints help and exits with 2
      */
     public static void main(String[] args) {
@@ -33,6 +33,7 @@ public final class Cli {
         try {
             return switch (args[0]) {
                 case "status" -> rest.length == 0 ? new StatusCommand(out).run() : ProbeCountsCommand.parse(rest, out).run();
+                case "list" -> ListCommand.parse(rest, out).run();
                 case "record" -> RecordCommand.parse(rest, out, err).run();
                 case "attach" -> AttachCommand.parse(rest, out).run();
                 case "help", "--help", "-h" -> {
@@ -63,6 +64,9 @@ public final class Cli {
         out.println("Commands:     java -jar userevents-agent.jar <command>");
         out.println("  status                     is user_events there, where is tracefs, can this user register,");
         out.println("                             which events exist and who listens to them");
+        out.println("  list [PID]                 every user_event (or those of the agent in JVM PID): tracepoint,");
+        out.println("                             enabled or not, fields, the command removing it if persistent, and");
+        out.println("                             with PID that JVM's counters for it");
         out.println("  record [options] [EVENT..] enable the events in a private trace instance and print them live");
         out.println("                             until Ctrl-C; the global tracing state is left untouched. Named");
         out.println("                             events that do not exist yet are waited for; with no names, every");

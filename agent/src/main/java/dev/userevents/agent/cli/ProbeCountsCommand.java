@@ -13,6 +13,9 @@ import java.util.List;
  * {@code CountsRequest}) and installs nothing; this command prints the file.
  */
 final class ProbeCountsCommand {
+    /** How the agent's answer starts when the JVM runs no agent ({@code ProbeCounts.write}). */
+    static final String NO_AGENT = "no userevents agent";
+
     private final String pid;
     private final PrintStream out;
 
@@ -29,6 +32,22 @@ final class ProbeCountsCommand {
     }
 
     int run() throws Cli.CommandFailedException {
+        List<String> lines = fetch(pid, out);
+        out.println("JVM " + pid + ":");
+        for (String line : lines) {
+            out.println("  " + line);
+        }
+        return lines.get(0).startsWith(NO_AGENT) ? 1 : 0;
+    }
+
+    /**
+     * Asks the agent in JVM {@code pid} for its counters (Attach API, {@code countsTo=FILE}).
+     *
+     * @return its lines: {@code "totals: ..."} then {@code "probe NAME: ..."} each, or one line starting
+     *     {@link #NO_AGENT}; never empty
+     * @throws Cli.CommandFailedException if the JVM cannot be attached to or wrote nothing
+     */
+    static List<String> fetch(String pid, PrintStream out) throws Cli.CommandFailedException {
         Path answer;
         try {
             answer = Files.createTempFile("userevents-counts-" + pid + "-", ".txt");
@@ -43,11 +62,7 @@ final class ProbeCountsCommand {
                 throw new Cli.CommandFailedException("status: JVM " + pid + " did not write its counters (an agent"
                     + " older than this command?)");
             }
-            out.println("JVM " + pid + ":");
-            for (String line : lines) {
-                out.println("  " + line);
-            }
-            return lines.get(0).startsWith("no userevents agent") ? 1 : 0;
+            return lines;
         } catch (Cli.UsageException e) {
             throw new IllegalStateException(e); // the arguments were checked above
         } catch (IOException e) {

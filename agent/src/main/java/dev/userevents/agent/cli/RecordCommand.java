@@ -12,11 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -153,6 +156,7 @@ final class RecordCommand {
     private int record(Path instance, AtomicBoolean done) throws Cli.CommandFailedException {
         long deadline = Long.MAX_VALUE;
         Set<String> enabled = new LinkedHashSet<>();
+        Set<Path> enabledDirs = new HashSet<>();
         boolean all = events.isEmpty();
         err.println("recording " + (all ? "every user_event" : String.join(", ", events))
             + "; waiting for them to be registered; Ctrl-C to stop");
@@ -160,11 +164,11 @@ final class RecordCommand {
         Thread reader = startReader(instance, printed, done);
         this.reader = reader;
         while (!done.get() && System.currentTimeMillis() < deadline && (maxEvents == 0 || printed.get() < maxEvents)) {
-            if (all && enabled.isEmpty() && enableAll(instance)) {
+            if (all && enableAll(instance, enabledDirs)) {
                 enabled.add("*");
             }
             for (String event : events) {
-                if (!enabled.contains(event) && enable(instance, event)) {
+                if (enable(instance, event, enabledDirs)) {
                     enabled.add(event);
                 }
             }
@@ -187,39 +191,65 @@ final class RecordCommand {
     }
 
     /**
-     * Enables every event of the user_events system (the system-wide switch); false while no user_event
-     * exists yet (the system's folder appears with the first one). Events registered later are not covered:
-     * name them to wait for them.
+     * Enables every event of the user_events system and of user_events_multi (each system-wide switch, once
+     * its folder exists: it appears with the system's first event); false while neither exists. Events
+     * registered later are covered by the switch of a system already enabled.
      */
-    private boolean enableAll(Path instance) throws Cli.CommandFailedException {
-        Path system = instance.resolve("events").resolve(UserEventsAbi.SYSTEM);
-        if (!Files.isDirectory(system)) {
-            return false;
-        }
-        try {
-            if (filter != null) {
-                Files.writeString(system.resolve("filter"), filter);
+    private boolean enableAll(Path instance, Set<Path> enabledDirs) throws Cli.CommandFailedException {
+        boolean any = false;
+        for (String name : List.of(UserEventsAbi.SYSTEM, UserEventsAbi.MULTI_SYSTEM)) {
+            Path system = instance.resolve("events").resolve(name);
+            if (enabledDirs.contains(system)) {
+                any = true;
+            } else if (Files.isDirectory(system)) {
+                any |= enableDir(system, "every event of " + name, enabledDirs);
             }
-            Files.writeString(system.resolve("enable"), "1");
-            err.println("enabled every event of " + UserEventsAbi.SYSTEM);
-            return true;
-        } catch (IOException e) {
-            throw new Cli.CommandFailedException("record: cannot enable " + system + ": " + e);
         }
+        return any;
     }
 
-    /** Enables one event once it exists; false while the application has not registered it yet. */
-    private boolean enable(Path instance, String event) throws Cli.CommandFailedException {
-        Path dir = instance.resolve("events").resolve(UserEventsAbi.SYSTEM).resolve(event);
-        if (!Files.isDirectory(dir)) {
-            return false;
+    /**
+     * Enables each tracepoint of {@code event} once it exists: {@code user_events/EVENT}, and every format of it
+     * in {@code user_events_multi} ({@code EVENT.<hex id>}, the names Documentation/trace/user_events.rst says
+     * to scan for), including formats registered while recording. False while none exists yet.
+     */
+    private boolean enable(Path instance, String event, Set<Path> enabledDirs) throws Cli.CommandFailedException {
+        boolean any = false;
+        String name = event;
+        List<Path> dirs = new ArrayList<>();
+        if (event.startsWith(UserEventsAbi.MULTI_SYSTEM + ":")) {
+            name = event.substring(UserEventsAbi.MULTI_SYSTEM.length() + 1);
+        } else {
+            dirs.add(instance.resolve("events").resolve(UserEventsAbi.SYSTEM).resolve(event));
         }
+        Path multi = instance.resolve("events").resolve(UserEventsAbi.MULTI_SYSTEM);
+        if (Files.isDirectory(multi)) {
+            Pattern version = Pattern.compile(Pattern.quote(name) + "(\\.[0-9a-fA-F]+)?");
+            try (Stream<Path> listed = Files.list(multi)) {
+                listed.filter(dir -> version.matcher(dir.getFileName().toString()).matches()).sorted().forEach(dirs::add);
+            } catch (IOException e) {
+                // the folder went with its last event: found again on the next poll
+            }
+        }
+        for (Path dir : dirs) {
+            if (enabledDirs.contains(dir)) {
+                any = true;
+            } else if (Files.isDirectory(dir)) {
+                any |= enableDir(dir, instance.resolve("events").relativize(dir).toString().replace('/', ':'), enabledDirs);
+            }
+        }
+        return any;
+    }
+
+    /** Writes the filter, if any, and 1 to {@code dir}'s enable; false if it went away meanwhile. */
+    private boolean enableDir(Path dir, String what, Set<Path> enabledDirs) throws Cli.CommandFailedException {
         try {
             if (filter != null) {
                 Files.writeString(dir.resolve("filter"), filter);
             }
             Files.writeString(dir.resolve("enable"), "1");
-            err.println("enabled user_events:" + event);
+            enabledDirs.add(dir);
+            err.println("enabled " + what);
             return true;
         } catch (IOException e) {
             if (!Files.isDirectory(dir)) {

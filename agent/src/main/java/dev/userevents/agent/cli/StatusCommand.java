@@ -65,7 +65,8 @@ final class StatusCommand {
             out.println("events:        cannot read " + tracefs.statusFile() + ": " + e.getMessage());
             return;
         }
-        out.println("events (" + UserEventsAbi.SYSTEM + ", from " + Tracefs.STATUS_FILE + "):");
+        out.println("events (" + UserEventsAbi.SYSTEM + ", and " + UserEventsAbi.MULTI_SYSTEM + " as NAME.<id>, from "
+            + Tracefs.STATUS_FILE + "):");
         int shown = 0;
         for (String line : lines) {
             if (line.isEmpty() || line.startsWith("Active:") || line.startsWith("Busy:")
@@ -81,6 +82,9 @@ final class StatusCommand {
         }
         if (shown == 0) {
             out.println("  (none registered)");
+        } else {
+            out.println("persistent events stay until removed: echo '!u:NAME FIELDS' >> " + tracefs.root().resolve(
+                "dynamic_events") + " ('list' prints each event's command)");
         }
     }
 

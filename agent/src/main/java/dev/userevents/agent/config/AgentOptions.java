@@ -73,6 +73,8 @@ public final class AgentOptions {
             + EventLayout.MAX_RECORDED_EVENT),
         MULTI_FORMAT("multiFormat", "false",
             "register with USER_EVENT_REG_MULTI_FORMAT (events land in user_events_multi)"),
+        PERSIST("persist", "false", "register with USER_EVENT_REG_PERSIST: events and their formats outlive the JVM"
+            + " (needs CAP_PERFMON or root; removed with echo '!u:NAME FIELDS' >> dynamic_events)"),
         MODE("mode", "kernel", "kernel, dry (weave against words nothing sets), devnull (always write to /dev/null)"),
         SINK("sink", "auto", "the write() path: auto (the fastest available), downcall (JDK 22+), pwrite, channel, jna"),
         PROBES("probes", null, "file listing methods to trace without annotations; pattern and ondemand lines make"
@@ -98,7 +100,8 @@ public final class AgentOptions {
         PROVIDER("provider", null, "EventHeader provider name, letters, digits and '_' (default: prefix without its"
             + " trailing '_', else java)"),
         SIMULATE_NO_MULTI_FORMAT("simulateNoMultiFormat", "false",
-            "act as if the kernel refused USER_EVENT_REG_MULTI_FORMAT (tests the fallback)");
+            "with multiFormat, also ask for a flag no kernel knows (1 << 2): the kernel refuses with EINVAL, as one"
+                + " without USER_EVENT_REG_MULTI_FORMAT does (tests the fallback)");
 
         final String key;
         /** The value an absent option takes, written as it would be given; null: unset. */
@@ -161,6 +164,7 @@ public final class AgentOptions {
     private final Mode mode;
     private final Sink sink;
     private final boolean multiFormat;
+    private final boolean persist;
     private final boolean simulateNoMultiFormat;
     private final @Nullable String probesFile;
     private final @Nullable String tracefs;
@@ -188,6 +192,7 @@ public final class AgentOptions {
         this.mode = enumValue(given, Option.MODE, Mode.class);
         this.sink = enumValue(given, Option.SINK, Sink.class);
         this.multiFormat = bool(given, Option.MULTI_FORMAT);
+        this.persist = bool(given, Option.PERSIST);
         this.simulateNoMultiFormat = bool(given, Option.SIMULATE_NO_MULTI_FORMAT);
         this.prefix = raw(given, Option.PREFIX);
         if (!prefix.matches("[A-Za-z0-9_]*")) {
@@ -379,8 +384,21 @@ public final class AgentOptions {
     }
 
     /**
-     * Whether to act as if the kernel refused {@code USER_EVENT_REG_MULTI_FORMAT} ({@code simulateNoMultiFormat}),
-     * to test the fallback.
+     * Whether to register with {@code USER_EVENT_REG_PERSIST} ({@code persist}): the kernel keeps the event, and
+     * its format in tracefs, after the last registration closes, until it is deleted. Follows
+     * {@code user_event_capable()} in {@code kernel/trace/trace_events_user.c}: needs CAP_PERFMON or CAP_SYS_ADMIN.
+     *
+     * @return true when {@code persist=true}
+     */
+    public boolean persist() {
+        return persist;
+    }
+
+    /**
+     * Whether to make the real kernel refuse the registration flags ({@code simulateNoMultiFormat}): with
+     * {@code multiFormat}, the agent also asks for a flag bit no kernel defines, which
+     * {@code user_reg_get()} in {@code kernel/trace/trace_events_user.c} refuses with EINVAL, exactly as a kernel
+     * older than the flag refuses {@code USER_EVENT_REG_MULTI_FORMAT}; the fallback then runs on that refusal.
      *
      * @return {@code false} by default
      */
@@ -533,6 +551,7 @@ public final class AgentOptions {
             case STRING_BYTES -> stringBytes;
             case EVENT_BYTES -> eventBytes;
             case MULTI_FORMAT -> multiFormat;
+            case PERSIST -> persist;
             case MODE -> mode;
             case SINK -> sink;
             case PROBES -> probesFile;

@@ -6,6 +6,7 @@ import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.RegistrationException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A method seen again (a class retransformed, or loaded by a second class loader) keeps its event name.
  * A different method asking for a name already taken gets {@code _2}, {@code _3}, ... in the order the
- * classes load, with a log line. A probe the kernel refuses is logged with the fix and left unwoven.
+ * classes load, with a log line. When the backend lets one name carry several formats ({@code multiFormat}),
+ * only a name taken with the same fields counts as taken: two versions of a class (two class loaders, other
+ * parameter types) keep the one name, each format in its own {@code user_events_multi} tracepoint. A probe the kernel refuses is logged with the fix and left unwoven.
  *
  * <p>Class-load time registers in two steps ({@link #deferRegistration()}): while a class is woven, each
  * probe gets its id and enable word only; once the woven class exists, {@link #registerDeferred()} registers
@@ -39,6 +42,7 @@ public final class ProbeRegistrar {
     /** Per class loader (weakly held: an unloaded web application's loader can go), method key to probe. */
     private final Map<ClassLoader, Map<String, Probe>> probesByLoader = new WeakHashMap<>();
     private final Map<String, Probe> bootstrapProbes = new HashMap<>();
+    /** The method that took each name ({@link #nameKey}: the name, or with multiFormat the name and fields). */
     private final Map<String, String> methodByEventName = new HashMap<>();
     /** Method keys (per loader) that must stay unwoven: the kernel refused their event, or weaving failed. */
     private final Map<ClassLoader, Set<String>> leftOffByLoader = new WeakHashMap<>();
@@ -295,7 +299,8 @@ public final class ProbeRegistrar {
 
     private void forget(Pending pending) {
         probesOf(pending.loader).remove(pending.definition.methodKey());
-        methodByEventName.remove(pending.probe.eventName(), pending.definition.methodKey());
+        methodByEventName.remove(nameKey(pending.definition.format(), pending.probe.eventName()),
+            pending.definition.methodKey());
     }
 
     private Map<String, Probe> probesOf(@Nullable ClassLoader loader) {
@@ -310,19 +315,24 @@ public final class ProbeRegistrar {
         String base = definition.format().name();
         String name = base;
         for (int suffix = 2; ; suffix++) {
-            String owner = methodByEventName.get(name);
+            String owner = methodByEventName.get(nameKey(definition.format(), name));
             if (owner == null || owner.equals(definition.methodKey())) {
                 break;
             }
             name = base + "_" + suffix;
         }
-        methodByEventName.put(name, definition.methodKey());
+        methodByEventName.put(nameKey(definition.format(), name), definition.methodKey());
         if (!name.equals(base)) {
-            AgentLog.info("event name " + base + " is taken by " + methodByEventName.get(base) + "; "
-                + definition.methodKey() + " becomes " + name);
+            AgentLog.info("event name " + base + " is taken by " + methodByEventName.get(nameKey(definition.format(), base))
+                + "; " + definition.methodKey() + " becomes " + name);
             return definition.renamed(name);
         }
         return definition;
+    }
+
+    /** What makes a name taken: the name; with several formats per name, the name and the fields. */
+    private String nameKey(EventFormat format, String name) {
+        return backend.namesCarrySeveralFormats() ? name + format.command().substring(format.name().length()) : name;
     }
 
     /**

@@ -116,7 +116,7 @@ class AgentOptionsTest {
             () -> AgentOptions.parse("mdoe=dry", properties));
 
         assertEquals("unknown agent option 'mdoe'; known: log, prefix, include, exclude, stringBytes, eventBytes, "
-            + "multiFormat, mode, sink, probes, maxCandidates, pollMillis, restoreAfter, context, stackDepth, perfMap,"
+            + "multiFormat, persist, mode, sink, probes, maxCandidates, pollMillis, restoreAfter, context, stackDepth, perfMap,"
             + " tracefs, dataFd, dataSocket, logs, format, provider, simulateNoMultiFormat (a list inside a value is ';'-separated:"
             + " context=thread;otel)", refused.getMessage());
     }
@@ -263,7 +263,8 @@ class AgentOptionsTest {
             properties);
 
         assertEquals("log=info,prefix=,include=a.*;b.C,exclude=,stringBytes=64,eventBytes=4000,multiFormat=true,"
-            + "mode=devnull,sink=auto,probes=/p,maxCandidates=10000,pollMillis=100,restoreAfter=10,context=otel,stackDepth=32,perfMap=false,logs=true,format=tracefs,simulateNoMultiFormat=false",
+            + "persist=false,mode=devnull,sink=auto,probes=/p,maxCandidates=10000,pollMillis=100,restoreAfter=10,context=otel,"
+            + "stackDepth=32,perfMap=false,logs=true,format=tracefs,simulateNoMultiFormat=false",
             options.toString());
         assertEquals(options.toString(), AgentOptions.parse(options.toString(), properties).toString());
     }
@@ -276,7 +277,7 @@ class AgentOptionsTest {
         assertEquals("/run/collector/ue.sock", AgentOptions.parse("dataSocket=/run/collector/ue.sock", properties).dataSocket());
         properties.setProperty("userevents.dataFd", "0");
         assertEquals(0, AgentOptions.parse(null, properties).dataFd());
-        assertEquals("log=info,prefix=,include=,exclude=,stringBytes=1024,eventBytes=4000,multiFormat=false,mode=kernel,"
+        assertEquals("log=info,prefix=,include=,exclude=,stringBytes=1024,eventBytes=4000,multiFormat=false,persist=false,mode=kernel,"
             + "sink=auto,maxCandidates=10000,pollMillis=100,restoreAfter=10,context=otel,stackDepth=32,perfMap=false,dataFd=0,"
             + "logs=true,format=tracefs,simulateNoMultiFormat=false",
             AgentOptions.parse(null, properties).toString());
