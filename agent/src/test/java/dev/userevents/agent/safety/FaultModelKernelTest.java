@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,6 +45,24 @@ class FaultModelKernelTest {
     private static final Path USER_EVENTS_MAX = Path.of("/proc/sys/kernel/user_events_max");
     private static final Pattern EXIT_COUNTS = Pattern.compile(
         "at exit: (\\d+) event\\(s\\) written, (\\d+) found no tracer, (\\d+) dropped");
+
+    /** The kernel's default {@code kernel.user_events_max}, which every guest boots with. */
+    private static final long KERNEL_DEFAULT_LIMIT = 32768;
+
+    /**
+     * Leaves the machine-wide limit as the guest booted with it: after this class the limit has been seen low
+     * (3), which made every later class's events fail with EMFILE, though the limit test restores what it read
+     * (cause not found yet). The line says what was found, for the day it is.
+     */
+    @AfterAll
+    static void kernelDefaultLimitForTheClassesAfter() throws Exception {
+        long limit = Long.parseLong(Files.readString(USER_EVENTS_MAX).trim());
+        if (limit < KERNEL_DEFAULT_LIMIT) {
+            System.out.printf("fault model: user_events_max was %d after the class (%d user events listed);"
+                + " set back to %d%n", limit, settledUserEventCount(), KERNEL_DEFAULT_LIMIT);
+            Files.writeString(USER_EVENTS_MAX, Long.toString(KERNEL_DEFAULT_LIMIT));
+        }
+    }
 
     /** A StackOverflowError inside the probes drops events; it never switches the probe off. */
     @ParameterizedTest(name = "{0}")
@@ -212,6 +231,8 @@ class FaultModelKernelTest {
     void theKernelsEventLimitIsNamedWithItsFix(Jdk jdk) throws Exception {
         String saved = Files.readString(USER_EVENTS_MAX).trim();
         long existing = settledUserEventCount();
+        System.out.printf("fault model (%s): user_events_max %s, %d user events listed; limit set to %d%n", jdk, saved,
+            existing, existing + 4);
         Files.writeString(USER_EVENTS_MAX, Long.toString(existing + 4));
         try (TraceInstance trace = TraceInstance.create("fault_limit", 1024);
              // logs=false: the five log events (JUL is loaded in every agent JVM: the agent's JNA logs through
