@@ -92,14 +92,26 @@ for ((shard = 0; shard < shards; shard++)); do
   jobs+=("$(mktemp -d "$repo/vm/out/kernel-tests.XXXXXX")")
 done
 if [ "$shards" -gt 1 ]; then
-  i=0
-  for m in "${run_modules[@]}"; do
-    while IFS= read -r class; do
-      echo "--select-class=$class" >>"${jobs[$((i % shards))]}/select-$m.txt"
-      i=$((i + 1))
-    done < <(cd "$m/target/test-classes" && grep -rl --include='*.class' 'Ldev/userevents/testing/KernelTest;' . \
-      | grep -v '\$' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
-  done
+  # Longest first, each to the shard with the least so far. Weights: vm/kernel-test-weights.txt (seconds a
+  # class took in a guest; a class not listed counts as 60).
+  weights="$here/kernel-test-weights.txt"
+  declare -A load=()
+  for ((shard = 0; shard < shards; shard++)); do load[$shard]=0; done
+  while read -r weight m class; do
+    best=0
+    for ((shard = 1; shard < shards; shard++)); do
+      [ "${load[$shard]}" -lt "${load[$best]}" ] && best=$shard
+    done
+    load[$best]=$((load[$best] + weight))
+    echo "--select-class=$class" >>"${jobs[$best]}/select-$m.txt"
+  done < <(for m in "${run_modules[@]}"; do
+      (cd "$m/target/test-classes" && grep -rl --include='*.class' 'Ldev/userevents/testing/KernelTest;' . \
+        | grep -v '\$' | sed 's|^\./||; s|\.class$||; s|/|.|g') | while read -r class; do
+        w=$(awk -v c="${class##*.}" '$1 == c {print $2}' "$weights" 2>/dev/null)
+        echo "${w:-60} $m $class"
+      done
+    done | sort -k1,1nr -k3,3)
+  echo "   shards: $(for ((shard = 0; shard < shards; shard++)); do printf '%s s ' "${load[$shard]}"; done)(estimated)"
 else
   for m in "${run_modules[@]}"; do printf '%s\n' "${select_args[@]}" >"${jobs[0]}/select-$m.txt"; done
 fi
