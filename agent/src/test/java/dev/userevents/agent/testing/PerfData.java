@@ -39,8 +39,11 @@ public final class PerfData {
     private PerfData() {
     }
 
-    /** One sample's raw tracepoint record and the process and thread perf saw. */
-    public record Sample(int pid, int tid, byte[] raw) {
+    /**
+     * One sample's raw tracepoint record, the process and thread perf saw, and its time (ns, perf's clock; 0
+     * when the file has no times).
+     */
+    public record Sample(int pid, int tid, long time, byte[] raw) {
         /** {@return common_pid of the record: the writing thread's id, as the kernel names it} */
         public int commonPid() {
             return ByteBuffer.wrap(raw).order(ByteOrder.nativeOrder()).getInt(4);
@@ -48,7 +51,8 @@ public final class PerfData {
     }
 
     /**
-     * Every sample of the file, oldest first (perf writes them in time order per round; one CPU's are ordered).
+     * Every sample of the file, oldest first: perf writes each CPU's buffer in turn, so a thread that moved to
+     * another CPU can appear out of order in the file; the samples are sorted by their time.
      *
      * @param file a perf.data file of one tracepoint's samples (perf's own extra events are skipped)
      * @return the samples
@@ -106,6 +110,7 @@ public final class PerfData {
             }
             position += size;
         }
+        samples.sort(java.util.Comparator.comparingLong(Sample::time)); // stable: equal times keep file order
         return samples;
     }
 
@@ -127,7 +132,9 @@ public final class PerfData {
             tid = in.getInt(p + 4);
             p += 8;
         }
+        long time = 0;
         if ((sampleType & SAMPLE_TIME) != 0) {
+            time = in.getLong(p);
             p += 8;
         }
         if ((sampleType & SAMPLE_ADDR) != 0) {
@@ -155,6 +162,6 @@ public final class PerfData {
         int rawSize = in.getInt(p);
         byte[] raw = new byte[rawSize];
         in.get(p + 4, raw);
-        return new Sample(pid, tid, raw);
+        return new Sample(pid, tid, time, raw);
     }
 }
