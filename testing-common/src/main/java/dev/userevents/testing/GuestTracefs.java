@@ -259,4 +259,24 @@ public final class GuestTracefs {
             throw new UncheckedIOException("cannot write '" + text.strip() + "' to " + file, e);
         }
     }
+
+    /**
+     * A sysctl's value ({@code /proc/sys/...}), read in one {@code read()} from offset 0. Not
+     * {@code Files.readString}: for a file whose size reads 0 it first reads one byte, and a sysctl read at a
+     * non-zero offset is the end of the file ({@code __do_proc_douintvec()}), so {@code 32768} came back as
+     * {@code 3} (and a test that restored what it read set kernel.user_events_max to 3).
+     *
+     * @param file the sysctl's file, e.g. {@code /proc/sys/kernel/user_events_max}
+     * @return its value, trimmed
+     * @throws UncheckedIOException if it cannot be read
+     */
+    public static String readSysctl(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] value = new byte[256];
+            int read = in.read(value);
+            return new String(value, 0, Math.max(read, 0), StandardCharsets.US_ASCII).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

@@ -50,13 +50,12 @@ class FaultModelKernelTest {
     private static final long KERNEL_DEFAULT_LIMIT = 32768;
 
     /**
-     * Leaves the machine-wide limit as the guest booted with it: after this class the limit has been seen low
-     * (3), which made every later class's events fail with EMFILE, though the limit test restores what it read
-     * (cause not found yet). The line says what was found, for the day it is.
+     * Leaves the machine-wide limit as the guest booted with it, whatever a test of this class left: a limit
+     * read wrong once (see {@link GuestTracefs#readSysctl}) made every later class's events fail with EMFILE.
      */
     @AfterAll
     static void kernelDefaultLimitForTheClassesAfter() throws Exception {
-        long limit = Long.parseLong(Files.readString(USER_EVENTS_MAX).trim());
+        long limit = Long.parseLong(GuestTracefs.readSysctl(USER_EVENTS_MAX));
         if (limit < KERNEL_DEFAULT_LIMIT) {
             System.out.printf("fault model: user_events_max was %d after the class (%d user events listed);"
                 + " set back to %d%n", limit, settledUserEventCount(), KERNEL_DEFAULT_LIMIT);
@@ -188,9 +187,8 @@ class FaultModelKernelTest {
     @EnumSource(Jdk.class)
     void aMethodTooLargeToWeaveCostsOnlyItself(Jdk jdk) throws Exception {
         String classPath = bigMethodApp() + File.pathSeparator + SafetyApps.appClassPath();
-        // The event limit is global: seen reached here in the full suite after the limit test restored it
-        // (cause not found yet), so this test makes room for its own events and says what it found.
-        String limitBefore = Files.readString(USER_EVENTS_MAX).trim();
+        // The event limit is global: this test makes room for its own events and says what it found.
+        String limitBefore = GuestTracefs.readSysctl(USER_EVENTS_MAX);
         long eventsBefore = settledUserEventCount();
         if (Long.parseLong(limitBefore) < eventsBefore + 16) {
             Files.writeString(USER_EVENTS_MAX, Long.toString(eventsBefore + 16));
@@ -229,7 +227,7 @@ class FaultModelKernelTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Jdk.class)
     void theKernelsEventLimitIsNamedWithItsFix(Jdk jdk) throws Exception {
-        String saved = Files.readString(USER_EVENTS_MAX).trim();
+        String saved = GuestTracefs.readSysctl(USER_EVENTS_MAX);
         long existing = settledUserEventCount();
         System.out.printf("fault model (%s): user_events_max %s, %d user events listed; limit set to %d%n", jdk, saved,
             existing, existing + 4);
@@ -268,7 +266,7 @@ class FaultModelKernelTest {
                 complaints.get(0));
         } finally {
             Files.writeString(USER_EVENTS_MAX, saved);
-            assertEquals(saved, Files.readString(USER_EVENTS_MAX).trim(), "user_events_max restored");
+            assertEquals(saved, GuestTracefs.readSysctl(USER_EVENTS_MAX), "user_events_max restored");
         }
     }
 

@@ -87,7 +87,7 @@ class KernelAcceptsEncodedEventsKernelTest {
      */
     @BeforeContainer
     static void roomForTheseEvents() throws Exception {
-        String limit = Files.readString(USER_EVENTS_MAX).trim();
+        String limit = GuestTracefs.readSysctl(USER_EVENTS_MAX);
         long listed = Files.readAllLines(GuestTracefs.ROOT.resolve("dynamic_events")).stream()
             .filter(line -> line.startsWith("u:")).count();
         System.out.printf("kernel fuzz: user_events_max %s, %d user events listed in dynamic_events%n", limit, listed);
