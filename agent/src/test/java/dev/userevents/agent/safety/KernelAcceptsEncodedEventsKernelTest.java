@@ -81,9 +81,9 @@ class KernelAcceptsEncodedEventsKernelTest {
     private static @Nullable String limitRaisedFrom;
 
     /**
-     * Makes room for this class's events under the machine-wide {@code kernel.user_events_max}: in the full suite
-     * the limit was seen reached here, right after FaultModelKernelTest's limit tests (which restore it), with the
-     * cause not found yet; the line printed says what was found.
+     * Makes room for this class's events under the machine-wide {@code kernel.user_events_max}, whatever an
+     * earlier class left (FaultModelKernelTest once left 3: see {@code GuestTracefs.readSysctl}); the line printed
+     * says what was found.
      */
     @BeforeContainer
     static void roomForTheseEvents() throws Exception {
