@@ -16,8 +16,6 @@ import dev.userevents.agent.weave.ClassBytes;
 import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.samples.OnDemandMixed;
 import dev.userevents.samples.OnDemandTarget;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
@@ -31,7 +29,6 @@ import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.agent.ByteBuddyAgent;
@@ -69,7 +66,7 @@ class OnDemandRetransformTest {
         INSTRUMENTATION.addTransformer(transformer, true);
         INSTRUMENTATION.addTransformer(seen, true); // after ours: it sees what we hand to the JVM
 
-        Class<?> target = new OwnCopyLoader().loadClass(TARGET);
+        Class<?> target = new OwnCopyLoader(TARGET).loadClass(TARGET);
         Method work = target.getMethod("work", int.class, String.class);
         assertEquals(2, onDemand.candidateCount(), "work and idle are candidates");
         assertEquals(2, backend.registeredCount(), "their events exist before any tracer");
@@ -114,7 +111,7 @@ class OnDemandRetransformTest {
         exits.onDemand(onDemand);
         INSTRUMENTATION.addTransformer(exits, true);
         try (CapturedLog log = CapturedLog.start()) {
-            new OwnCopyLoader().loadClass(TARGET);
+            new OwnCopyLoader(TARGET).loadClass(TARGET);
             EnableWords.enable(backend.enableWord("od_OnDemandTarget_work_exit"));
             assertEquals(1, onDemand.poll(System.nanoTime()));
             assertEquals(1, log.linesWith("OnDemandTarget woven for od_OnDemandTarget_work_exit (a tracer enabled it;")
@@ -179,7 +176,7 @@ class OnDemandRetransformTest {
         transformer.onDemand(onDemand);
         INSTRUMENTATION.addTransformer(transformer, true);
         INSTRUMENTATION.addTransformer(seen, true);
-        Class<?> target = new OwnCopyLoader().loadClass(TARGET);
+        Class<?> target = new OwnCopyLoader(TARGET).loadClass(TARGET);
         assertNotNull(target);
 
         EnableWords.enable(backend.enableWord("od_OnDemandTarget_idle"));
@@ -198,7 +195,7 @@ class OnDemandRetransformTest {
         transformer.onDemand(onDemand);
         INSTRUMENTATION.addTransformer(transformer, true);
         try (CapturedLog log = CapturedLog.start()) {
-            new OwnCopyLoader().loadClass(TARGET);
+            new OwnCopyLoader(TARGET).loadClass(TARGET);
             assertEquals(1, onDemand.candidateCount());
             assertEquals(1, log.linesWith("raise the agent option maxCandidates").size(), log.lines().toString());
         }
@@ -290,39 +287,6 @@ class OnDemandRetransformTest {
                 last = classfileBuffer.clone();
             }
             return null;
-        }
-    }
-
-    /** Defines its own copy of the target, so each test loads it fresh, with the transformers in place. */
-    private static final class OwnCopyLoader extends ClassLoader {
-        private final String target;
-
-        OwnCopyLoader() {
-            this(TARGET);
-        }
-
-        OwnCopyLoader(String target) {
-            super(OnDemandRetransformTest.class.getClassLoader());
-            this.target = target;
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(target)) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded != null) {
-                    return loaded;
-                }
-                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                    byte[] bytes = Objects.requireNonNull(in).readAllBytes();
-                    return defineClass(name, bytes, 0, bytes.length);
-                } catch (IOException e) {
-                    throw new ClassNotFoundException(name, e);
-                }
-            }
         }
     }
 }

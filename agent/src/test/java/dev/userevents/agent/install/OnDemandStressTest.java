@@ -8,15 +8,12 @@ import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.ProbesFile;
 import dev.userevents.samples.OnDemandBusy;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +42,7 @@ class OnDemandStressTest {
         OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, registrar, 100, 1, 0);
         transformer.onDemand(onDemand);
         INSTRUMENTATION.addTransformer(transformer, true);
-        Class<?> target = new OwnCopyLoader().loadClass(TARGET);
+        Class<?> target = new OwnCopyLoader(TARGET).loadClass(TARGET);
         Method depth = target.getMethod("depth", int.class);
         Method fail = target.getMethod("fail", int.class);
         AtomicBoolean stop = new AtomicBoolean();
@@ -99,31 +96,5 @@ class OnDemandStressTest {
         assertEquals(100, retransformed, "woven and restored 50 times");
         assertTrue(calls.get() > 0);
         assertTrue(backend.sink().events().size() > 0, "events while woven");
-    }
-
-    /** Defines its own copy of the target, so it loads with the transformer in place. */
-    private static final class OwnCopyLoader extends ClassLoader {
-        OwnCopyLoader() {
-            super(OnDemandStressTest.class.getClassLoader());
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.equals(TARGET)) {
-                return super.loadClass(name, resolve);
-            }
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded != null) {
-                    return loaded;
-                }
-                try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                    byte[] bytes = Objects.requireNonNull(in).readAllBytes();
-                    return defineClass(name, bytes, 0, bytes.length);
-                } catch (IOException e) {
-                    throw new ClassNotFoundException(name, e);
-                }
-            }
-        }
     }
 }
