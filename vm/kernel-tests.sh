@@ -216,6 +216,15 @@ for job in "${jobs[@]}"; do
 done
 [ $((passed + failed)) -gt 0 ] || { echo "kernel-tests: no kernel test ran"; status=1; }
 [ "$failed" = 0 ] || status=1
+if [ "$failed" != 0 ]; then
+  # which ones, at the very end of the log: a CI log may be shown only by its tail
+  for job in "${jobs[@]}"; do
+    for m in "${run_modules[@]}"; do
+      reports=("$job/reports/$m"/TEST-*.xml)
+      [ -f "${reports[0]}" ] && java "$here/FailedTests.java" "${reports[@]}" || true
+    done
+  done
+fi
 line="kernel tests: $passed passed, $failed failed"
 [ "$skipped" = 0 ] || line+=", $skipped skipped"
 echo "$line"
