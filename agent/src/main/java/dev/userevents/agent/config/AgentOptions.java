@@ -94,7 +94,8 @@ public final class AgentOptions {
             + " (containers without tracefs); not with tracefs or dataSocket"),
         DATA_SOCKET("dataSocket", null, "a Unix socket where a collector hands over user_events_data: the agent sends"
             + " its pid, receives the descriptor (SCM_RIGHTS); not with tracefs or dataFd"),
-        LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"),
+        LOGS("logs", "true", "bridge Logback, Log4j 2 and java.util.logging records to the log_error ... log_trace events"
+            + " (format=eventheader: Common Schema log events on <provider>_L<level>K1)"),
         FORMAT("format", "tracefs", "event layout: tracefs (a tracepoint per event) or eventheader (Microsoft's"
             + " EventHeader: shared tracepoints <provider>_L<level>K<keyword>, self-describing events)"),
         PROVIDER("provider", null, "EventHeader provider name, letters, digits and '_' (default: prefix without its"

@@ -79,7 +79,8 @@ public final class AgentInstaller {
             }
             if (options.logs()) {
                 LogBridge.install(instrumentation, backend, options.prefix(), options.threadContext(),
-                    options.otelContext() ? loader -> OpenTelemetryApi.usableFrom(loader, options.otelAsked()) : null);
+                    options.otelContext() ? loader -> OpenTelemetryApi.usableFrom(loader, options.otelAsked()) : null,
+                    options.format() == AgentOptions.Format.EVENTHEADER ? options.provider() : null);
             }
             FaultReporter.start();
             if (options.perfMap()) {

@@ -1,6 +1,7 @@
 package dev.userevents.agent.logs;
 
 import dev.userevents.agent.backend.EventBackend;
+import dev.userevents.agent.probe.EventHeaderEvent;
 import dev.userevents.agent.probe.ProbeDefinition;
 import dev.userevents.agent.runtime.AgentLog;
 import dev.userevents.agent.runtime.LogEvents;
@@ -29,6 +30,8 @@ public final class LogBridge {
     private final boolean threadContext;
     /** Whether a class loader sees a usable OpenTelemetry API ({@code context=otel}); null: no OpenTelemetry ids. */
     private final @Nullable Predicate<ClassLoader> otelUsable;
+    /** The EventHeader provider ({@code format=eventheader}): records are Common Schema log events; null: tracefs. */
+    private final @Nullable String provider;
     /** The shared enable word; 0 until the events are registered. */
     private long word;
 
@@ -59,10 +62,27 @@ public final class LogBridge {
      *                      does, every log event ends with {@code trace_id} and {@code span_id}; null for none
      */
     LogBridge(EventBackend backend, String prefix, boolean threadContext, @Nullable Predicate<ClassLoader> otelUsable) {
+        this(backend, prefix, threadContext, otelUsable, null);
+    }
+
+    /**
+     * A bridge whose events may be EventHeader ones.
+     *
+     * @param backend       where the log events are registered and written
+     * @param prefix        put before each event name (agent option {@code prefix}); tracefs events only
+     * @param threadContext whether each log event carries the thread context
+     * @param otelUsable    whether a class loader sees a usable OpenTelemetry API; null for no ids
+     * @param provider      the EventHeader provider ({@code format=eventheader}): each record is a Common Schema
+     *                      log event ({@link CommonSchemaLog}) on {@code <provider>_L<level>K1}; null for the
+     *                      tracefs events {@code log_error} ... {@code log_trace}
+     */
+    LogBridge(EventBackend backend, String prefix, boolean threadContext, @Nullable Predicate<ClassLoader> otelUsable,
+              @Nullable String provider) {
         this.backend = backend;
         this.prefix = prefix;
         this.threadContext = threadContext;
         this.otelUsable = otelUsable;
+        this.provider = provider;
     }
 
     /**
@@ -76,11 +96,13 @@ public final class LogBridge {
      *                        ({@code context=thread})
      * @param otelUsable      whether a class loader sees a usable OpenTelemetry API ({@code context=otel}), for the
      *                        loader of the first framework bridged; null when the ids are not asked for
+     * @param provider        the EventHeader provider ({@code format=eventheader}), or null for tracefs events
      */
     public static void install(Instrumentation instrumentation, EventBackend backend, String prefix,
-                               boolean threadContext, @Nullable Predicate<ClassLoader> otelUsable) {
+                               boolean threadContext, @Nullable Predicate<ClassLoader> otelUsable,
+                               @Nullable String provider) {
         try {
-            LogBridge bridge = new LogBridge(backend, prefix, threadContext, otelUsable);
+            LogBridge bridge = new LogBridge(backend, prefix, threadContext, otelUsable, provider);
             LogBridgeTransformer transformer = new LogBridgeTransformer(bridge);
             letJavaLoggingReachTheRuntime(instrumentation);
             instrumentation.addTransformer(transformer, true);
@@ -147,9 +169,20 @@ public final class LogBridge {
         List<String> refused = new ArrayList<>();
         int registered = 0;
         for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
-            EventFormat format = format(prefix + LogEvents.eventName(level), threadContext, otel);
-            Probe probe = new Probe(ProbeRuntime.nextProbeId(), format.name(), "log bridge", -1, allocated, level,
-                format.fixedSize(), otel ? 6 : 4, backend.sink());
+            String name = prefix + LogEvents.eventName(level);
+            EventFormat format;
+            Probe probe;
+            if (provider == null) {
+                format = format(name, threadContext, otel);
+                probe = new Probe(ProbeRuntime.nextProbeId(), name, "log bridge", -1, allocated, level,
+                    format.fixedSize(), otel ? 6 : 4, backend.sink());
+            } else {
+                EventHeaderEvent event = CommonSchemaLog.event(provider, level, threadContext, otel);
+                format = EventHeaderEvent.tracepointFormat(event.tracepointName());
+                probe = new Probe(ProbeRuntime.nextProbeId(), name, "log bridge", -1, allocated, level,
+                    event.fixedSize(), event.stringFields(), backend.sink());
+                probe.encodeAsEventHeader(event.prefix());
+            }
             if (threadContext) {
                 probe.carryThreadContext();
             }

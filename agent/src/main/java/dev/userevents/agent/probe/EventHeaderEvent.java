@@ -20,7 +20,10 @@ import java.util.Locale;
  * </pre>
  * The fields follow in the event, one after another, as {@link #fieldTypes} map the Java values: integers of
  * their width (signed), {@code float}/{@code double} as IEEE 754 floats, {@code boolean} as a boolean byte,
- * {@code char} as one UTF-16 code unit, strings and other references as a u16 byte count then UTF-8.
+ * {@code char} as one UTF-16 code unit, strings and other references as a u16 byte count then UTF-8. The
+ * OpenTelemetry ids ({@code context=otel}) sit in a struct {@code PartA} as {@code ext_dt_traceId} and
+ * {@code ext_dt_spanId}, the Common Schema names opentelemetry-rust-contrib's user_events exporters write them
+ * under (a struct is metadata only: the event's bytes are the same).
  */
 public final class EventHeaderEvent {
     /** {@code eventheader_flag_pointer64}. */
@@ -33,6 +36,8 @@ public final class EventHeaderEvent {
     public static final int EXTENSION_METADATA = 1;
     /** {@code event_field_encoding_chain_flag}: a format byte follows the encoding byte. */
     public static final int ENCODING_CHAIN = 0x80;
+    /** {@code event_field_encoding_struct}: no value; groups the next {@code format & 0x7F} fields. */
+    public static final int STRUCT = 1;
     /** {@code event_field_encoding_value8}. */
     public static final int VALUE8 = 2;
     /** {@code event_field_encoding_value16}. */
@@ -43,6 +48,8 @@ public final class EventHeaderEvent {
     public static final int VALUE64 = 5;
     /** {@code event_field_encoding_string_length16_char8}: u16 byte count, then the bytes. */
     public static final int STRING_LENGTH16_CHAR8 = 10;
+    /** {@code event_field_format_unsigned_int}. */
+    public static final int FORMAT_UNSIGNED_INT = 1;
     /** {@code event_field_format_signed_int}. */
     public static final int FORMAT_SIGNED_INT = 2;
     /** {@code event_field_format_boolean}. */
@@ -57,6 +64,12 @@ public final class EventHeaderEvent {
     public static final int EXTENSION_BYTES = 4;
     /** The longest tracepoint name, NUL excluded ({@code EVENTHEADER_NAME_MAX} less one). */
     public static final int MAX_TRACEPOINT_NAME = 255;
+    /** Common Schema's struct of envelope fields, where the OpenTelemetry ids go. */
+    public static final String PART_A = "PartA";
+    /** Common Schema's name of the trace id in {@link #PART_A} (opentelemetry-rust-contrib's exporters). */
+    public static final String TRACE_ID = "ext_dt_traceId";
+    /** Common Schema's name of the span id in {@link #PART_A}. */
+    public static final String SPAN_ID = "ext_dt_spanId";
 
     private final String tracepointName;
     private final byte[] prefix;
@@ -112,36 +125,104 @@ public final class EventHeaderEvent {
     public static EventHeaderEvent of(ProbeDefinition definition, String provider) {
         List<EventFormat.Field> fields = definition.format().fields();
         List<ParameterKind> kinds = definition.parameters();
-        ByteArrayOutputStream metadata = new ByteArrayOutputStream();
-        writeName(metadata, definition.format().name());
-        int fixedSize = 0;
-        int strings = 0;
+        Builder event = new Builder(definition.format().name());
         for (int i = 0; i < fields.size(); i++) {
             EventFormat.Field field = fields.get(i);
             int[] type = i < kinds.size() ? fieldTypes(kinds.get(i)) : fieldTypes(field.type(), field.name());
-            writeName(metadata, field.name());
-            metadata.write(type[0] | ENCODING_CHAIN);
-            metadata.write(type[1]);
-            int width = width(type[0]);
+            String name = field.name();
+            if (i >= kinds.size() && definition.otel() && name.equals(ProbeDefinition.TRACE_ID_FIELD)) {
+                event.struct(PART_A, 2); // span_id follows
+                name = TRACE_ID;
+            } else if (i >= kinds.size() && definition.otel() && name.equals(ProbeDefinition.SPAN_ID_FIELD)) {
+                name = SPAN_ID;
+            }
+            event.field(name, type[0], type[1]);
+        }
+        return event.build(provider, definition.level(), definition.keyword());
+    }
+
+    /**
+     * The metadata of one event, field by field, in the order its values are written; then its
+     * {@link EventHeaderEvent}. Not thread-safe.
+     */
+    public static final class Builder {
+        private final ByteArrayOutputStream metadata = new ByteArrayOutputStream();
+        private int fixedSize;
+        private int strings;
+
+        /**
+         * An event with no fields yet.
+         *
+         * @param eventName the event's name in its metadata, UTF-8, no NUL
+         */
+        public Builder(String eventName) {
+            writeName(metadata, eventName);
+        }
+
+        /**
+         * Adds a field with a value.
+         *
+         * @param name     the field's name, no NUL
+         * @param encoding {@link #VALUE8}, {@link #VALUE16}, {@link #VALUE32}, {@link #VALUE64} or
+         *                 {@link #STRING_LENGTH16_CHAR8}
+         * @param format   one of the {@code FORMAT_} constants, 0 to 127
+         * @return this builder
+         * @throws IllegalArgumentException for another encoding
+         */
+        public Builder field(String name, int encoding, int format) {
+            int width = width(encoding);
+            writeName(metadata, name);
+            metadata.write(encoding | ENCODING_CHAIN);
+            metadata.write(format);
             fixedSize += width;
-            if (type[0] == STRING_LENGTH16_CHAR8) {
+            if (encoding == STRING_LENGTH16_CHAR8) {
                 strings++;
             }
+            return this;
         }
-        byte[] meta = metadata.toByteArray();
-        if (meta.length > 0xFFFF) {
-            throw new IllegalArgumentException("EventHeader metadata of " + meta.length + " bytes exceeds 65535");
+
+        /**
+         * Adds a struct: the next {@code fieldCount} fields (structs count as one) are its members.
+         *
+         * @param name       the struct's name, no NUL
+         * @param fieldCount 1 to 127 ({@code eventheader.h}: empty structs are not allowed)
+         * @return this builder
+         * @throws IllegalArgumentException for a count outside 1..127
+         */
+        public Builder struct(String name, int fieldCount) {
+            if (fieldCount < 1 || fieldCount > 127) {
+                throw new IllegalArgumentException("struct " + name + " of " + fieldCount + " fields: 1 to 127");
+            }
+            writeName(metadata, name);
+            metadata.write(STRUCT | ENCODING_CHAIN);
+            metadata.write(fieldCount);
+            return this;
         }
-        byte[] prefix = new byte[HEADER_BYTES + EXTENSION_BYTES + meta.length];
-        boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-        prefix[0] = (byte) (FLAG_POINTER64 | (little ? FLAG_LITTLE_ENDIAN : 0) | FLAG_EXTENSION);
-        // version 0, id 0, tag 0, opcode 0 (info): the event is known by the name in its metadata
-        prefix[7] = (byte) definition.level();
-        putShort(prefix, HEADER_BYTES, meta.length, little);
-        putShort(prefix, HEADER_BYTES + 2, EXTENSION_METADATA, little);
-        System.arraycopy(meta, 0, prefix, HEADER_BYTES + EXTENSION_BYTES, meta.length);
-        return new EventHeaderEvent(tracepointName(provider, definition.level(), definition.keyword()), prefix,
-            fixedSize, strings);
+
+        /**
+         * The event: header, metadata extension and metadata, for one tracepoint.
+         *
+         * @param provider the provider name, [A-Za-z0-9_]
+         * @param level    1 (critical) to 5 (verbose)
+         * @param keyword  the category bits
+         * @return the event
+         * @throws IllegalArgumentException if the metadata exceeds an extension block (65,535 bytes)
+         */
+        public EventHeaderEvent build(String provider, int level, long keyword) {
+            byte[] meta = metadata.toByteArray();
+            if (meta.length > 0xFFFF) {
+                throw new IllegalArgumentException("EventHeader metadata of " + meta.length + " bytes exceeds 65535");
+            }
+            byte[] prefix = new byte[HEADER_BYTES + EXTENSION_BYTES + meta.length];
+            boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+            prefix[0] = (byte) (FLAG_POINTER64 | (little ? FLAG_LITTLE_ENDIAN : 0) | FLAG_EXTENSION);
+            // version 0, id 0, tag 0, opcode 0 (info): the event is known by the name in its metadata
+            prefix[7] = (byte) level;
+            putShort(prefix, HEADER_BYTES, meta.length, little);
+            putShort(prefix, HEADER_BYTES + 2, EXTENSION_METADATA, little);
+            System.arraycopy(meta, 0, prefix, HEADER_BYTES + EXTENSION_BYTES, meta.length);
+            return new EventHeaderEvent(tracepointName(provider, level, keyword), prefix, fixedSize, strings);
+        }
     }
 
     /**

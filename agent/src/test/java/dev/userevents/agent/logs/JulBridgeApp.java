@@ -37,7 +37,7 @@ public final class JulBridgeApp {
     public static void premain(String options, Instrumentation instrumentation) throws Exception {
         Class.forName("java.util.logging.Logger"); // loaded before the bridge, as the agent's JNA does
         RecordingBackend recording = new RecordingBackend();
-        LogBridge.install(instrumentation, recording, "", false, null);
+        LogBridge.install(instrumentation, recording, "", false, null, null);
         backend = recording;
     }
 

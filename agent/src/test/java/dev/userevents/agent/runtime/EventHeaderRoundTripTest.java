@@ -41,6 +41,28 @@ class EventHeaderRoundTripTest {
         assertEquals("", roundTrip(""));
     }
 
+    @Example
+    void theOpenTelemetryIdsDecodeInPartAUnderTheRustExportersNames() {
+        EventFormat format = EventFormat.named("checkout").s32("order");
+        ProbeDefinition definition = new ProbeDefinition("T", "m", "(I)V", format, List.of(ParameterKind.INT))
+            .withThreadContext().withOtelContext().withStack();
+        Probe probe = install(definition);
+        EventRecord record = ProbeRuntime.putInt(ProbeRuntime.begin(probe.id()), 7);
+        record = ProbeRuntime.putThreadContext(record);
+        record = ProbeRuntime.putString(record, "0af7651916cd43dd8448eb211c80319c");
+        record = ProbeRuntime.putString(record, "b7ad6b7169203331");
+        ProbeRuntime.commit(ProbeRuntime.putString(record, "a:1"));
+        byte[] event = last();
+        EventHeaderDecoder.Event decoded = EventHeaderDecoder.decode(event, 4, event.length - 4);
+        assertEquals(List.of("order", "java_tid", "virtual", "PartA.ext_dt_traceId", "PartA.ext_dt_spanId", "stack"),
+            decoded.fields().stream().map(EventHeaderDecoder.Field::name).toList(),
+            "the struct closes after the two ids: the stack is a field of the event again");
+        assertEquals("0af7651916cd43dd8448eb211c80319c", decoded.value("PartA.ext_dt_traceId"));
+        assertEquals("b7ad6b7169203331", decoded.value("PartA.ext_dt_spanId"));
+        assertEquals(7L, decoded.value("order"));
+        assertEquals("a:1", decoded.value("stack"));
+    }
+
     @Property(tries = 500)
     void everyTextWithinTheBoundRoundTripsExactly(@ForAll("text") String text) {
         assertEquals(text, roundTrip(text));

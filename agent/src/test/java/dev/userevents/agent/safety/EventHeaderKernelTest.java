@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code ehtest_L5K1}, {@code ehtest_L4K1} and {@code ehtest_L5K2a} (and nothing else appears in tracefs);
  * {@code perf record -e user_events:ehtest_L5K1} gets exactly the level-5 keyword-1 events, and the test's own
  * decoder reads every one from perf.data with its exact values: every Java type, nulls, a cut string, exit
- * events (return, duration, thrown), the thread context and a stack.
+ * events (return, duration, thrown), the thread context and a stack; and a bridged java.util.logging record as
+ * a Common Schema log event, as opentelemetry-rust-contrib's user_events log exporter writes them.
  */
 @KernelTest
 class EventHeaderKernelTest {
@@ -81,8 +82,21 @@ class EventHeaderKernelTest {
             }
             System.out.printf("eventheader (%s): %s%n", jdk, events);
             assertEquals(List.of("eh_types", "eh_types", "eh_greet", "eh_greet_exit", "eh_fail", "eh_fail_exit",
-                "eh_half", "eh_half_exit"), events.stream().map(EventHeaderDecoder.Event::name).toList(),
+                "eh_half", "eh_half_exit", "Log"), events.stream().map(EventHeaderDecoder.Event::name).toList(),
                 "exactly the level 5, keyword 1 events, in order; " + perfSaw);
+            Map<String, Object> log = events.remove(events.size() - 1).values();
+            assertEquals(0x400L, log.get("__csver__"));
+            assertEquals("Log", log.get("PartB._typeName"));
+            assertEquals("log-é-1", log.get("PartB.body"));
+            assertEquals(5L, log.get("PartB.severityNumber"));
+            assertEquals("DEBUG", log.get("PartB.severityText"));
+            assertEquals("eh.app", log.get("PartC.logger.name"));
+            assertEquals("main", log.get("PartC.thread.name"));
+            assertEquals("java.lang.IllegalStateException", log.get("PartC.exception.type"));
+            assertEquals("no stock", log.get("PartC.exception.message"));
+            assertEquals(tid, log.get("PartC.thread.id"));
+            assertTrue(java.time.Instant.parse((String) log.get("PartA.time")).isAfter(java.time.Instant.now()
+                .minusSeconds(600)), "the record's time: " + log.get("PartA.time"));
             for (EventHeaderDecoder.Event event : events) {
                 assertEquals(5, event.level(), event.toString());
                 assertEquals(0x07, event.flags(), "pointer64, little-endian, extension");

@@ -3,7 +3,9 @@ package dev.userevents.agent.testing;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,8 @@ import java.util.Map;
  * A decoder of EventHeader events written from the convention's definition
  * ({@code libeventheader-tracepoint/include/eventheader/eventheader.h} in microsoft/LinuxTracepoints), not from
  * the agent's encoder: header, extension blocks (chained), the metadata extension's event name and field
- * definitions, then each field's value by its encoding and format. It decodes what a collector gets: the bytes
+ * definitions (a struct's members named with its name and a dot: {@code PartA.time}), then each field's value
+ * by its encoding and format. It decodes what a collector gets: the bytes
  * after the write index (a perf sample's raw data past the tracepoint's common fields).
  */
 public final class EventHeaderDecoder {
@@ -105,8 +108,10 @@ public final class EventHeaderDecoder {
         ByteBuffer meta = ByteBuffer.wrap(metadata).order(in.order());
         String name = zstring(meta);
         List<Field> fields = new ArrayList<>();
+        // open structs, innermost last: {name, members still to come}; a member's name is dotted, PartA.time
+        Deque<Object[]> structs = new ArrayDeque<>();
         while (meta.hasRemaining()) {
-            String fieldName = zstring(meta);
+            String fieldName = structPath(structs) + zstring(meta);
             int encoding = meta.get() & 0xFF;
             int format = 0;
             if ((encoding & 0x80) != 0) {
@@ -119,7 +124,18 @@ public final class EventHeaderDecoder {
                 throw new IllegalArgumentException("field " + fieldName + ": arrays are not written by the agent");
             }
             int value = encoding & 0x1F;
+            endMember(structs);
+            if (value == 1) { // struct: no value, the next (format & 0x7F) fields are its members
+                if ((format & 0x7F) == 0) {
+                    throw new IllegalArgumentException("struct " + fieldName + " of no fields");
+                }
+                structs.addLast(new Object[] {fieldName, format & 0x7F});
+                continue;
+            }
             fields.add(new Field(fieldName, value, format & 0x7F, read(in, value, format & 0x7F, fieldName)));
+        }
+        if (!structs.isEmpty()) {
+            throw new IllegalArgumentException("struct " + structs.peekLast()[0] + " lacks members in the metadata");
         }
         boolean padding = padded && in.remaining() < 8;
         while (padding && in.hasRemaining()) {
@@ -134,6 +150,27 @@ public final class EventHeaderDecoder {
     /** Decodes an event that fills {@code bytes}. */
     public static Event decode(byte[] bytes) {
         return decode(bytes, 0, bytes.length);
+    }
+
+    /** The dotted path of the innermost open struct, with its dot; empty outside structs. */
+    private static String structPath(Deque<Object[]> structs) {
+        return structs.isEmpty() ? "" : structs.peekLast()[0] + ".";
+    }
+
+    /**
+     * Counts a field or struct as one member of the innermost open struct, closing it when that was its last
+     * (a struct counts in its parent where it is declared, so closing one never completes another).
+     */
+    private static void endMember(Deque<Object[]> structs) {
+        Object[] innermost = structs.peekLast();
+        if (innermost == null) {
+            return;
+        }
+        int left = (Integer) innermost[1] - 1;
+        innermost[1] = left;
+        if (left == 0) {
+            structs.removeLast();
+        }
     }
 
     private static Object read(ByteBuffer in, int encoding, int format, String field) {

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A backend without a kernel: each registered event gets its own enable word (reading 0 until a test
- * enables it), a distinct write index, and events go to one {@link CapturingSink}. Names a test lists as
+ * enables it), a distinct write index (the same one for the same event registered again, as the kernel
+ * does), and events go to one {@link CapturingSink}. Names a test lists as
  * refused fail registration, as the kernel refuses a conflicting format.
  */
 public final class RecordingBackend implements EventBackend {
@@ -36,7 +37,10 @@ public final class RecordingBackend implements EventBackend {
         if (refused.contains(format.name())) {
             throw new RegistrationException(format.name(), 17, "event " + format.name() + " refused by the test");
         }
-        int writeIndex = nextWriteIndex++;
+        EventFormat earlier = formats.get(format.name());
+        // as user_events_ref_add(): the same event registered again through one file keeps its write index
+        int writeIndex = earlier != null && earlier.command().equals(format.command())
+            ? writeIndexes.get(format.name()) : nextWriteIndex++;
         formats.put(format.name(), format);
         words.put(format.name(), word);
         writeIndexes.put(format.name(), writeIndex);

@@ -226,6 +226,16 @@ public final class EventRecord {
         endCounted(content, position);
     }
 
+    /**
+     * An EventHeader string field holding a UTC time as RFC 3339 text ({@link UtcTime}); empty when the event
+     * has no room left for all of it.
+     */
+    void putUtcTime(long epochSecond, int nano) {
+        int content = beginCounted();
+        int end = countedRoom(content) >= UtcTime.LENGTH ? UtcTime.write(epochSecond, nano, buffer, content) : content;
+        endCounted(content, end);
+    }
+
     /** Starts a counted string at fieldPosition; returns where its content goes. */
     private int beginCounted() {
         stringsLeft--;

@@ -2,6 +2,7 @@ package dev.userevents.agent.runtime;
 
 import dev.userevents.shim.hotpath.NativeWords;
 import java.text.MessageFormat;
+import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,15 @@ public final class LogEvents {
     public static final int NONE = -1;
     /** The event names without prefix, by level. */
     private static final String[] NAMES = {"log_error", "log_warn", "log_info", "log_debug", "log_trace"};
+
+    /** Common Schema version 4.0, the first field of a log event in EventHeader form. */
+    private static final int CS_VERSION = 0x400;
+    /** PartB {@code _typeName} of a log record. */
+    private static final String TYPE_NAME = "Log";
+    /** OpenTelemetry severity numbers by level (logs data model: ERROR 17, WARN 13, INFO 9, DEBUG 5, TRACE 1). */
+    private static final short[] SEVERITY_NUMBERS = {17, 13, 9, 5, 1};
+    /** OpenTelemetry severity texts by level. */
+    private static final String[] SEVERITY_TEXTS = {"ERROR", "WARN", "INFO", "DEBUG", "TRACE"};
 
     /** Probe ids by level, -1 until registered. */
     private static final int[] PROBE_IDS = {-1, -1, -1, -1, -1};
@@ -188,7 +198,9 @@ public final class LogEvents {
         try {
             Object spanContext = ProbeRuntime.spanContext(id); // null unless the events carry the ids
             EventRecord record = ProbeRuntime.begin(id);
-            if (record.failure == null) {
+            if (record.failure == null && record.eventHeader) {
+                writeCommonSchema(record, level, logger, message, thrown, spanContext);
+            } else if (record.failure == null) {
                 try { // one handler for the four fields, where woven code has one per put: less code to inline
                     record.putString(logger);
                     record.putString(message);
@@ -208,6 +220,45 @@ public final class LogEvents {
             ProbeRuntime.commit(record);
         } catch (Throwable e) {
             ProbeRuntime.dropped(e, id); // a stack overflow entering one of the calls: counted, buffer reclaimed
+        }
+    }
+
+    /**
+     * A record as a Common Schema 4.0 log event in EventHeader form (agent option {@code format=eventheader};
+     * the fields and their order: the agent's {@code logs.CommonSchemaLog}).
+     */
+    private static void writeCommonSchema(EventRecord record, int level, @Nullable String logger,
+                                          @Nullable String message, @Nullable Throwable thrown,
+                                          @Nullable Object spanContext) {
+        try {
+            record.putInt(CS_VERSION);
+            Instant now = Instant.now();
+            record.putUtcTime(now.getEpochSecond(), now.getNano());
+        } catch (Throwable e) {
+            record.failure = e;
+        }
+        Probe probe = record.probe;
+        if (probe != null && probe.otel()) {
+            ProbeRuntime.putSpanIds(record, spanContext);
+        }
+        try {
+            if (record.failure != null) {
+                return;
+            }
+            record.putString(TYPE_NAME);
+            record.putString(message);
+            record.putShort(SEVERITY_NUMBERS[level]);
+            record.putString(SEVERITY_TEXTS[level]);
+            record.putString(logger);
+            record.putString(Thread.currentThread().getName());
+            record.putString(thrown == null ? "" : thrown.getClass().getName());
+            String thrownMessage = thrown == null ? null : thrownMessage(thrown);
+            record.putString(thrownMessage == null ? "" : thrownMessage);
+        } catch (Throwable e) {
+            record.failure = e;
+        }
+        if (probe != null && probe.threadContext()) {
+            ProbeRuntime.putThreadContext(record);
         }
     }
 
@@ -312,12 +363,16 @@ public final class LogEvents {
             return "";
         }
         String type = thrown.getClass().getName();
-        String message;
-        try {
-            message = thrown.getMessage();
-        } catch (Throwable e) {
-            message = null;
-        }
+        String message = thrownMessage(thrown);
         return message == null ? type : type + ": " + message;
+    }
+
+    /** A throwable's message; null when it has none or {@code getMessage()} throws. */
+    private static @Nullable String thrownMessage(Throwable thrown) {
+        try {
+            return thrown.getMessage();
+        } catch (Throwable e) {
+            return null;
+        }
     }
 }

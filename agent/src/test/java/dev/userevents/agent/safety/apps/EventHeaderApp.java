@@ -2,10 +2,12 @@ package com.example.safety;
 
 import dev.userevents.Tracepoint;
 import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Events in every Java type for {@code format=eventheader}, at two levels and two keywords, with exit events
- * and a stack.
+ * and a stack, and a java.util.logging record at FINE (bridged as a Common Schema log event, verbose).
  * <pre>java -javaagent:...=format=eventheader,provider=ehtest com.example.safety.EventHeaderApp</pre>
  * Prints {@code tid <main thread's id>}, {@code ready}, waits for {@code go}, makes each call once, prints {@code done}, waits for its input to end.
  */
@@ -58,6 +60,8 @@ public final class EventHeaderApp {
         half(5.0);
         info(4);
         net(1024);
+        // a debug record (below JUL's default level, so printed nowhere): a Common Schema log event on L5K1
+        Logger.getLogger("eh.app").log(Level.FINE, "log-é-1", new IllegalStateException("no stock"));
         Driver.say("done");
         Driver.awaitEnd();
     }
