@@ -10,6 +10,7 @@ import dev.userevents.agent.registry.ProbeRegistrar;
 import dev.userevents.agent.testing.BigMethodSource;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.EventHeaderDecoder;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.ClassBytes;
@@ -100,6 +101,43 @@ class OnDemandRetransformTest {
         assertEquals(9, work.invoke(null, 6, "abc"));
         assertEquals(1, backend.sink().events().size(), "the restored method writes nothing");
         EnableWords.disable(backend.enableWord("od_OnDemandTarget_work"));
+    }
+
+    @Test
+    void underEventHeaderCandidatesOfOneTracepointAreWovenTogetherAndWriteTheirOwnEvents() throws Exception {
+        RecordingBackend shared = new RecordingBackend();
+        ProbeRegistrar eventHeader = new ProbeRegistrar(shared, "odeh");
+        TracepointClassTransformer woven = new TracepointClassTransformer(
+            new ClassFilter(List.of(TARGET), Collections.emptyList()),
+            ProbesFile.parse(List.of("dev.userevents.samples.OnDemand*#*"), "probes.txt"), eventHeader, "od_");
+        OnDemandProbes onDemand = new OnDemandProbes(INSTRUMENTATION, eventHeader, 100, 1, 0);
+        woven.onDemand(onDemand);
+        INSTRUMENTATION.addTransformer(woven, true);
+        try {
+            Class<?> target = new OwnCopyLoader(TARGET).loadClass(TARGET);
+            Method work = target.getMethod("work", int.class, String.class);
+            assertEquals(2, onDemand.candidateCount());
+            assertEquals(1, shared.registeredCount(), "one tracepoint for both candidates: level 5, keyword 1");
+            assertEquals(0, onDemand.poll(System.nanoTime()));
+
+            EnableWords.enable(shared.enableWord("odeh_L5K1")); // a tracer asks for the provider's verbose events
+            assertEquals(1, onDemand.poll(System.nanoTime()), "the class of both candidates, retransformed once");
+            assertEquals(6, work.invoke(null, 5, "é"));
+            List<byte[]> events = shared.sink().events();
+            assertEquals(1, events.size());
+            EventHeaderDecoder.Event event = EventHeaderDecoder.decode(events.get(0), 4, events.get(0).length - 4);
+            assertEquals("od_OnDemandTarget_work", event.name());
+            assertEquals(5L, event.values().values().iterator().next(), "the first parameter: " + event);
+            assertTrue(event.values().containsValue("é"), event.toString());
+
+            EnableWords.disable(shared.enableWord("odeh_L5K1"));
+            assertEquals(1, onDemand.poll(System.nanoTime()), "the last tracer left: restored");
+            assertEquals(7, work.invoke(null, 6, "é"));
+            assertEquals(1, shared.sink().events().size());
+        } finally {
+            EnableWords.disable(shared.enableWord("odeh_L5K1"));
+            INSTRUMENTATION.removeTransformer(woven);
+        }
     }
 
     @Test
