@@ -121,6 +121,7 @@ public final class AgentInstaller {
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
         if (onDemand != null) {
             onDemand.start();
+            ProbeCounts.setOnDemandSummary(onDemand::summary);
             AgentLog.info("on-demand: " + onDemand.candidateCount() + " candidate(s) in classes loaded so far; their"
                 + " methods are woven while a tracer enables them");
         }

@@ -234,6 +234,22 @@ final class OnDemandProbes {
         return candidateCount;
     }
 
+    /**
+     * The candidates at a glance, for {@code status PID}.
+     *
+     * @return {@code "on-demand: 12 candidate(s) in 3 class(es), 1 class(es) woven now"}
+     */
+    synchronized String summary() {
+        int woven = 0;
+        for (ClassCandidates entry : classes) {
+            if (!entry.woven.isEmpty()) {
+                woven++;
+            }
+        }
+        return "on-demand: " + candidateCount + " candidate(s) in " + classes.size() + " class(es), " + woven
+            + " class(es) woven now";
+    }
+
     /** Starts the poll thread (a daemon: it never keeps the JVM alive). */
     void start() {
         Thread thread = new Thread(this::pollForever, THREAD_NAME);

@@ -85,6 +85,7 @@ class OnDemandRetransformTest {
             assertEquals(1, log.linesWith("OnDemandTarget woven for od_OnDemandTarget_work").size(), log.lines().toString());
         }
         assertTrue(mentionsRuntime(seen.last), "woven");
+        assertEquals("on-demand: 2 candidate(s) in 1 class(es), 1 class(es) woven now", onDemand.summary());
         assertEquals(0, onDemand.poll(System.nanoTime()), "already woven: nothing to do");
         assertEquals(8, work.invoke(null, 5, "abc"));
         List<byte[]> events = backend.sink().events();
@@ -97,6 +98,7 @@ class OnDemandRetransformTest {
         EnableWords.disable(backend.enableWord("od_OnDemandTarget_work"));
         assertEquals(1, onDemand.poll(System.nanoTime()), "restoreAfter=0: restored at the first quiet poll");
         assertArrayEquals(original, seen.last, "byte for byte what the JVM had before any weaving");
+        assertEquals("on-demand: 2 candidate(s) in 1 class(es), 0 class(es) woven now", onDemand.summary());
         EnableWords.enable(backend.enableWord("od_OnDemandTarget_work")); // no poll: nothing woven to see it
         assertEquals(9, work.invoke(null, 6, "abc"));
         assertEquals(1, backend.sink().events().size(), "the restored method writes nothing");

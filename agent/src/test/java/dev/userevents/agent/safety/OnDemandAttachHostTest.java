@@ -44,6 +44,11 @@ class OnDemandAttachHostTest {
             assertTrue(count.find());
             // JdbcConnection's and JdbcStatement's execute... methods at least: the app ran a statement before.
             assertTrue(Integer.parseInt(count.group(1)) >= 10, line);
+            try (JavaProcess status = JavaProcess.agentCli(Jdk.JDK_17, "status", Long.toString(app.pid()))) {
+                assertEquals(0, status.awaitExit(Duration.ofSeconds(60)), status::toString);
+                assertTrue(status.stdoutLines().stream().anyMatch(text -> text.strip().matches(
+                    "on-demand: \\d+ candidate\\(s\\) in \\d+ class\\(es\\), 0 class\\(es\\) woven now")), () -> "status said: " + status.stdout());
+            }
             app.send("go");
             app.awaitLine("running", Duration.ofSeconds(30));
             Thread.sleep(500); // a few polls: the words read 0, nothing may be woven

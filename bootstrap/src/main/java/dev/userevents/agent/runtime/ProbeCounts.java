@@ -7,6 +7,8 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The probes' counters as text: the agent's line at exit and {@code java -jar userevents-agent.jar status
@@ -20,7 +22,19 @@ public final class ProbeCounts {
     /** What the agent writes to, as its start line says it ({@link #setBackend}); empty until it started. */
     private static volatile String backend = "";
 
+    /** The on-demand candidates' line ({@link #setOnDemandSummary}), or null without candidates. */
+    private static volatile @Nullable Supplier<String> onDemandSummary;
+
     private ProbeCounts() {
+    }
+
+    /**
+     * Gives {@code status PID} a line on the on-demand candidates, asked each time the counters are written.
+     *
+     * @param summary e.g. {@code "on-demand: 12 candidate(s) in 3 class(es), 1 class(es) woven now"}
+     */
+    public static void setOnDemandSummary(Supplier<String> summary) {
+        onDemandSummary = summary;
     }
 
     /**
@@ -48,6 +62,14 @@ public final class ProbeCounts {
             lines.add("totals: " + totals(probes));
             if (!backend.isEmpty()) {
                 lines.add("events to: " + backend);
+            }
+            Supplier<String> candidates = onDemandSummary;
+            if (candidates != null) {
+                try {
+                    lines.add(candidates.get());
+                } catch (RuntimeException e) {
+                    lines.add("on-demand: (unavailable: " + e + ")");
+                }
             }
             for (Probe probe : probes) {
                 lines.add(of(probe));
