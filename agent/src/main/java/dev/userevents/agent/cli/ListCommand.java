@@ -38,7 +38,8 @@ final class ListCommand {
      * {@code dynamic_events}, whose commands must name it that way.
      */
     private static final Pattern ARRAY_FIELD = Pattern.compile("(.*) (\\w+)(\\[\\d*\\])");
-    private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+): (.*)");
+    /** A counters line of {@code status PID}: {@code probe NAME: ...}, or {@code probe NAME [FIELDS]: ...} under multiFormat. */
+    private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+)(?: \\[([^\\]]*)\\])?: (.*)");
     private static final String USED_BY = " # Used by ";
     /** How {@code dynamic_events} starts a user_event's line ({@code USER_EVENTS_PREFIX} of user_events.h). */
     private static final String USER_EVENTS_PREFIX = "u:";
@@ -65,7 +66,7 @@ final class ListCommand {
         } catch (UserEventsUnavailableException e) {
             throw new Cli.CommandFailedException("list: " + e.getMessage());
         }
-        @Nullable Map<String, List<String>> counters = pid == null ? null : countersByName(pid);
+        @Nullable Map<String, List<String[]>> counters = pid == null ? null : countersByName(pid);
         List<String> status;
         try {
             status = Files.readAllLines(tracefs.statusFile(), StandardCharsets.UTF_8);
@@ -100,7 +101,7 @@ final class ListCommand {
                     + "' >> " + tracefs.root().resolve("dynamic_events"));
             }
             if (counters != null) {
-                for (String counts : counters.getOrDefault(name, List.of())) {
+                for (String counts : countersOf(counters.getOrDefault(name, List.of()), fields)) {
                     out.println("  JVM " + pid + ": " + counts);
                 }
             }
@@ -112,20 +113,42 @@ final class ListCommand {
         return 0;
     }
 
-    /** The agent's per-probe counter lines, by event name (several probes may share a multi-format name). */
-    private Map<String, List<String>> countersByName(String jvm) throws Cli.CommandFailedException {
+    /**
+     * The agent's per-probe counter lines, by event name (several probes may share a multi-format name): each
+     * {fields as registered or null, counters}.
+     */
+    private Map<String, List<String[]>> countersByName(String jvm) throws Cli.CommandFailedException {
         List<String> lines = ProbeCountsCommand.fetch(jvm, out);
         if (lines.get(0).startsWith(ProbeCountsCommand.NO_AGENT)) {
             throw new Cli.CommandFailedException("list: JVM " + jvm + " runs no userevents agent");
         }
-        Map<String, List<String>> byName = new LinkedHashMap<>();
+        Map<String, List<String[]>> byName = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher probe = PROBE_LINE.matcher(line);
             if (probe.matches()) {
-                byName.computeIfAbsent(probe.group(1), key -> new ArrayList<>()).add(probe.group(2));
+                byName.computeIfAbsent(probe.group(1), key -> new ArrayList<>())
+                    .add(new String[] {probe.group(2), probe.group(3)});
             }
         }
         return byName;
+    }
+
+    /**
+     * The counters to show under one tracepoint of a name: a probe that names its fields ({@code multiFormat})
+     * only under the tracepoint of its own format, any other under every tracepoint of its name.
+     *
+     * @param probes the name's probes, each {fields or null, counters}, from {@code status PID}
+     * @param fields the tracepoint's fields as registered, or null when unreadable
+     * @return the counters, in the probes' order
+     */
+    static List<String> countersOf(List<String[]> probes, @Nullable String fields) {
+        List<String> shown = new ArrayList<>();
+        for (String[] probe : probes) {
+            if (probe[0] == null || fields == null || loose(probe[0]).equals(loose(fields))) {
+                shown.add(probe[1]);
+            }
+        }
+        return shown;
     }
 
     /**

@@ -258,6 +258,9 @@ public final class ProbeRegistrar {
             }
             EventBackend.Registered registered = backend.register(named.format(), probe.enableWordAddress());
             probe.registeredAt(registered.writeIndex);
+            if (backend.namesCarrySeveralFormats()) { // status tells the formats of one name apart
+                probe.describeFields(named.format().command().substring(named.format().name().length()).trim());
+            }
             ProbeRuntime.install(probe);
             probeCount++;
             if (AgentLog.enabled(AgentLog.DEBUG)) { // the format command is built only for this line

@@ -56,6 +56,16 @@ class ListCommandTest {
     }
 
     @Test
+    void eachFormatsTracepointShowsOnlyItsOwnProbesCountersAndAProbeWithoutFieldsShowsEverywhere() {
+        List<String[]> probes = List.of(new String[] {"s32 count", "1 written"},
+            new String[] {"__rel_loc char[] text", "2 written"}, new String[] {null, "3 written"});
+        assertEquals(List.of("1 written", "3 written"), ListCommand.countersOf(probes, "s32 count"));
+        assertEquals(List.of("2 written", "3 written"), ListCommand.countersOf(probes, "__rel_loc char text[]"),
+            "the format file's spelling matches the registered one");
+        assertEquals(List.of("1 written", "2 written", "3 written"), ListCommand.countersOf(probes, null));
+    }
+
+    @Test
     void anUnreadableFormatGivesNull(@TempDir Path dir) {
         assertEquals(null, ListCommand.fields(dir.resolve("missing")));
     }

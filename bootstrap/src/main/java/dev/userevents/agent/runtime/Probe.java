@@ -48,6 +48,8 @@ public final class Probe {
      * extension), or null for a tracefs event; written once before {@link ProbeRuntime#install}.
      */
     private byte @Nullable [] eventHeader;
+    /** The fields, for status under multiFormat ({@link #describeFields}); null otherwise. */
+    private @Nullable String fields;
     private final EventSink sink;
     private final LongAdder written = new LongAdder();
     private final LongAdder raced = new LongAdder();
@@ -198,6 +200,23 @@ public final class Probe {
      */
     public void encodeAsEventHeader(byte[] prefix) {
         this.eventHeader = prefix;
+    }
+
+    /**
+     * Names the event's fields in {@code status PID}, where one event name carries several formats
+     * ({@code multiFormat=true}): its counters line reads {@code probe NAME [FIELDS]: ...}, so that
+     * {@code list PID} shows each format's tracepoint its own probe's counters. Called once, before
+     * {@link ProbeRuntime#install} publishes the probe.
+     *
+     * @param fields the fields as registered, {@code "s32 count"} (the format command without its name)
+     */
+    public void describeFields(String fields) {
+        this.fields = fields;
+    }
+
+    /** {@return the fields given to {@link #describeFields}, or null} */
+    public @Nullable String fields() {
+        return fields;
     }
 
     /** {@return the EventHeader prefix of each event, or null for a tracefs event; not a copy} */

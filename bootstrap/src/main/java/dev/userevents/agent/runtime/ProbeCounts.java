@@ -111,7 +111,8 @@ public final class ProbeCounts {
 
     /**
      * One probe's counters: {@code "probe NAME: 5 written, 0 found no tracer, 1 dropped (stack overflow 1)"},
-     * then {@code ", switched off"} for a probe a failure switched off.
+     * then {@code ", switched off"} for a probe a failure switched off; {@code "probe NAME [FIELDS]: ..."} for a
+     * probe whose name carries several formats ({@link Probe#describeFields}).
      *
      * @param probe the probe to describe
      * @return one line, without a line break
@@ -122,7 +123,9 @@ public final class ProbeCounts {
         for (DropReason reason : DropReason.values()) {
             dropped[reason.ordinal()] = probe.dropped(reason);
         }
-        return "probe " + probe.eventName() + ": " + probe.written() + " written, " + probe.raced()
+        String fields = probe.fields();
+        return "probe " + probe.eventName() + (fields == null ? "" : " [" + fields + "]") + ": " + probe.written()
+            + " written, " + probe.raced()
             + " found no tracer, " + probe.dropped() + " dropped" + reasons(dropped)
             + (probe.isOff() ? ", switched off" : "");
     }
