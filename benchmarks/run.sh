@@ -343,7 +343,7 @@ echo "default_sink=$default_sink" >>"$out/env.txt"
 
 cd "$work"
 phase host-disabled jmh host-disabled 'DisabledProbeBenchmark' "${jmh_disabled[@]}" -prof gc
-phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullDefault|devnullCandidate|devnullThreadContext|devnullOtel|devnullThreadAndOtel|devnullStack(1|8|32)|devnullJna|devnullChannel|jfrEnabled)$' \
+phase host-enabled jmh host-enabled 'EnabledProbeBenchmark\.(noAgent|devnullDefault|devnullEventHeader|devnullCandidate|devnullThreadContext|devnullOtel|devnullThreadAndOtel|devnullStack(1|8|32)|devnullJna|devnullChannel|jfrEnabled)$' \
   "${jmh_host[@]}" -prof gc
 phase host-sinks jmh host-sinks "$sink_benchmarks" "${jmh_host[@]}" -prof gc
 # Sub-nanosecond differences again: the disabled log calls get the disabled probes' forks.

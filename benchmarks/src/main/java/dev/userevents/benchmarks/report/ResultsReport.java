@@ -170,6 +170,8 @@ public final class ResultsReport {
         line("|---|---|---:|---:|---:|---:|");
         disabledRow("(a)", "no agent (baseline)", s.get(DISABLED + "noAgent"), base);
         disabledRow("(b)", "`@Tracepoint`, agent mode=dry (enable word reads 0)", s.get(DISABLED + "agentDry"), base);
+        disabledRow("(b-eh)", "`@Tracepoint`, agent mode=dry, format=eventheader (the shared tracepoint's word)",
+            s.get(DISABLED + "agentDryEventHeader"), base);
         disabledRow("(b'')", "`@Tracepoint(exit = true)`, agent mode=dry (entry and exit off)",
             s.get(DISABLED + "agentDryWithExit"), base);
         disabledRow("(g)", "`@Tracepoint`, agent mode=dry, context=thread", s.get(DISABLED + "agentDryThreadContext"), base);
@@ -204,6 +206,7 @@ public final class ResultsReport {
                     + " vs (e) %s ns/op, difference %s ± %s ns -> **%s**", DISABLED_FLOOR_TARGET_NS, f(dry.score),
                 f(floor.score), signed(over), f(error), verdict));
         }
+        eventHeaderDisabledVerdict(s.get(DISABLED + "agentDryEventHeader"), dry, floor);
         Score logger = s.get(DISABLED + "julFineNotLogged");
         if (base != null && dry != null && logger != null) {
             // Added cost over (a); a probe measured at or below (a) is counted at the smallest step reported.
@@ -221,6 +224,38 @@ public final class ResultsReport {
                     + " (a) %s ns/op (Δ %s, error bars ±%s) -> **%s**", f(kernel.score), f(base.score),
                 signed(kernel.score - base.score), f(margin), met ? "met" : "missed"));
         }
+    }
+
+    /**
+     * The EventHeader issue's bar: the woven check loads the shared tracepoint's word instead of the event's own,
+     * so the disabled path must cost what it costs in tracefs. Unchanged when (b-eh) is within {@link #NOISE} of
+     * both (b), the tracefs probe, and (e), the hand-written load and test; unchanged within the error bars when
+     * within JMH's error bars of both; changed otherwise.
+     */
+    private void eventHeaderDisabledVerdict(@Nullable Score eventHeader, @Nullable Score tracefs, @Nullable Score floor) {
+        if (eventHeader == null || (tracefs == null && floor == null)) {
+            return;
+        }
+        String[] names = {"(b) tracefs", "(e) floor"};
+        Score[] baselines = {tracefs, floor};
+        List<String> against = new ArrayList<>();
+        boolean unchanged = true;
+        boolean withinNoise = true;
+        for (int i = 0; i < baselines.length; i++) {
+            Score other = baselines[i];
+            if (other == null) {
+                continue;
+            }
+            double delta = eventHeader.score - other.score;
+            double margin = Math.max(errorOf(eventHeader) + errorOf(other), NOISE * other.score);
+            unchanged &= Math.abs(delta) <= margin;
+            withinNoise &= Math.abs(delta) <= NOISE * other.score;
+            against.add(String.format(Locale.ROOT, "vs %s %s ns/op (Δ %s, error bars ±%s)", names[i], f(other.score),
+                signed(delta), f(margin)));
+        }
+        verdicts.add(String.format(Locale.ROOT, "Disabled probe unchanged under format=eventheader: (b-eh) %s ns/op %s"
+            + " -> **%s**", f(eventHeader.score), String.join("; ", against),
+            !unchanged ? "changed" : withinNoise ? "unchanged" : "unchanged within the error bars"));
     }
 
     private void disabledRow(String label, String what, @Nullable Score score, @Nullable Score base) {
@@ -260,6 +295,8 @@ public final class ResultsReport {
         line("");
         enabledTable(s, floor, new String[][] {
             {"devnullDefault", "`@Tracepoint`, default sink (" + defaultSink() + ")"},
+            {"devnullEventHeader", "`@Tracepoint`, default sink, format=eventheader (header and metadata copied, string"
+                + " counted)"},
             {"devnullCandidate", "on-demand candidate, enabled from the start (woven by the poll in warm-up)"},
             {"devnullThreadContext", "`@Tracepoint`, default sink, context=thread (+ java_tid, virtual)"},
             {"devnullOtel", "`@Tracepoint`, default sink, context=otel, inside a span (+ trace_id, span_id)"},
@@ -273,6 +310,14 @@ public final class ResultsReport {
             {"noAgent", "the method, untraced"},
         }, "C floor: write() to /dev/null", "host /dev/null");
         Score plain = s.get(ENABLED + "devnullDefault");
+        Score eventHeader = s.get(ENABLED + "devnullEventHeader");
+        if (plain != null && eventHeader != null) {
+            // No bar in the issue: the row says what EventHeader's encoding costs beside tracefs.
+            verdicts.add(String.format(Locale.ROOT, "EventHeader encoding (format=eventheader), host /dev/null, for"
+                    + " information: %s vs %s ns/op in tracefs, %s ± %s ns, %s vs %s B/op", f(eventHeader.score),
+                f(plain.score), signed(eventHeader.score - plain.score), f(errorOf(eventHeader) + errorOf(plain)),
+                bytes(eventHeader), bytes(plain)));
+        }
         Score context = s.get(ENABLED + "devnullThreadAndOtel");
         if (plain != null && context != null) {
             double added = context.score - plain.score;
