@@ -121,7 +121,8 @@ public final class AgentInstaller {
         LoadedClasses.retransformThoseWithProbes(instrumentation, transformer);
         if (onDemand != null) {
             onDemand.start();
-            ProbeCounts.setOnDemandSummary(onDemand::summary);
+            OnDemandProbes candidates = onDemand;
+            ProbeCounts.setOnDemandSummary(() -> candidates.summary(probes.patternsMatchingNothing()));
             AgentLog.info("on-demand: " + onDemand.candidateCount() + " candidate(s) in classes loaded so far; their"
                 + " methods are woven while a tracer enables them");
         }

@@ -235,6 +235,18 @@ final class OnDemandProbes {
     }
 
     /**
+     * The candidates at a glance, for {@code status PID}, and the pattern lines that matched nothing yet.
+     *
+     * @param idlePatterns {@link dev.userevents.agent.weave.ProbesFile#patternsMatchingNothing()}
+     * @return {@code "on-demand: 12 candidate(s) in 3 class(es), 1 class(es) woven now"}, then {@code "; no method
+     *     matched so far by probes.txt:3 com.acme.*#handel*"} when a line matched nothing
+     */
+    String summary(List<String> idlePatterns) {
+        return idlePatterns.isEmpty() ? summary()
+            : summary() + "; no method matched so far by " + String.join(", ", idlePatterns);
+    }
+
+    /**
      * The candidates at a glance, for {@code status PID}.
      *
      * @return {@code "on-demand: 12 candidate(s) in 3 class(es), 1 class(es) woven now"}

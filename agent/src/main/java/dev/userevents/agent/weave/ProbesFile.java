@@ -65,6 +65,8 @@ public final class ProbesFile {
         final String target;
         final MethodPattern pattern;
         final TracepointSpec spec;
+        /** Set once the line selected a method; read by {@code status PID} from another thread. */
+        volatile boolean matched;
 
         PatternLine(String target, MethodPattern pattern, TracepointSpec spec) {
             this.target = target;
@@ -358,10 +360,29 @@ public final class ProbesFile {
         }
         for (PatternLine line : patterns) {
             if (line.pattern.matches(className, method.name(), classAnnotations, methodAnnotations)) {
+                if (!line.matched) {
+                    line.matched = true;
+                }
                 return line.spec;
             }
         }
         return null;
+    }
+
+    /**
+     * The pattern lines that have selected no method so far, in file order: a misspelt package or method name
+     * shows as one here (classes load lazily, so "so far" is all anyone can say).
+     *
+     * @return one entry a line, {@code probes.txt:3 com.acme.*#handel*}; empty when every pattern matched
+     */
+    public List<String> patternsMatchingNothing() {
+        List<String> idle = new ArrayList<>();
+        for (PatternLine line : patterns) {
+            if (!line.matched) {
+                idle.add(line.spec.origin() + " " + line.target);
+            }
+        }
+        return idle;
     }
 
     /** Lines of this class that matched no method: worth a log line when the class loads. */

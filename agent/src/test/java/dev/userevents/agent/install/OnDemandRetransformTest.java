@@ -99,6 +99,8 @@ class OnDemandRetransformTest {
         assertEquals(1, onDemand.poll(System.nanoTime()), "restoreAfter=0: restored at the first quiet poll");
         assertArrayEquals(original, seen.last, "byte for byte what the JVM had before any weaving");
         assertEquals("on-demand: 2 candidate(s) in 1 class(es), 0 class(es) woven now", onDemand.summary());
+        assertEquals("on-demand: 2 candidate(s) in 1 class(es), 0 class(es) woven now; no method matched so far by"
+            + " probes.txt:2 com.nowhere.*#run", onDemand.summary(List.of("probes.txt:2 com.nowhere.*#run")));
         EnableWords.enable(backend.enableWord("od_OnDemandTarget_work")); // no poll: nothing woven to see it
         assertEquals(9, work.invoke(null, 6, "abc"));
         assertEquals(1, backend.sink().events().size(), "the restored method writes nothing");

@@ -93,6 +93,18 @@ class OnDemandLinesTest {
     }
 
     @Test
+    void patternsThatSelectedNoMethodYetAreListedWithTheirLineUntilOneDoes() {
+        ProbesFile probes = ProbesFile.parse(List.of(PACKAGE + ".*#total*", PACKAGE + ".*#refnud",
+            "@" + PACKAGE + ".Audited"), "probes.txt");
+        assertEquals(List.of("probes.txt:1 " + PACKAGE + ".*#total*", "probes.txt:2 " + PACKAGE + ".*#refnud",
+            "probes.txt:3 @" + PACKAGE + ".Audited"), probes.patternsMatchingNothing(), "nothing loaded yet");
+        ProbeClassWeaver weaver = new ProbeClassWeaver(new ProbeRegistrar(new RecordingBackend()), "");
+        weaver.definitions(ProbeClassWeaver.plan(WovenClasses.classFile(Checkout.class), probes), null);
+        assertEquals(List.of("probes.txt:2 " + PACKAGE + ".*#refnud"), probes.patternsMatchingNothing(),
+            "the misspelt method name is the one left");
+    }
+
+    @Test
     void exactLineWinsOverAPatternAndOnlyPatternsAndOndemandLinesAreOnDemand() {
         ProbesFile probes = ProbesFile.parse(List.of(
             Checkout.class.getName() + "#total name=checkout_total",
