@@ -39,7 +39,7 @@ final class ListCommand {
      */
     private static final Pattern ARRAY_FIELD = Pattern.compile("(.*) (\\w+)(\\[\\d*\\])");
     /** A counters line of {@code status PID}: {@code probe NAME: ...}, or {@code probe NAME [FIELDS]: ...} under multiFormat. */
-    private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+)(?: \\[([^\\]]*)\\])?: (.*)");
+    private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+)(?: \\[(.*?)\\])?: (.*)");
     private static final String USED_BY = " # Used by ";
     /** How {@code dynamic_events} starts a user_event's line ({@code USER_EVENTS_PREFIX} of user_events.h). */
     private static final String USER_EVENTS_PREFIX = "u:";
@@ -122,6 +122,17 @@ final class ListCommand {
         if (lines.get(0).startsWith(ProbeCountsCommand.NO_AGENT)) {
             throw new Cli.CommandFailedException("list: JVM " + jvm + " runs no userevents agent");
         }
+        return countersByName(lines);
+    }
+
+    /**
+     * The counters lines of {@code status PID} by event name.
+     *
+     * @param lines what {@code status PID} printed, {@code probe NAME: ...} or {@code probe NAME [FIELDS]: ...}
+     *              a probe (fields may hold brackets: {@code [__rel_loc char[] text]})
+     * @return each name's probes, each {fields or null, counters}, in the lines' order
+     */
+    static Map<String, List<String[]>> countersByName(List<String> lines) {
         Map<String, List<String[]>> byName = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher probe = PROBE_LINE.matcher(line);

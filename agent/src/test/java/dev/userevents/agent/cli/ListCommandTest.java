@@ -66,6 +66,21 @@ class ListCommandTest {
     }
 
     @Test
+    void probeLinesAreReadWithTheirFieldsBracketsInsideIncluded() {
+        Map<String, List<String[]>> byName = ListCommand.countersByName(List.of("totals: 2 event(s) written",
+            "probe multi_emit [__rel_loc char[] text]: 1 written, 0 found no tracer, 0 dropped",
+            "probe multi_emit [s32 count]: 2 written, 0 found no tracer, 0 dropped",
+            "probe order_placed: 3 written, 0 found no tracer, 0 dropped"));
+        assertEquals(List.of("multi_emit", "order_placed"), List.copyOf(byName.keySet()));
+        assertEquals(List.of("1 written, 0 found no tracer, 0 dropped"),
+            ListCommand.countersOf(byName.get("multi_emit"), "__rel_loc char[] text"));
+        assertEquals(List.of("2 written, 0 found no tracer, 0 dropped"),
+            ListCommand.countersOf(byName.get("multi_emit"), "s32 count"));
+        assertEquals(List.of("3 written, 0 found no tracer, 0 dropped"),
+            ListCommand.countersOf(byName.get("order_placed"), "s32 orderId"));
+    }
+
+    @Test
     void anUnreadableFormatGivesNull(@TempDir Path dir) {
         assertEquals(null, ListCommand.fields(dir.resolve("missing")));
     }
