@@ -62,7 +62,10 @@ public final class PerfDecodeCheck {
             }
             ExpectedEvent want = expected.events.get(i);
             String where = "event " + i + " (" + want.name + ")";
-            System.out.println(where + ": " + event);
+            StringBuilder shown = new StringBuilder();
+            event.forEach((key, value) -> shown.append(shown.length() == 0 ? "" : ", ").append(key).append('=')
+                .append(Check.show(value)));
+            System.out.println(where + ": " + shown);
             if (!want.name.equals(event.get("n"))) {
                 problems.add(where + ": name is " + event.get("n"));
             }
@@ -172,7 +175,7 @@ public final class PerfDecodeCheck {
             return "is " + show(actual) + ", expected " + show(value);
         }
 
-        private static String show(Object value) {
+        static String show(Object value) {
             if (!(value instanceof String s)) {
                 return value.toString();
             }

@@ -62,7 +62,9 @@ perf=${PERF:-perf}
 provider=pdcheck
 tracepoints=("${provider}_L5K1" "${provider}_L4K1" "${provider}_L5K2a")
 echo "guest kernel: $(uname -r); perf: $perf; java: $java_bin"
-mkfifo app.in ctl ack
+# FIFOs cannot live on the job directory's 9p share: they go to the guest's /tmp
+fifos=$(mktemp -d)
+mkfifo "$fifos/app.in" "$fifos/ctl" "$fifos/ack"
 # wait_for LINE SECONDS: until the app printed LINE (it dies: fail at once)
 wait_for() {
   local i
@@ -75,9 +77,9 @@ wait_for() {
 }
 "$java_bin" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
   "-javaagent:$job/userevents-agent.jar=format=eventheader,provider=$provider,context=thread" \
-  -cp "$job/classes/apps:$job/classes/api" com.example.safety.EventHeaderApp <app.in >app.out 2>app.err &
+  -cp "$job/classes/apps:$job/classes/api" com.example.safety.EventHeaderApp <"$fifos/app.in" >app.out 2>app.err &
 app=$!
-exec 3>app.in   # the app's input: "go", then its end (fd 3 closed) lets the app exit
+exec 3>"$fifos/app.in"   # the app's input: "go", then its end (fd 3 closed) lets the app exit
 wait_for ready 300
 java_tid=$(sed -n 's/^tid //p' app.out)
 for t in "${tracepoints[@]}"; do
@@ -87,10 +89,10 @@ done
 # system's processes (events written before would be lost; see docs/NOTES.md "EventHeader").
 events=()
 for t in "${tracepoints[@]}"; do events+=(-e "user_events:$t"); done
-"$perf" record -a -D -1 --control fifo:ctl,ack --sample-identifier "${events[@]}" -o perf.data -- sleep 600 \
+"$perf" record -a -D -1 --control "fifo:$fifos/ctl,$fifos/ack" --sample-identifier "${events[@]}" -o perf.data -- sleep 600 \
   >record.out 2>record.err &
 perf_pid=$!
-timeout 300 bash -c 'echo enable >ctl; read -r answer <ack; [ "$answer" = ack ]' \
+timeout 300 bash -c 'echo enable >"$1/ctl"; read -r answer <"$1/ack"; [ "$answer" = ack ]' _ "$fifos" \
   || { echo "perf record did not acknowledge 'enable'"; cat record.err; exit 3; }
 echo go >&3
 wait_for done 300
@@ -111,6 +113,7 @@ echo "== perf-decode-check: guest (job directory $job; waiting for /tmp/guest.lo
 rc=0
 flock /tmp/guest.lock vm/run-in-vm.sh "$job" || rc=$?
 cat "$job/job.log"
+rm -rf "$job/classes" "$job/userevents-agent.jar"
 [ "$rc" = 0 ] || { echo "perf-decode-check: the guest job failed ($rc)"; exit 3; }
 
 echo "== perf-decode-check: host: $decoder perf.data"
