@@ -83,14 +83,15 @@ exec 3>"$fifos/app.in"   # the app's input: "go", then its end (fd 3 closed) let
 wait_for ready 300
 java_tid=$(sed -n 's/^tid //p' app.out)
 for t in "${tracepoints[@]}"; do
-  [ -d "/sys/kernel/tracing/events/user_events/$t" ] || { echo "no tracepoint $t in tracefs"; ls /sys/kernel/tracing/events/user_events; exit 3; }
+  [ -d "/sys/kernel/tracing/events/user_events/$t" ] \
+    || { echo "no tracepoint $t in tracefs"; ls /sys/kernel/tracing/events/user_events; exit 3; }
 done
 # -D -1 --control: perf starts disabled and enables its events when told, after it has synthesized the
 # system's processes (events written before would be lost; see docs/NOTES.md "EventHeader").
 events=()
 for t in "${tracepoints[@]}"; do events+=(-e "user_events:$t"); done
-"$perf" record -a -D -1 --control "fifo:$fifos/ctl,$fifos/ack" --sample-identifier "${events[@]}" -o perf.data -- sleep 600 \
-  >record.out 2>record.err &
+"$perf" record -a -D -1 --control "fifo:$fifos/ctl,$fifos/ack" --sample-identifier "${events[@]}" -o perf.data \
+  -- sleep 600 >record.out 2>record.err &
 perf_pid=$!
 timeout 300 bash -c 'echo enable >"$1/ctl"; read -r answer <"$1/ack"; [ "$answer" = ack ]' _ "$fifos" \
   || { echo "perf record did not acknowledge 'enable'"; cat record.err; exit 3; }
