@@ -227,6 +227,11 @@ public final class AgentOptions {
             throw new IllegalArgumentException("agent option provider='" + provider + "': use 1 to 200 letters,"
                 + " digits and '_' (EventHeader tracepoint names are <provider>_L<level>K<keyword>)");
         }
+        if (format == Format.EVENTHEADER && provider == null && provider().length() > 200) {
+            throw new IllegalArgumentException("agent option prefix='" + prefix + "' is " + prefix.length()
+                + " characters: with format=eventheader it names the provider, which takes 1 to 200; give"
+                + " provider=NAME (EventHeader tracepoint names are <provider>_L<level>K<keyword>)");
+        }
         for (String item : context) {
             if (!item.equals(THREAD_CONTEXT) && !item.equals(OTEL_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item
