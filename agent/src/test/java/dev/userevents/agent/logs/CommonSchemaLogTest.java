@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EventHeaderDecoder;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.OpenTelemetryApi;
@@ -153,6 +154,29 @@ class CommonSchemaLogTest {
         } finally {
             ProbeRuntime.setMaxEventBytes(4000);
         }
+    }
+
+    @Test
+    void aRefusedTracepointIsOneLineNamingItOnceAndTheOtherLevelsStillWrite() {
+        backend.refuse("shop_L5K1");
+        try (CapturedLog log = CapturedLog.start()) {
+            word = new LogBridge(backend, "", false, null, "shop").enableWord(getClass().getClassLoader());
+            List<String> refused = log.linesWith("refused");
+            assertEquals(1, refused.size(), log.lines().toString());
+            String line = refused.get(0);
+            assertEquals(line.indexOf("refused by the test"), line.lastIndexOf("refused by the test"),
+                "the shared tracepoint's refusal said once: " + line);
+            assertTrue(line.contains("shop_L5K1 (log_debug, log_trace): event shop_L5K1 refused by the test;"),
+                "with the levels not bridged: " + line);
+        }
+        assertTrue(word != 0, "error, warning and information still registered");
+        EnableWordStores.storeInt(word, (1 << LogEvents.ERROR) | (1 << LogEvents.INFO) | (1 << LogEvents.DEBUG));
+        LogEvents.write(LogEvents.ERROR, "a", "error record", null);
+        LogEvents.write(LogEvents.INFO, "a", "info record", null);
+        LogEvents.write(LogEvents.DEBUG, "a", "debug record", null);
+        assertEquals("error record", only("shop_L2K1").value("PartB.body"));
+        assertEquals("info record", only("shop_L4K1").value("PartB.body"));
+        assertEquals(2, backend.sink().events().size(), "nothing written for the refused levels");
     }
 
     @Test
