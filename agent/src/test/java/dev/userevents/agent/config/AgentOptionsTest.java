@@ -299,6 +299,17 @@ class AgentOptionsTest {
     }
 
     @Test
+    void multiFormatIsRefusedWithEventHeaderWhoseTracepointsCollectorsFindByName() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("format=eventheader,multiFormat", properties));
+
+        assertTrue(refused.getMessage().startsWith("agent options format=eventheader and multiFormat=true"),
+            refused.getMessage());
+        assertTrue(AgentOptions.parse("format=eventheader,multiFormat=false", properties).format()
+            == AgentOptions.Format.EVENTHEADER);
+    }
+
+    @Test
     void aBadDescriptorNumberIsRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
             () -> AgentOptions.parse("dataFd=-1", properties));
