@@ -14,6 +14,8 @@ import dev.userevents.shim.EnableWordStores;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -177,6 +179,23 @@ class CommonSchemaLogTest {
         assertEquals("error record", only("shop_L2K1").value("PartB.body"));
         assertEquals("info record", only("shop_L4K1").value("PartB.body"));
         assertEquals(2, backend.sink().events().size(), "nothing written for the refused levels");
+    }
+
+    @Test
+    void withOtelAskedButNoApiInTheLoaderPartAHoldsTheTimeAloneAndThreadContextStillEndsPartC() throws Exception {
+        try (URLClassLoader bare = new URLClassLoader(new URL[0], null); CapturedLog log = CapturedLog.start()) {
+            word = new LogBridge(backend, "", true, loader -> OpenTelemetryApi.usableFrom(loader, true), "shop")
+                .enableWord(bare);
+            assertEquals(1, log.linesWith("sees no OpenTelemetry API").size(), log.lines().toString());
+        }
+        EnableWordStores.storeInt(word, 1 << LogEvents.INFO);
+        LogEvents.write(LogEvents.INFO, "a", "no api", new IllegalStateException());
+        EventHeaderDecoder.Event info = only("shop_L4K1");
+        assertEquals(List.of("__csver__", "PartA.time", "PartB._typeName", "PartB.body", "PartB.severityNumber",
+            "PartB.severityText", "PartC.logger.name", "PartC.thread.name", "PartC.exception.type",
+            "PartC.exception.message", "PartC.thread.id", "PartC.thread.virtual"),
+            new ArrayList<>(info.values().keySet()));
+        assertEquals("", info.value("PartC.exception.message"), "a throwable without a message");
     }
 
     @Test
