@@ -185,7 +185,7 @@ public final class LogBridge {
                 format = EventHeaderEvent.tracepointFormat(event.tracepointName());
                 probe = new Probe(ProbeRuntime.nextProbeId(), name, "log bridge", -1, allocated, level,
                     event.fixedSize(), event.stringFields(), backend.sink());
-                probe.encodeAsEventHeader(event.prefix());
+                probe.encodeAsEventHeader(event.prefix(), event.tracepointName());
             }
             if (threadContext) {
                 probe.carryThreadContext();
