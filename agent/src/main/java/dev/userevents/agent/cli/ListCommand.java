@@ -38,8 +38,11 @@ final class ListCommand {
      * {@code dynamic_events}, whose commands must name it that way.
      */
     private static final Pattern ARRAY_FIELD = Pattern.compile("(.*) (\\w+)(\\[\\d*\\])");
-    /** A counters line of {@code status PID}: {@code probe NAME: ...}, or {@code probe NAME [FIELDS]: ...} under multiFormat. */
-    private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+)(?: \\[(.*?)\\])?: (.*)");
+    /**
+     * A counters line of {@code status PID}: {@code probe NAME: ...}, {@code probe NAME [FIELDS]: ...} under
+     * multiFormat, or {@code probe NAME on TRACEPOINT: ...} for an EventHeader event.
+     */
+    private static final Pattern PROBE_LINE = Pattern.compile("probe (\\S+)(?: on (\\S+))?(?: \\[(.*?)\\])?: (.*)");
     private static final String USED_BY = " # Used by ";
     /** How {@code dynamic_events} starts a user_event's line ({@code USER_EVENTS_PREFIX} of user_events.h). */
     private static final String USER_EVENTS_PREFIX = "u:";
@@ -128,17 +131,21 @@ final class ListCommand {
     /**
      * The counters lines of {@code status PID} by event name.
      *
-     * @param lines what {@code status PID} printed, {@code probe NAME: ...} or {@code probe NAME [FIELDS]: ...}
-     *              a probe (fields may hold brackets: {@code [__rel_loc char[] text]})
-     * @return each name's probes, each {fields or null, counters}, in the lines' order
+     * @param lines what {@code status PID} printed, {@code probe NAME: ...}, {@code probe NAME [FIELDS]: ...} or
+     *              {@code probe NAME on TRACEPOINT: ...} a probe (fields may hold brackets: {@code [__rel_loc char[] text]})
+     * @return each name's probes, each {fields or null, counters}, in the lines' order; an EventHeader event's under
+     *     its tracepoint's name, its counters led by {@code NAME: }
      */
     static Map<String, List<String[]>> countersByName(List<String> lines) {
         Map<String, List<String[]>> byName = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher probe = PROBE_LINE.matcher(line);
             if (probe.matches()) {
-                byName.computeIfAbsent(probe.group(1), key -> new ArrayList<>())
-                    .add(new String[] {probe.group(2), probe.group(3)});
+                // an EventHeader tracepoint carries several events: each counters line is named by its event
+                String tracepoint = probe.group(2);
+                String counters = tracepoint == null ? probe.group(4) : probe.group(1) + ": " + probe.group(4);
+                byName.computeIfAbsent(tracepoint == null ? probe.group(1) : tracepoint, key -> new ArrayList<>())
+                    .add(new String[] {probe.group(3), counters});
             }
         }
         return byName;

@@ -227,6 +227,16 @@ public final class AgentOptions {
             throw new IllegalArgumentException("agent option provider='" + provider + "': use 1 to 200 letters,"
                 + " digits and '_' (EventHeader tracepoint names are <provider>_L<level>K<keyword>)");
         }
+        if (format == Format.EVENTHEADER && multiFormat) {
+            throw new IllegalArgumentException("agent options format=eventheader and multiFormat=true: EventHeader"
+                + " tracepoints are found by name, user_events:<provider>_L<level>K<keyword>, and all have one"
+                + " format, while multiFormat would rename them user_events_multi:<name>.<id>; leave multiFormat out");
+        }
+        if (format == Format.EVENTHEADER && provider == null && provider().length() > 200) {
+            throw new IllegalArgumentException("agent option prefix='" + prefix + "' is " + prefix.length()
+                + " characters: with format=eventheader it names the provider, which takes 1 to 200; give"
+                + " provider=NAME (EventHeader tracepoint names are <provider>_L<level>K<keyword>)");
+        }
         for (String item : context) {
             if (!item.equals(THREAD_CONTEXT) && !item.equals(OTEL_CONTEXT)) {
                 throw new IllegalArgumentException("agent option context='" + String.join(";", context) + "': '" + item

@@ -11,6 +11,8 @@ import dev.userevents.shim.EventFormat;
 import dev.userevents.shim.RegistrationException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -166,7 +168,9 @@ public final class LogBridge {
         ClassLoader seeing = loader != null ? loader : ClassLoader.getSystemClassLoader();
         boolean otel = otelUsable != null && seeing != null && otelUsable.test(seeing);
         long allocated = backend.allocateEnableWord();
-        List<String> refused = new ArrayList<>();
+        // by tracepoint, the events refused on it (EventHeader's debug and trace share one) and the kernel's reason
+        Map<String, List<String>> refused = new LinkedHashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         int registered = 0;
         for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
             String name = prefix + LogEvents.eventName(level);
@@ -181,7 +185,7 @@ public final class LogBridge {
                 format = EventHeaderEvent.tracepointFormat(event.tracepointName());
                 probe = new Probe(ProbeRuntime.nextProbeId(), name, "log bridge", -1, allocated, level,
                     event.fixedSize(), event.stringFields(), backend.sink());
-                probe.encodeAsEventHeader(event.prefix());
+                probe.encodeAsEventHeader(event.prefix(), event.tracepointName());
             }
             if (threadContext) {
                 probe.carryThreadContext();
@@ -194,11 +198,16 @@ public final class LogBridge {
                 LogEvents.install(level, probe);
                 registered++;
             } catch (RegistrationException | RuntimeException e) {
-                refused.add(format.name() + ": " + e.getMessage());
+                refused.computeIfAbsent(format.name(), tracepoint -> new ArrayList<>()).add(name);
+                reasons.putIfAbsent(format.name(), String.valueOf(e.getMessage()));
             }
         }
         if (!refused.isEmpty()) {
-            AgentLog.error("log bridge: the kernel refused " + String.join("; ", refused)
+            List<String> said = new ArrayList<>();
+            refused.forEach((tracepoint, events) -> said.add(tracepoint
+                + (events.equals(List.of(tracepoint)) ? "" : " (" + String.join(", ", events) + ")")
+                + ": " + reasons.get(tracepoint)));
+            AgentLog.error("log bridge: the kernel refused " + String.join("; ", said)
                 + "; records of those levels are not bridged");
         }
         if (registered == 0) {

@@ -160,7 +160,7 @@ public final class ProbeRegistrar {
                 definition.className() + "." + definition.methodName(), -1, tracepoint.enableWordAddress,
                 eventHeader.fixedSize(), eventHeader.stringFields(), backend.sink());
         if (eventHeader != null) {
-            probe.encodeAsEventHeader(eventHeader.prefix());
+            probe.encodeAsEventHeader(eventHeader.prefix(), eventHeader.tracepointName());
         }
         if (named.threadContext()) {
             probe.carryThreadContext();

@@ -2,6 +2,11 @@ package dev.userevents.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.userevents.agent.runtime.Probe;
+import dev.userevents.agent.runtime.ProbeCounts;
+import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.testing.EnableWords;
+import dev.userevents.agent.testing.RecordingBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,6 +68,29 @@ class ListCommandTest {
         assertEquals(List.of("2 written", "3 written"), ListCommand.countersOf(probes, "__rel_loc char text[]"),
             "the format file's spelling matches the registered one");
         assertEquals(List.of("1 written", "2 written", "3 written"), ListCommand.countersOf(probes, null));
+    }
+
+    @Test
+    void anEventHeaderTracepointShowsTheCountersOfEveryProbeOnItEachNamed() {
+        RecordingBackend backend = new RecordingBackend();
+        Probe placed = new Probe(ProbeRuntime.nextProbeId(), "order_placed", "Orders.place", -1,
+            EnableWords.allocate(), 0, 0, backend.sink());
+        placed.encodeAsEventHeader(new byte[0], "shop_L5K1");
+        Probe tracefs = new Probe(ProbeRuntime.nextProbeId(), "order_failed", "Orders.fail", -1,
+            EnableWords.allocate(), 0, 0, backend.sink());
+        assertEquals("probe order_placed on shop_L5K1: 0 written, 0 found no tracer, 0 dropped",
+            ProbeCounts.of(placed));
+
+        Map<String, List<String[]>> byName = ListCommand.countersByName(List.of(ProbeCounts.of(placed),
+            "probe log_debug on shop_L5K1: 2 written, 0 found no tracer, 0 dropped", ProbeCounts.of(tracefs)));
+        assertEquals(List.of("shop_L5K1", "order_failed"), List.copyOf(byName.keySet()),
+            "by the tracepoint the events share (list PID reads the tracepoints from user_events_status)");
+        assertEquals(List.of("order_placed: 0 written, 0 found no tracer, 0 dropped",
+            "log_debug: 2 written, 0 found no tracer, 0 dropped"),
+            ListCommand.countersOf(byName.get("shop_L5K1"), "u8 eventheader_flags; u8 version; u16 id; u16 tag;"
+                + " u8 opcode; u8 level"));
+        assertEquals(List.of("0 written, 0 found no tracer, 0 dropped"),
+            ListCommand.countersOf(byName.get("order_failed"), "s32 orderId"));
     }
 
     @Test

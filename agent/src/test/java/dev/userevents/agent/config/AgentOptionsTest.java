@@ -284,6 +284,32 @@ class AgentOptionsTest {
     }
 
     @Test
+    void aProviderDerivedFromALongPrefixIsRefusedAsAGivenOneIs() {
+        String prefix = "a".repeat(201);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("format=eventheader,prefix=" + prefix, properties));
+
+        assertTrue(refused.getMessage().contains("provider") && refused.getMessage().contains("1 to 200"),
+            refused.getMessage());
+        assertEquals("a".repeat(200), AgentOptions.parse("format=eventheader,prefix=" + "a".repeat(200) + "_",
+            properties).provider());
+        assertEquals(prefix, AgentOptions.parse("prefix=" + prefix, properties).prefix(), "tracefs: no provider");
+        assertEquals("p", AgentOptions.parse("format=eventheader,prefix=" + prefix + ",provider=p", properties)
+            .provider());
+    }
+
+    @Test
+    void multiFormatIsRefusedWithEventHeaderWhoseTracepointsCollectorsFindByName() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+            () -> AgentOptions.parse("format=eventheader,multiFormat", properties));
+
+        assertTrue(refused.getMessage().startsWith("agent options format=eventheader and multiFormat=true"),
+            refused.getMessage());
+        assertTrue(AgentOptions.parse("format=eventheader,multiFormat=false", properties).format()
+            == AgentOptions.Format.EVENTHEADER);
+    }
+
+    @Test
     void aBadDescriptorNumberIsRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
             () -> AgentOptions.parse("dataFd=-1", properties));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
+import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EventHeaderDecoder;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.OpenTelemetryApi;
@@ -13,6 +14,8 @@ import dev.userevents.shim.EnableWordStores;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Instant;
@@ -153,6 +156,46 @@ class CommonSchemaLogTest {
         } finally {
             ProbeRuntime.setMaxEventBytes(4000);
         }
+    }
+
+    @Test
+    void aRefusedTracepointIsOneLineNamingItOnceAndTheOtherLevelsStillWrite() {
+        backend.refuse("shop_L5K1");
+        try (CapturedLog log = CapturedLog.start()) {
+            word = new LogBridge(backend, "", false, null, "shop").enableWord(getClass().getClassLoader());
+            List<String> refused = log.linesWith("refused");
+            assertEquals(1, refused.size(), log.lines().toString());
+            String line = refused.get(0);
+            assertEquals(line.indexOf("refused by the test"), line.lastIndexOf("refused by the test"),
+                "the shared tracepoint's refusal said once: " + line);
+            assertTrue(line.contains("shop_L5K1 (log_debug, log_trace): event shop_L5K1 refused by the test;"),
+                "with the levels not bridged: " + line);
+        }
+        assertTrue(word != 0, "error, warning and information still registered");
+        EnableWordStores.storeInt(word, (1 << LogEvents.ERROR) | (1 << LogEvents.INFO) | (1 << LogEvents.DEBUG));
+        LogEvents.write(LogEvents.ERROR, "a", "error record", null);
+        LogEvents.write(LogEvents.INFO, "a", "info record", null);
+        LogEvents.write(LogEvents.DEBUG, "a", "debug record", null);
+        assertEquals("error record", only("shop_L2K1").value("PartB.body"));
+        assertEquals("info record", only("shop_L4K1").value("PartB.body"));
+        assertEquals(2, backend.sink().events().size(), "nothing written for the refused levels");
+    }
+
+    @Test
+    void withOtelAskedButNoApiInTheLoaderPartAHoldsTheTimeAloneAndThreadContextStillEndsPartC() throws Exception {
+        try (URLClassLoader bare = new URLClassLoader(new URL[0], null); CapturedLog log = CapturedLog.start()) {
+            word = new LogBridge(backend, "", true, loader -> OpenTelemetryApi.usableFrom(loader, true), "shop")
+                .enableWord(bare);
+            assertEquals(1, log.linesWith("sees no OpenTelemetry API").size(), log.lines().toString());
+        }
+        EnableWordStores.storeInt(word, 1 << LogEvents.INFO);
+        LogEvents.write(LogEvents.INFO, "a", "no api", new IllegalStateException());
+        EventHeaderDecoder.Event info = only("shop_L4K1");
+        assertEquals(List.of("__csver__", "PartA.time", "PartB._typeName", "PartB.body", "PartB.severityNumber",
+            "PartB.severityText", "PartC.logger.name", "PartC.thread.name", "PartC.exception.type",
+            "PartC.exception.message", "PartC.thread.id", "PartC.thread.virtual"),
+            new ArrayList<>(info.values().keySet()));
+        assertEquals("", info.value("PartC.exception.message"), "a throwable without a message");
     }
 
     @Test

@@ -151,7 +151,7 @@ class EventHeaderRoundTripTest {
         EventHeaderEvent eventHeader = EventHeaderEvent.of(definition, "roundtrip");
         Probe probe = new Probe(ProbeRuntime.nextProbeId(), definition.format().name(), "T.m", 9,
             EnableWords.allocateEnabled(), eventHeader.fixedSize(), eventHeader.stringFields(), sink);
-        probe.encodeAsEventHeader(eventHeader.prefix());
+        probe.encodeAsEventHeader(eventHeader.prefix(), eventHeader.tracepointName());
         ProbeRuntime.install(probe);
         return probe;
     }

@@ -48,6 +48,8 @@ public final class Probe {
      * extension), or null for a tracefs event; written once before {@link ProbeRuntime#install}.
      */
     private byte @Nullable [] eventHeader;
+    /** The EventHeader tracepoint the event shares, {@code <provider>_L<level>K<keyword>}; null for tracefs. */
+    private @Nullable String tracepoint;
     /** The fields, for status under multiFormat ({@link #describeFields}); null otherwise. */
     private @Nullable String fields;
     private final EventSink sink;
@@ -195,11 +197,19 @@ public final class Probe {
      * and floats as IEEE 754 bits; {@link #fixedSize()} then counts the fixed-width bytes, 2 per string
      * included. Called once, before {@link ProbeRuntime#install} publishes the probe.
      *
-     * @param prefix the eventheader, its metadata extension and the event's metadata, as the
-     *               {@code eventheader.h} convention of microsoft/LinuxTracepoints lays them out; kept, not copied
+     * @param prefix     the eventheader, its metadata extension and the event's metadata, as the
+     *                   {@code eventheader.h} convention of microsoft/LinuxTracepoints lays them out; kept, not copied
+     * @param tracepoint the tracepoint the event shares, {@code <provider>_L<level>K<keyword>}: {@code status PID}
+     *                   names it ({@code probe NAME on TRACEPOINT: ...}), so that {@code list PID} finds the counters
      */
-    public void encodeAsEventHeader(byte[] prefix) {
+    public void encodeAsEventHeader(byte[] prefix, String tracepoint) {
         this.eventHeader = prefix;
+        this.tracepoint = tracepoint;
+    }
+
+    /** {@return the EventHeader tracepoint given to {@link #encodeAsEventHeader}, or null for a tracefs event} */
+    public @Nullable String tracepoint() {
+        return tracepoint;
     }
 
     /**

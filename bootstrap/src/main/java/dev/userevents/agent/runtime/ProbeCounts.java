@@ -112,7 +112,8 @@ public final class ProbeCounts {
     /**
      * One probe's counters: {@code "probe NAME: 5 written, 0 found no tracer, 1 dropped (stack overflow 1)"},
      * then {@code ", switched off"} for a probe a failure switched off; {@code "probe NAME [FIELDS]: ..."} for a
-     * probe whose name carries several formats ({@link Probe#describeFields}).
+     * probe whose name carries several formats ({@link Probe#describeFields}); {@code "probe NAME on TRACEPOINT:
+     * ..."} for an EventHeader event, on the tracepoint it shares ({@link Probe#tracepoint()}).
      *
      * @param probe the probe to describe
      * @return one line, without a line break
@@ -124,7 +125,9 @@ public final class ProbeCounts {
             dropped[reason.ordinal()] = probe.dropped(reason);
         }
         String fields = probe.fields();
-        return "probe " + probe.eventName() + (fields == null ? "" : " [" + fields + "]") + ": " + probe.written()
+        String tracepoint = probe.tracepoint();
+        return "probe " + probe.eventName() + (tracepoint == null ? "" : " on " + tracepoint)
+            + (fields == null ? "" : " [" + fields + "]") + ": " + probe.written()
             + " written, " + probe.raced()
             + " found no tracer, " + probe.dropped() + " dropped" + reasons(dropped)
             + (probe.isOff() ? ", switched off" : "");
