@@ -35,19 +35,12 @@ class CommonSchemaLogPropertyTest {
 
     @BeforeContainer
     static void keepTheInstalledLogEvents() {
-        BEFORE.addAll(ProbeRuntime.installedProbes().stream()
-            .filter(probe -> probe.methodName().equals("log bridge")).toList());
+        BEFORE.addAll(InstalledLogEvents.save());
     }
 
     @AfterContainer
     static void putThemBack() {
-        for (Probe probe : BEFORE) {
-            for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
-                if (probe.eventName().endsWith(LogEvents.eventName(level))) {
-                    LogEvents.install(level, probe);
-                }
-            }
-        }
+        InstalledLogEvents.restore(BEFORE);
     }
 
     @AfterTry

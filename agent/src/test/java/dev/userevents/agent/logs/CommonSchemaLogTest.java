@@ -40,8 +40,7 @@ class CommonSchemaLogTest {
 
     @BeforeEach
     void keepTheInstalledLogEvents() {
-        before.addAll(ProbeRuntime.installedProbes().stream()
-            .filter(probe -> probe.methodName().equals("log bridge")).toList());
+        before.addAll(InstalledLogEvents.save());
     }
 
     @AfterEach
@@ -49,13 +48,7 @@ class CommonSchemaLogTest {
         if (word != 0) {
             EnableWordStores.storeInt(word, 0);
         }
-        for (Probe probe : before) {
-            for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
-                if (probe.eventName().endsWith(LogEvents.eventName(level))) {
-                    LogEvents.install(level, probe);
-                }
-            }
-        }
+        InstalledLogEvents.restore(before);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.runtime.Probe;
-import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.testing.EventPayload;
 import dev.userevents.agent.testing.RecordingBackend;
 import dev.userevents.agent.weave.OpenTelemetryApi;
@@ -24,8 +23,7 @@ class LogOtelContextTest {
 
     @Test
     void logEventsCarryTheCurrentSpansIds() {
-        List<Probe> before = ProbeRuntime.installedProbes().stream()
-            .filter(probe -> probe.methodName().equals("log bridge")).toList();
+        List<Probe> before = InstalledLogEvents.save();
         RecordingBackend backend = new RecordingBackend();
         LogBridge bridge = new LogBridge(backend, "otl_", true, loader -> OpenTelemetryApi.usableFrom(loader, true));
         long word = bridge.enableWord(getClass().getClassLoader());
@@ -49,25 +47,20 @@ class LogOtelContextTest {
             assertEquals(List.of("", ""), idsOf(events.get(1)));
         } finally {
             EnableWordStores.storeInt(word, 0);
-            for (Probe probe : before) {
-                LogEvents.install(levelOf(probe.eventName()), probe);
-            }
+            InstalledLogEvents.restore(before);
         }
     }
 
     @Test
     void withoutAnApiTheFormatHasNoIds() {
-        List<Probe> before = ProbeRuntime.installedProbes().stream()
-            .filter(probe -> probe.methodName().equals("log bridge")).toList();
+        List<Probe> before = InstalledLogEvents.save();
         RecordingBackend backend = new RecordingBackend();
         new LogBridge(backend, "nootl_", false, loader -> false).enableWord(getClass().getClassLoader());
         try {
             assertEquals("nootl_log_info __rel_loc char[] logger; __rel_loc char[] message; __rel_loc char[] thread;"
                 + " __rel_loc char[] thrown", backend.format("nootl_log_info").command());
         } finally {
-            for (Probe probe : before) {
-                LogEvents.install(levelOf(probe.eventName()), probe);
-            }
+            InstalledLogEvents.restore(before);
         }
     }
 
@@ -78,14 +71,5 @@ class LogOtelContextTest {
         event.s64();
         event.u8();
         return List.of(event.string(), event.string());
-    }
-
-    private static int levelOf(String eventName) {
-        for (int level = LogEvents.ERROR; level <= LogEvents.TRACE; level++) {
-            if (eventName.endsWith(LogEvents.eventName(level))) {
-                return level;
-            }
-        }
-        throw new IllegalArgumentException(eventName);
     }
 }
