@@ -37,6 +37,19 @@ public class LogBridgeEnabledBenchmark {
     }
 
     /**
+     * Logback under {@code format=eventheader}: the same call written as a Common Schema 4.0 log event (header and
+     * metadata copied, an RFC 3339 time, the strings counted, PartB's constants), to set beside
+     * {@link #logbackDevnull}.
+     *
+     * @param args the log call's arguments
+     */
+    @Benchmark
+    @Fork(jvmArgsAppend = Forks.DEVNULL_EVENTHEADER)
+    public void logbackDevnullEventHeader(LogArgs args) {
+        LogCalls.Logback.debug(args.id, args.customer);
+    }
+
+    /**
      * Logback's own formatting of the message: {@code MessageFormatter.arrayFormat(...).getMessage()}, no agent.
      *
      * @param args the log call's arguments

@@ -471,6 +471,15 @@ public final class ResultsReport {
                     verdict));
             }
         }
+        Score tracefsLog = on.get(LOGS_ON + "logbackDevnull");
+        Score commonSchema = on.get(LOGS_ON + "logbackDevnullEventHeader");
+        if (tracefsLog != null && commonSchema != null) {
+            // No bar in the issue: the row says what the Common Schema layout costs beside the tracefs log event.
+            verdicts.add(String.format(Locale.ROOT, "Common Schema log event (format=eventheader), Logback, host /dev/null,"
+                    + " for information: %s vs %s ns/op as a tracefs log_debug, %s ± %s ns, %s vs %s B/op",
+                f(commonSchema.score), f(tracefsLog.score), signed(commonSchema.score - tracefsLog.score),
+                f(errorOf(commonSchema) + errorOf(tracefsLog)), bytes(commonSchema), bytes(tracefsLog)));
+        }
         line("");
         line(OTHERS);
         line("");
