@@ -156,14 +156,7 @@ public final class GuestTracefs {
      * @throws UncheckedIOException if the file cannot be read
      */
     public static String filter(String eventName) {
-        Path file = eventDir(eventName).resolve("filter");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[4096];
-            int length = in.read(buffer);
-            return new String(buffer, 0, Math.max(length, 0), StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return readInOneRead(eventDir(eventName).resolve("filter"), 4096);
     }
 
     /**
@@ -271,10 +264,15 @@ public final class GuestTracefs {
      * @throws UncheckedIOException if it cannot be read
      */
     public static String readSysctl(Path file) {
+        return readInOneRead(file, 256);
+    }
+
+    /** A kernel-generated file's text, trimmed, from one {@code read()} at offset 0 of up to {@code maxBytes}. */
+    private static String readInOneRead(Path file, int maxBytes) {
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] value = new byte[256];
-            int read = in.read(value);
-            return new String(value, 0, Math.max(read, 0), StandardCharsets.US_ASCII).trim();
+            byte[] text = new byte[maxBytes];
+            int read = in.read(text);
+            return new String(text, 0, Math.max(read, 0), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
