@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.userevents.agent.testing.EventHeaderDecoder;
+import dev.userevents.agent.testing.EveryJavaTypeValues;
 import dev.userevents.agent.testing.PerfData;
 import dev.userevents.testing.GuestTracefs;
 import dev.userevents.testing.Jdk;
@@ -106,17 +107,7 @@ class EventHeaderKernelTest {
             Map<String, Object> types = events.get(0).values();
             assertEquals(List.of("flag", "small", "medium", "letter", "number", "big", "ratio", "precise", "text",
                 "thing", "color", "java_tid", "virtual"), new ArrayList<>(types.keySet()));
-            assertEquals(true, types.get("flag"));
-            assertEquals(-7L, types.get("small"));
-            assertEquals(-300L, types.get("medium"));
-            assertEquals('é', types.get("letter"));
-            assertEquals((long) Integer.MIN_VALUE, types.get("number"));
-            assertEquals(Long.MAX_VALUE, types.get("big"));
-            assertEquals(1.25e-3f, types.get("ratio"));
-            assertEquals(Math.PI, types.get("precise"));
-            assertEquals("who-é-29 🎉", types.get("text"));
-            assertEquals("[1, 2]", types.get("thing"));
-            assertEquals("GREEN", types.get("color"));
+            EveryJavaTypeValues.assertDecoded(types);
             Map<String, Object> nulls = events.get(1).values();
             assertEquals(false, nulls.get("flag"));
             assertEquals('a', nulls.get("letter"));

@@ -14,6 +14,7 @@ import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.agent.testing.CapturedLog;
 import dev.userevents.agent.testing.EnableWords;
 import dev.userevents.agent.testing.EventHeaderDecoder;
+import dev.userevents.agent.testing.EveryJavaTypeValues;
 import dev.userevents.agent.testing.RecordingBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,9 +71,7 @@ class EventHeaderWeavingTest {
     void everyJavaTypeDecodesToItsEventHeaderType() throws Throwable {
         enable("javatest_L5K1");
 
-        call(WOVEN, null, "everyType", new Class<?>[] {boolean.class, byte.class, short.class, char.class, int.class,
-            long.class, float.class, double.class, String.class, Object.class, EventHeaderSample.Color.class},
-            true, (byte) -7, (short) -300, 'é', Integer.MIN_VALUE, Long.MAX_VALUE, 1.25e-3f, Math.PI, "who-é-29 🎉",
+        callEveryType(true, (byte) -7, (short) -300, 'é', Integer.MIN_VALUE, Long.MAX_VALUE, 1.25e-3f, Math.PI, "who-é-29 🎉",
             List.of(1, 2), EventHeaderSample.Color.GREEN);
 
         EventHeaderDecoder.Event event = onlyEvent("javatest_L5K1");
@@ -83,26 +82,14 @@ class EventHeaderWeavingTest {
         Map<String, Object> values = event.values();
         assertEquals(List.of("flag", "small", "medium", "letter", "number", "big", "ratio", "precise", "text", "thing",
             "color"), new ArrayList<>(values.keySet()));
-        assertEquals(true, values.get("flag"));
-        assertEquals(-7L, values.get("small"));
-        assertEquals(-300L, values.get("medium"));
-        assertEquals('é', values.get("letter"));
-        assertEquals((long) Integer.MIN_VALUE, values.get("number"));
-        assertEquals(Long.MAX_VALUE, values.get("big"));
-        assertEquals(1.25e-3f, values.get("ratio"));
-        assertEquals(Math.PI, values.get("precise"));
-        assertEquals("who-é-29 🎉", values.get("text"));
-        assertEquals("[1, 2]", values.get("thing"));
-        assertEquals("GREEN", values.get("color"));
+        EveryJavaTypeValues.assertDecoded(values);
     }
 
     @Test
     void nullsAreEmptyStrings() throws Throwable {
         enable("javatest_L5K1");
 
-        call(WOVEN, null, "everyType", new Class<?>[] {boolean.class, byte.class, short.class, char.class, int.class,
-            long.class, float.class, double.class, String.class, Object.class, EventHeaderSample.Color.class},
-            false, (byte) 0, (short) 0, 'a', 0, 0L, Float.NaN, Double.NEGATIVE_INFINITY, null, null, null);
+        callEveryType(false, (byte) 0, (short) 0, 'a', 0, 0L, Float.NaN, Double.NEGATIVE_INFINITY, null, null, null);
 
         Map<String, Object> values = onlyEvent("javatest_L5K1").values();
         assertEquals(false, values.get("flag"));
@@ -272,4 +259,11 @@ class EventHeaderWeavingTest {
         return events.get(0);
     }
 
+
+    /** {@code EventHeaderSample.everyType(...)} of the woven copy. */
+    private static void callEveryType(Object... arguments) throws Throwable {
+        call(WOVEN, null, "everyType", new Class<?>[] {boolean.class, byte.class, short.class, char.class, int.class,
+            long.class, float.class, double.class, String.class, Object.class, EventHeaderSample.Color.class},
+            arguments);
+    }
 }
