@@ -69,7 +69,7 @@ final class ListCommand {
         } catch (UserEventsUnavailableException e) {
             throw new Cli.CommandFailedException("list: " + e.getMessage());
         }
-        @Nullable Map<String, List<String[]>> counters = pid == null ? null : countersByName(pid);
+        @Nullable Map<String, List<ProbeCounters>> counters = pid == null ? null : countersByName(pid);
         List<String> status;
         try {
             status = Files.readAllLines(tracefs.statusFile(), StandardCharsets.UTF_8);
@@ -117,10 +117,9 @@ final class ListCommand {
     }
 
     /**
-     * The agent's per-probe counter lines, by event name (several probes may share a multi-format name): each
-     * {fields as registered or null, counters}.
+     * The agent's per-probe counter lines, by event name (several probes may share a multi-format name).
      */
-    private Map<String, List<String[]>> countersByName(String jvm) throws Cli.CommandFailedException {
+    private Map<String, List<ProbeCounters>> countersByName(String jvm) throws Cli.CommandFailedException {
         List<String> lines = ProbeCountsCommand.fetch(jvm, out);
         if (lines.get(0).startsWith(ProbeCountsCommand.NO_AGENT)) {
             throw new Cli.CommandFailedException("list: JVM " + jvm + " runs no userevents agent");
@@ -129,15 +128,25 @@ final class ListCommand {
     }
 
     /**
+     * One probe's line of {@code status PID}.
+     *
+     * @param fields   its fields as registered, named under multiFormat; null otherwise
+     * @param counters its counters, {@code "5 written, 0 found no tracer, 0 dropped"} (led by the event name for
+     *                 an EventHeader event)
+     */
+    record ProbeCounters(@Nullable String fields, String counters) {
+    }
+
+    /**
      * The counters lines of {@code status PID} by event name.
      *
      * @param lines what {@code status PID} printed, {@code probe NAME: ...}, {@code probe NAME [FIELDS]: ...} or
      *              {@code probe NAME on TRACEPOINT: ...} a probe (fields may hold brackets: {@code [__rel_loc char[] text]})
-     * @return each name's probes, each {fields or null, counters}, in the lines' order; an EventHeader event's under
+     * @return each name's probes, in the lines' order; an EventHeader event's under
      *     its tracepoint's name, its counters led by {@code NAME: }
      */
-    static Map<String, List<String[]>> countersByName(List<String> lines) {
-        Map<String, List<String[]>> byName = new LinkedHashMap<>();
+    static Map<String, List<ProbeCounters>> countersByName(List<String> lines) {
+        Map<String, List<ProbeCounters>> byName = new LinkedHashMap<>();
         for (String line : lines) {
             Matcher probe = PROBE_LINE.matcher(line);
             if (probe.matches()) {
@@ -145,7 +154,7 @@ final class ListCommand {
                 String tracepoint = probe.group(2);
                 String counters = tracepoint == null ? probe.group(4) : probe.group(1) + ": " + probe.group(4);
                 byName.computeIfAbsent(tracepoint == null ? probe.group(1) : tracepoint, key -> new ArrayList<>())
-                    .add(new String[] {probe.group(3), counters});
+                    .add(new ProbeCounters(probe.group(3), counters));
             }
         }
         return byName;
@@ -155,15 +164,16 @@ final class ListCommand {
      * The counters to show under one tracepoint of a name: a probe that names its fields ({@code multiFormat})
      * only under the tracepoint of its own format, any other under every tracepoint of its name.
      *
-     * @param probes the name's probes, each {fields or null, counters}, from {@code status PID}
+     * @param probes the name's probes, from {@code status PID}
      * @param fields the tracepoint's fields as registered, or null when unreadable
      * @return the counters, in the probes' order
      */
-    static List<String> countersOf(List<String[]> probes, @Nullable String fields) {
+    static List<String> countersOf(List<ProbeCounters> probes, @Nullable String fields) {
         List<String> shown = new ArrayList<>();
-        for (String[] probe : probes) {
-            if (probe[0] == null || fields == null || loose(probe[0]).equals(loose(fields))) {
-                shown.add(probe[1]);
+        for (ProbeCounters probe : probes) {
+            String own = probe.fields();
+            if (own == null || fields == null || loose(own).equals(loose(fields))) {
+                shown.add(probe.counters());
             }
         }
         return shown;

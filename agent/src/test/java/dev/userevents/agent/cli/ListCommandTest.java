@@ -62,8 +62,9 @@ class ListCommandTest {
 
     @Test
     void eachFormatsTracepointShowsOnlyItsOwnProbesCountersAndAProbeWithoutFieldsShowsEverywhere() {
-        List<String[]> probes = List.of(new String[] {"s32 count", "1 written"},
-            new String[] {"__rel_loc char[] text", "2 written"}, new String[] {null, "3 written"});
+        List<ListCommand.ProbeCounters> probes = List.of(
+            new ListCommand.ProbeCounters("s32 count", "1 written"),
+            new ListCommand.ProbeCounters("__rel_loc char[] text", "2 written"), new ListCommand.ProbeCounters(null, "3 written"));
         assertEquals(List.of("1 written", "3 written"), ListCommand.countersOf(probes, "s32 count"));
         assertEquals(List.of("2 written", "3 written"), ListCommand.countersOf(probes, "__rel_loc char text[]"),
             "the format file's spelling matches the registered one");
@@ -81,7 +82,7 @@ class ListCommandTest {
         assertEquals("probe order_placed on shop_L5K1: 0 written, 0 found no tracer, 0 dropped",
             ProbeCounts.of(placed));
 
-        Map<String, List<String[]>> byName = ListCommand.countersByName(List.of(ProbeCounts.of(placed),
+        Map<String, List<ListCommand.ProbeCounters>> byName = ListCommand.countersByName(List.of(ProbeCounts.of(placed),
             "probe log_debug on shop_L5K1: 2 written, 0 found no tracer, 0 dropped", ProbeCounts.of(tracefs)));
         assertEquals(List.of("shop_L5K1", "order_failed"), List.copyOf(byName.keySet()),
             "by the tracepoint the events share (list PID reads the tracepoints from user_events_status)");
@@ -95,7 +96,7 @@ class ListCommandTest {
 
     @Test
     void probeLinesAreReadWithTheirFieldsBracketsInsideIncluded() {
-        Map<String, List<String[]>> byName = ListCommand.countersByName(List.of("totals: 2 event(s) written",
+        Map<String, List<ListCommand.ProbeCounters>> byName = ListCommand.countersByName(List.of("totals: 2 event(s) written",
             "probe multi_emit [__rel_loc char[] text]: 1 written, 0 found no tracer, 0 dropped",
             "probe multi_emit [s32 count]: 2 written, 0 found no tracer, 0 dropped",
             "probe order_placed: 3 written, 0 found no tracer, 0 dropped"));
