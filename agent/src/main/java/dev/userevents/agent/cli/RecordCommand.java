@@ -163,6 +163,11 @@ final class RecordCommand {
         AtomicLong printed = new AtomicLong();
         Thread reader = startReader(instance, printed, done);
         this.reader = reader;
+        // The instance's buffer stays off until the first poll that finds any event, so every event found then
+        // starts at one instant: one enabled before another would otherwise record calls whose partner events
+        // came before the partner was enabled (a payment without its order)
+        writeTracingOn(instance, "0");
+        boolean tracingOn = false;
         while (!done.get() && System.currentTimeMillis() < deadline && (maxEvents == 0 || printed.get() < maxEvents)) {
             if (all && enableAll(instance, enabledDirs)) {
                 enabled.add("*");
@@ -171,6 +176,10 @@ final class RecordCommand {
                 if (enable(instance, event, enabledDirs)) {
                     enabled.add(event);
                 }
+            }
+            if (!tracingOn && !enabled.isEmpty()) {
+                writeTracingOn(instance, "1");
+                tracingOn = true;
             }
             if (!enabled.isEmpty() && deadline == Long.MAX_VALUE && durationMillis > 0) {
                 deadline = System.currentTimeMillis() + durationMillis;
@@ -239,6 +248,16 @@ final class RecordCommand {
             }
         }
         return any;
+    }
+
+    /** Turns the instance's ring buffer on ("1") or off ("0"): its own {@code tracing_on}, not the machine's. */
+    private static void writeTracingOn(Path instance, String value) throws Cli.CommandFailedException {
+        try {
+            Files.writeString(instance.resolve("tracing_on"), value);
+        } catch (IOException e) {
+            throw new Cli.CommandFailedException("record: cannot write " + value + " to " + instance.resolve("tracing_on")
+                + ": " + e);
+        }
     }
 
     /** Writes the filter, if any, and 1 to {@code dir}'s enable; false if it went away meanwhile. */
