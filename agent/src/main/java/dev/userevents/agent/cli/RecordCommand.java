@@ -307,8 +307,8 @@ final class RecordCommand {
 
     /**
      * Stops the reader, then removes the instance (the kernel disables its events and frees its buffer). A
-     * reader blocked in {@code read()} on trace_pipe keeps the instance busy, so a marker written to the
-     * instance's trace_marker wakes it first.
+     * reader blocked in {@code read()} on trace_pipe keeps the instance busy (its {@code trace_ref}: EBUSY from
+     * {@code __remove_instance()}), so a marker written to the instance's trace_marker wakes it first.
      */
     private static void removeInstance(Path instance, AtomicBoolean done, @Nullable Thread reader) {
         done.set(true);
@@ -317,6 +317,8 @@ final class RecordCommand {
         }
         if (reader != null && reader.isAlive()) {
             try {
+                // the buffer may still be off (stopped before any event was found): a marker needs it on
+                Files.writeString(instance.resolve("tracing_on"), "1");
                 Files.writeString(instance.resolve("trace_marker"), "userevents record stops\n");
                 reader.join(2000);
             } catch (IOException | RuntimeException e) {
