@@ -1,7 +1,6 @@
 package dev.userevents.agent.runtime;
 
 import dev.userevents.shim.hotpath.NativeWords;
-import java.text.MessageFormat;
 import java.time.Instant;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -327,7 +326,7 @@ public final class LogEvents {
     /**
      * A JUL message with its parameters, as {@code java.util.logging.Formatter.formatMessage} formats it:
      * through {@code java.text.MessageFormat} when there are parameters and the text holds a {@code {0}} to
-     * {@code {9}} placeholder, else the text itself.
+     * {@code {9}} placeholder ({@link JulMessages}, which keeps each thread's parsed patterns), else the text itself.
      *
      * @param format the message text, or null
      * @param params its parameters, or null
@@ -342,7 +341,7 @@ public final class LogEvents {
             char digit = format.charAt(index + 1);
             if (digit >= '0' && digit <= '9') {
                 try {
-                    return MessageFormat.format(format, params);
+                    return JulMessages.format(format, params);
                 } catch (RuntimeException e) {
                     return format; // as JUL: a pattern MessageFormat refuses prints as given
                 }

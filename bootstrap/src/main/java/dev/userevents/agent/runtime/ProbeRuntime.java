@@ -857,6 +857,15 @@ public final class ProbeRuntime {
     /** {@code Thread.isVirtual()} (JDK 21+), else false; (Thread)boolean. */
     private static final MethodHandle IS_VIRTUAL = threadMethod("isVirtual", boolean.class, null, false);
 
+    /** Whether {@code thread} is virtual ({@code Thread.isVirtual()}, JDK 21+; false before and on any failure). */
+    static boolean isVirtual(Thread thread) {
+        try {
+            return (boolean) IS_VIRTUAL.invokeExact(thread);
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
     /**
      * Appends the thread context ({@code context=thread}): {@code java_tid} as {@code s64}, the current
      * thread's {@code threadId()} ({@code getId()} before JDK 19), then {@code virtual} as {@code u8}, 1 on a
