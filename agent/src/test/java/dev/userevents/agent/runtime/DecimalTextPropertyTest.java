@@ -10,6 +10,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -40,6 +41,36 @@ class DecimalTextPropertyTest {
         BigDecimal expected = new BigDecimal(value).round(new MathContext(7, RoundingMode.HALF_UP));
         assertEquals(0, new BigDecimal(text).compareTo(expected),
             () -> value + " printed as " + text + ", expected " + expected.stripTrailingZeros());
+    }
+
+    /**
+     * From 1e-4 to 1e32, where the scaling power of ten is exact and the one rounding of the scaled value is
+     * corrected where it lands on a half, a double prints exactly rounded (a true half up): the kernel fuzz found
+     * 0.1007271393090945 printed as 0.100727139309095, though its exact value 0.10072713930909449.. rounds down.
+     */
+    @Property(tries = 5000)
+    void doublesFromTenToTheMinusFourToTheThirtyTwoPrintExactlyRounded(@ForAll("everyday") double value) {
+        String text = doubleText(value);
+        BigDecimal expected = new BigDecimal(value).round(new MathContext(15, RoundingMode.HALF_UP));
+        assertEquals(0, new BigDecimal(text).compareTo(expected),
+            () -> value + " printed as " + text + ", expected " + expected.stripTrailingZeros());
+    }
+
+    /** Doubles of any mantissa with decimal exponents -4 to 31, ties after scaling among them (x.5 at 10^15). */
+    @Provide
+    Arbitrary<Double> everyday() {
+        Arbitrary<Double> anyMantissa = Arbitraries.longs().between(0, (1L << 52) - 1)
+            .flatMap(mantissa -> Arbitraries.integers().between(-14, 105)
+                .map(binaryExponent -> Math.scalb(1.0 + mantissa / (double) (1L << 52), binaryExponent)));
+        Arbitrary<Double> scaledHalves = Arbitraries.longs().between(100_000_000_000_000L, 999_999_999_999_999L)
+            .flatMap(digits -> Arbitraries.integers().between(-17, 18) // about digits.5 once scaled by 10^shift
+                .map(shift -> shift >= 0 ? (digits + 0.5) / Math.pow(10, shift) : (digits + 0.5) * Math.pow(10, -shift)));
+        return Arbitraries.oneOf(anyMantissa, scaledHalves).filter(value -> value >= 1e-4 && value < 1e32);
+    }
+
+    @Example
+    void theDoubleTheKernelFuzzFoundRoundsDown() {
+        assertEquals("0.100727139309094", doubleText(0.1007271393090945));
     }
 
     /** Any bit pattern but NaN, the infinities and the zeros (DecimalTextTest spells those). */

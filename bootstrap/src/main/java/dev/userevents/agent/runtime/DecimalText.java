@@ -16,6 +16,8 @@ final class DecimalText {
     static final int DOUBLE_DIGITS = 15;
 
     private static final long[] POWERS_OF_TEN = new long[19];
+    /** 10^22 is the largest power of ten a double holds exactly. */
+    private static final int EXACT_POWERS = 18; // POWERS_OF_TEN's last (10^18), within that
 
     static {
         long power = 1;
@@ -52,6 +54,16 @@ final class DecimalText {
         } else if (digits < POWERS_OF_TEN[significantDigits - 1]) {
             exponent--;
             digits = scaledDigits(value, significantDigits, exponent);
+        } else if (digits == POWERS_OF_TEN[significantDigits - 1]
+                && Math.abs(significantDigits - exponent) <= EXACT_POWERS) {
+            // log10 rounds some values just under 10^exponent up to exponent (999999999999998.5 gave 1e+15): one
+            // that fits in the digits one exponent lower is under 10^exponent, and is written there (where the
+            // scaling there is exact, so that the test is)
+            long below = scaledDigits(value, significantDigits, exponent - 1);
+            if (below < POWERS_OF_TEN[significantDigits]) {
+                exponent--;
+                digits = below;
+            }
         }
         if (digits >= POWERS_OF_TEN[significantDigits]) { // rounding carried into a new digit: 9.99.. -> 10
             digits /= 10;
@@ -74,6 +86,20 @@ final class DecimalText {
     /** {@code value / 10^(exponent - digits + 1)}, rounded: the significant digits as an integer. */
     private static long scaledDigits(double value, int significantDigits, int exponent) {
         int shift = significantDigits - 1 - exponent;
+        if (shift >= -EXACT_POWERS && shift <= EXACT_POWERS) {
+            // 10^|shift| is exact as a double, so the product or quotient is rounded once, and where that rounding
+            // lands on a half (x.5) the exact error, which fma gives, says which way the true value lies: 0.1007271393090945
+            // is 0.1007271393090944933.. and times 10^15 rounds to ...094.5, which would round up to ...095
+            double power = POWERS_OF_TEN[Math.abs(shift)];
+            double scaled = shift >= 0 ? value * power : value / power;
+            double floor = Math.floor(scaled);
+            if (scaled - floor != 0.5) {
+                return Math.round(scaled);
+            }
+            // value * power - scaled, or value - scaled * power (power times the quotient's error): both exact
+            double error = shift >= 0 ? Math.fma(value, power, -scaled) : Math.fma(-scaled, power, value);
+            return error < 0 ? (long) floor : (long) floor + 1; // an exact half rounds up, as Math.round
+        }
         double scaled = value;
         // Two steps keep 10^shift finite for subnormal values (shift up to ~340).
         if (shift > 300) {
