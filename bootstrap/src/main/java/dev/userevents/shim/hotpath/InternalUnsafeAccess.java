@@ -92,7 +92,8 @@ final class InternalUnsafeAccess {
     /**
      * Copies the ASCII chars (NUL excluded) that {@code text} starts with to {@code address}, 8 at a time
      * straight from the String's bytes; returns how many, or -1 when {@code text} is not a LATIN1 String of
-     * {@code length} bytes (the caller then goes char by char). Writes at most {@code length} bytes.
+     * {@code length} bytes (the caller then goes char by char). Writes at most {@code length} bytes; when it stops
+     * early, bytes after the stop may hold copies of the text's bytes.
      */
     @SuppressWarnings("PatternMatchingInstanceof") // per event: a binding changes the bytecode (package-info)
     static int copyLatin1Ascii(String text, int length, long address) {
@@ -104,6 +105,24 @@ final class InternalUnsafeAccess {
         if (bytes.length != length) {
             return -1;
         }
+        if (length >= 8) {
+            // Text that is all ASCII without NUL (nearly all of it) is copied in words with no test per word: the
+            // flags of every word are ORed together and looked at once, at the end. The last word is read at
+            // length - 8, overlapping its neighbour when length is not a multiple of 8, so there is no byte loop.
+            long flags = 0;
+            for (int i = 0; i < length - 8; i += 8) {
+                long word = UNSAFE.getLongUnaligned(bytes, BYTES + i);
+                flags |= word | ((word - LOW_BITS) & ~word);
+                UNSAFE.putLongUnaligned(null, address + i, word);
+            }
+            long last = UNSAFE.getLongUnaligned(bytes, BYTES + length - 8);
+            flags |= last | ((last - LOW_BITS) & ~last);
+            UNSAFE.putLongUnaligned(null, address + length - 8, last);
+            if ((flags & HIGH_BITS) == 0) {
+                return length;
+            }
+        }
+        // Short text, or a byte somewhere that is not ASCII or is NUL: again from the start, stopping exactly there.
         int i = 0;
         for (; i <= length - 8; i += 8) {
             long word = UNSAFE.getLongUnaligned(bytes, BYTES + i);

@@ -113,7 +113,9 @@ public final class NativeWords {
      * stops at the first other char or after {@code length} ({@code text.length()}) chars and returns how
      * many it copied. The caller has checked that {@code length} bytes fit at {@code address}. With
      * {@code jdk.internal.misc.Unsafe}, compact (LATIN1) Strings are copied 8 bytes at a time from their own
-     * bytes; otherwise, char by char.
+     * bytes; otherwise, char by char. Bytes after the returned count, up to {@code length}, may have been
+     * written too (a LATIN1 String is copied whole before it is found not to be all ASCII): the caller writes
+     * over them, or they lie past the field's end.
      *
      * @param text    the string to copy from its first char
      * @param length  the most chars to copy, at most {@code text.length()}; only {@code text.length()} itself
