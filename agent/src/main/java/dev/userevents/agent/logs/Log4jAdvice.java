@@ -43,13 +43,14 @@ final class Log4jAdvice {
                           @Advice.Argument(3) Message given, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = given;
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? thrown : thrown != null ? thrown : message.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -66,13 +67,14 @@ final class Log4jAdvice {
                           @Advice.Argument(3) MessageSupplier supplier, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = LambdaUtil.get(supplier);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? thrown : thrown != null ? thrown : message.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -89,13 +91,14 @@ final class Log4jAdvice {
                           @Advice.Argument(3) Supplier<?> supplier, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = LambdaUtil.getMessage(supplier, logger.getMessageFactory());
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? thrown : thrown != null ? thrown : message.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -112,14 +115,15 @@ final class Log4jAdvice {
                           @Advice.Argument(3) Object value, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(value);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? thrown : thrown != null ? thrown : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -136,14 +140,15 @@ final class Log4jAdvice {
                           @Advice.Argument(3) CharSequence text, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = ((MessageFactory2) logger.getMessageFactory()).newMessage(text);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? thrown : thrown != null ? thrown : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -160,14 +165,15 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? null : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -184,14 +190,15 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.Argument(4) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? thrown : thrown != null ? thrown : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -208,14 +215,15 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.Argument(4) Object[] params) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text, params);
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? null : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -232,14 +240,15 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.Argument(4) Supplier<?>[] suppliers) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Message message = logger.getMessageFactory().newMessage(text, LambdaUtil.getAll(suppliers));
                         LogEvents.write(our, logger.getName(), message == null ? null : message.getFormattedMessage(),
                             message == null ? null : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -256,7 +265,8 @@ final class Log4jAdvice {
                           @Advice.Argument(3) String text, @Advice.AllArguments Object[] arguments) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLog4j(level.intLevel());
-                if (!(logger instanceof StatusLogger) && LogEvents.enter(word, our)) {
+                int[] inside = logger instanceof StatusLogger ? null : LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         Object[] all = arguments; // each read of an @AllArguments parameter builds the array
                         Message message = logger.getMessageFactory().newMessage(text, Arrays.copyOfRange(all, 4, all.length));
@@ -264,7 +274,7 @@ final class Log4jAdvice {
                             message == null ? null : message.getThrowable());
                         ReusableMessageFactory.release(message);
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }

@@ -39,13 +39,14 @@ final class LogbackAdvice {
                           @Advice.Argument(5) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLogback(level.levelInt);
-                if (LogEvents.enter(word, our)) {
+                int[] inside = LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         FormattingTuple text = MessageFormatter.arrayFormat(message, params);
                         LogEvents.write(our, logger.getName(), text.getMessage(),
                             thrown != null ? thrown : text.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -63,13 +64,14 @@ final class LogbackAdvice {
                           @Advice.Argument(5) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLogback(level.levelInt);
-                if (LogEvents.enter(word, our)) {
+                int[] inside = LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         FormattingTuple text = MessageFormatter.arrayFormat(message, new Object[] {param});
                         LogEvents.write(our, logger.getName(), text.getMessage(),
                             thrown != null ? thrown : text.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -87,13 +89,14 @@ final class LogbackAdvice {
                           @Advice.Argument(5) Object second, @Advice.Argument(6) Throwable thrown) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromLogback(level.levelInt);
-                if (LogEvents.enter(word, our)) {
+                int[] inside = LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         FormattingTuple text = MessageFormatter.arrayFormat(message, new Object[] {first, second});
                         LogEvents.write(our, logger.getName(), text.getMessage(),
                             thrown != null ? thrown : text.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }
@@ -109,14 +112,15 @@ final class LogbackAdvice {
         static void enter(@LogWord long word, @Advice.This Logger logger, @Advice.Argument(0) LoggingEvent event) {
             if (NativeWords.loInt(word) != 0) {
                 int our = LogEvents.fromSlf4j(event.getLevel().toInt());
-                if (LogEvents.enter(word, our)) {
+                int[] inside = LogEvents.enter(word, our);
+                if (inside != null) {
                     try {
                         FormattingTuple text = MessageFormatter.arrayFormat(event.getMessage(), event.getArgumentArray());
                         Throwable thrown = event.getThrowable();
                         LogEvents.write(our, logger.getName(), text.getMessage(),
                             thrown != null ? thrown : text.getThrowable());
                     } finally {
-                        LogEvents.exit();
+                        inside[0] = 0; // LogEvents.exit(inside) as a store: no call to overflow the stack here
                     }
                 }
             }

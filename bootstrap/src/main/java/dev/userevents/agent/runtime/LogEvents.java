@@ -15,11 +15,12 @@ import org.jspecify.annotations.Nullable;
  * <p>Woven into a framework's logger, while the word reads non-zero:
  * <pre>{@code
  *   int level = LogEvents.fromLogback(levelInt);       // or fromLog4j, fromJul
- *   if (LogEvents.enter(word, level)) {                 // this level traced, not nested on this thread
+ *   int[] inside = LogEvents.enter(word, level);        // non-null: this level traced, not nested on this thread
+ *   if (inside != null) {
  *       try {
  *           LogEvents.write(level, loggerName, formattedMessage, throwable);
  *       } finally {
- *           LogEvents.exit();
+ *           LogEvents.exit(inside);                      // advice writes it as inside[0] = 0
  *       }
  *   }
  * }</pre>
@@ -148,36 +149,38 @@ public final class LogEvents {
 
     /**
      * Whether a record of {@code level} is to be bridged now: its event is traced (its bit in the word is
-     * set) and this thread is not already inside a bridged record. When true, the caller must call
-     * {@link #exit()} in a finally block.
+     * set) and this thread is not already inside a bridged record. When it is, the caller must pass what this
+     * returns to {@link #exit} in a finally block (one thread-local lookup for both).
      *
      * @param word  the address of the log events' shared enable word
      * @param level {@link #ERROR} ... {@link #TRACE}, or {@link #NONE}
-     * @return true when the record is to be formatted and written
+     * @return this thread's recursion mark, now set, when the record is to be formatted and written; null when
+     *     it is not
      */
-    public static boolean enter(long word, int level) {
+    public static int @Nullable [] enter(long word, int level) {
         try {
             if (level < 0 || (NativeWords.loInt(word) & (1 << level)) == 0) {
-                return false;
+                return null;
             }
             int[] inside = INSIDE.get();
             if (inside[0] != 0) {
-                return false;
+                return null;
             }
             inside[0] = 1;
-            return true;
+            return inside;
         } catch (Throwable e) {
-            return false; // a stack overflow or out of memory on the way: this record is not bridged
+            return null; // a stack overflow or out of memory on the way: this record is not bridged
         }
     }
 
-    /** Ends what {@link #enter} began on this thread. */
-    public static void exit() {
-        try {
-            INSIDE.get()[0] = 0;
-        } catch (Throwable e) {
-            // the thread-local exists (enter created it); only a stack overflow gets here
-        }
+    /**
+     * Ends what {@link #enter} began on this thread: {@code inside[0] = 0}, which woven advice writes as that
+     * store itself (a call could overflow the stack and leave the mark set).
+     *
+     * @param inside what {@link #enter} returned
+     */
+    public static void exit(int[] inside) {
+        inside[0] = 0;
     }
 
     /**
@@ -277,11 +280,12 @@ public final class LogEvents {
     public static void bridgeJul(long word, int julLevel, Logger logger, String signature,
                                  Object[] arguments) {
         int level = fromJul(julLevel);
-        if (enter(word, level)) {
+        int[] inside = enter(word, level);
+        if (inside != null) {
             try {
                 writeJul(level, logger.getName(), signature, arguments);
             } finally {
-                exit();
+                exit(inside);
             }
         }
     }
