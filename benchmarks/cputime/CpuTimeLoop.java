@@ -1,4 +1,5 @@
 import dev.userevents.agent.runtime.EventRecord;
+import dev.userevents.agent.runtime.LogEvents;
 import dev.userevents.agent.runtime.Probe;
 import dev.userevents.agent.runtime.ProbeRuntime;
 import dev.userevents.shim.DevNullEventSink;
@@ -21,7 +22,11 @@ import java.util.Arrays;
  *
  * <p>Args: mode rounds callsPerRound warmupRounds. Modes: empty (begin + commit), fixed (+ int, long),
  * null (+ 16-char string; sink does nothing), str0 / str64 (empty / 64-char string), pwrite (the whole probe
- * through JdkPwriteEventSink to /dev/null), pwriteAlone (the sink alone, an encoded 37-byte event).
+ * through JdkPwriteEventSink to /dev/null), pwriteAlone (the sink alone, an encoded 37-byte event); log
+ * (a log bridge's write: {@code LogEvents.write} of a DEBUG record, logger, message, this thread's name and no
+ * throwable, null sink), logNoThread (the same, run on a thread named "t"), fourStrings (the log event's four
+ * strings as woven code writes a probe's), fourEmpty (four empty strings), loggerOnly, messageOnly, threadOnly and
+ * oneLong (the int-long-string probe with the logger name, the message, the thread's name, or a 121-char string).
  */
 public final class CpuTimeLoop {
     static final class NullSink implements EventSink {
@@ -43,10 +48,15 @@ public final class CpuTimeLoop {
     static final int NULL_PROBE = install(new NullSink());
     static final int PWRITE_PROBE = install(PWRITE);
     static final String CUSTOMER = "customer-0000001";
+    /** The benchmarks' logger and message (LogCalls): a 44-char logger name, a 33-char message. */
+    static final String LOGGER = "dev.userevents.benchmarks.LogCalls.Logback.x";
+    static final String MESSAGE = "order 1234567 for customer-000001";
+    static final int LOG_PROBE = installLog();
+    static final int FOUR_STRINGS_PROBE = installFourStrings();
     static final String LONG_CUSTOMER = CUSTOMER + CUSTOMER + CUSTOMER + CUSTOMER;
 
     static {
-        EnableWordStores.storeInt(WORD, 1);
+        EnableWordStores.storeInt(WORD, 0xff); // every probe's bit, the log events' five included
         if (PWRITE == null) {
             throw new IllegalStateException("JdkPwriteEventSink refused: needs --add-opens java.base/java.io and sun.nio.ch");
         }
@@ -57,6 +67,44 @@ public final class CpuTimeLoop {
     String customer = CUSTOMER;
     final ByteBuffer buffer = ByteBuffer.allocateDirect(4096).order(ByteOrder.nativeOrder());
     final long address = NativeWords.addressOf(buffer);
+
+    static int installFourStrings() {
+        int id = ProbeRuntime.nextProbeId();
+        ProbeRuntime.install(new Probe(id, "four", "four", 9, WORD, 16, 4, new NullSink()));
+        return id;
+    }
+
+    /** The log event's four strings written as woven code writes a probe's: begin, four puts, commit. */
+    static long fourStrings(String logger, String message) {
+        if (NativeWords.loInt(WORD) != 0) {
+            EventRecord r = ProbeRuntime.begin(FOUR_STRINGS_PROBE);
+            r = ProbeRuntime.putString(r, logger);
+            r = ProbeRuntime.putString(r, message);
+            r = ProbeRuntime.putString(r, Thread.currentThread().getName());
+            r = ProbeRuntime.putString(r, "");
+            ProbeRuntime.commit(r);
+        }
+        return message.length();
+    }
+
+    static long fourEmpty() {
+        if (NativeWords.loInt(WORD) != 0) {
+            EventRecord r = ProbeRuntime.begin(FOUR_STRINGS_PROBE);
+            r = ProbeRuntime.putString(r, "");
+            r = ProbeRuntime.putString(r, "");
+            r = ProbeRuntime.putString(r, "");
+            r = ProbeRuntime.putString(r, "");
+            ProbeRuntime.commit(r);
+        }
+        return 1;
+    }
+
+    static int installLog() {
+        int id = ProbeRuntime.nextProbeId();
+        LogEvents.install(LogEvents.DEBUG, new Probe(id, "log_debug", "log bridge", 8, WORD, LogEvents.DEBUG, 16, 4,
+            new NullSink()));
+        return id;
+    }
 
     static int install(EventSink sink) {
         int id = ProbeRuntime.nextProbeId();
@@ -104,8 +152,16 @@ public final class CpuTimeLoop {
         return id * 31L + cents + customer.length();
     }
 
+    static long log(String logger, String message) {
+        LogEvents.write(LogEvents.DEBUG, logger, message, null);
+        return message.length();
+    }
+
     public static void main(String[] args) {
         String mode = args[0];
+        // JMH's worker thread's name is about this long; the log modes write the thread's name
+        Thread.currentThread().setName(mode.equals("logNoThread") ? "t"
+            : "dev.userevents.benchmarks.LogBridgeEnabledBenchmark.logbackDevnull-jmh-worker-1");
         int rounds = Integer.parseInt(args[1]);
         int calls = Integer.parseInt(args[2]);
         int warmup = Integer.parseInt(args[3]);
@@ -140,6 +196,13 @@ public final class CpuTimeLoop {
             case "str64": for (int i = 0; i < calls; i++) sum += placeNull(s.id, s.cents, LONG_CUSTOMER); break;
             case "pwrite": for (int i = 0; i < calls; i++) sum += placePwrite(s.id, s.cents, s.customer); break;
             case "pwriteAlone": for (int i = 0; i < calls; i++) sum += PWRITE.write(s.buffer, s.address, 37); break;
+            case "log": case "logNoThread": for (int i = 0; i < calls; i++) sum += log(LOGGER, MESSAGE); break;
+            case "fourStrings": for (int i = 0; i < calls; i++) sum += fourStrings(LOGGER, MESSAGE); break;
+            case "loggerOnly": for (int i = 0; i < calls; i++) sum += placeNull(s.id, s.cents, LOGGER); break;
+            case "messageOnly": for (int i = 0; i < calls; i++) sum += placeNull(s.id, s.cents, MESSAGE); break;
+            case "threadOnly": for (int i = 0; i < calls; i++) sum += placeNull(s.id, s.cents, Thread.currentThread().getName()); break;
+            case "fourEmpty": for (int i = 0; i < calls; i++) sum += fourEmpty(); break;
+            case "oneLong": for (int i = 0; i < calls; i++) sum += placeNull(s.id, s.cents, LOGGER + MESSAGE + LOGGER); break;
             default: throw new IllegalArgumentException("unknown mode " + mode);
         }
         return sum;
