@@ -35,12 +35,9 @@ class DecimalTextPropertyTest {
 
     @Property(tries = 5000)
     void anyFloatPrintsItsSevenDigitsRoundedHalfUp(@ForAll("floats") float value) {
-        String text = floatText(value);
         // a float's exact value is a tie at the eighth digit more often than one might think (7489170.5):
         // the text rounds such ties away from zero, where C's printf would round them to even
-        BigDecimal expected = new BigDecimal(value).round(new MathContext(7, RoundingMode.HALF_UP));
-        assertEquals(0, new BigDecimal(text).compareTo(expected),
-            () -> value + " printed as " + text + ", expected " + expected.stripTrailingZeros());
+        assertExactlyRoundedHalfUp(value, 7, floatText(value));
     }
 
     /**
@@ -50,8 +47,12 @@ class DecimalTextPropertyTest {
      */
     @Property(tries = 5000)
     void doublesFromTenToTheMinusFourToTheThirtyTwoPrintExactlyRounded(@ForAll("everyday") double value) {
-        String text = doubleText(value);
-        BigDecimal expected = new BigDecimal(value).round(new MathContext(15, RoundingMode.HALF_UP));
+        assertExactlyRoundedHalfUp(value, 15, doubleText(value));
+    }
+
+    /** {@code text} is {@code value}'s exact binary value rounded to {@code digits} significant digits, ties up. */
+    private static void assertExactlyRoundedHalfUp(double value, int digits, String text) {
+        BigDecimal expected = new BigDecimal(value).round(new MathContext(digits, RoundingMode.HALF_UP));
         assertEquals(0, new BigDecimal(text).compareTo(expected),
             () -> value + " printed as " + text + ", expected " + expected.stripTrailingZeros());
     }
