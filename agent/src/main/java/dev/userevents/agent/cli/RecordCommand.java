@@ -31,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecordCommand {
     private static final long POLL_MILLIS = 100;
+    /** The instance's own ring-buffer switch. */
+    private static final String TRACING_ON = "tracing_on";
 
     private final List<String> events;
     private final @Nullable String filter;
@@ -253,9 +255,9 @@ final class RecordCommand {
     /** Turns the instance's ring buffer on ("1") or off ("0"): its own {@code tracing_on}, not the machine's. */
     private static void writeTracingOn(Path instance, String value) throws Cli.CommandFailedException {
         try {
-            Files.writeString(instance.resolve("tracing_on"), value);
+            Files.writeString(instance.resolve(TRACING_ON), value);
         } catch (IOException e) {
-            throw new Cli.CommandFailedException("record: cannot write " + value + " to " + instance.resolve("tracing_on")
+            throw new Cli.CommandFailedException("record: cannot write " + value + " to " + instance.resolve(TRACING_ON)
                 + ": " + e);
         }
     }
@@ -318,7 +320,7 @@ final class RecordCommand {
         if (reader != null && reader.isAlive()) {
             try {
                 // the buffer may still be off (stopped before any event was found): a marker needs it on
-                Files.writeString(instance.resolve("tracing_on"), "1");
+                Files.writeString(instance.resolve(TRACING_ON), "1");
                 Files.writeString(instance.resolve("trace_marker"), "userevents record stops\n");
                 reader.join(2000);
             } catch (IOException | RuntimeException e) {

@@ -16,8 +16,11 @@ final class DecimalText {
     static final int DOUBLE_DIGITS = 15;
 
     private static final long[] POWERS_OF_TEN = new long[19];
-    /** 10^22 is the largest power of ten a double holds exactly. */
-    private static final int EXACT_POWERS = 18; // POWERS_OF_TEN's last (10^18), within that
+    /**
+     * Largest |shift| scaled by one exact power of ten: doubles hold 10^0..10^22 exactly, and POWERS_OF_TEN
+     * goes to 10^18.
+     */
+    private static final int EXACT_POWERS = 18;
 
     static {
         long power = 1;
