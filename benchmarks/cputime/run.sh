@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: benchmarks/cputime/run.sh [--runs N] [--calls N] BUILD:JDK:MODE|floor ...
+# Usage: benchmarks/cputime/run.sh [--runs N] [--calls N] BUILD:JDK:MODE[:FLAGS]|floor ...
 #
 # Compares builds of the agent runtime by thread CPU time per call (CpuTimeLoop.java), which a busy machine
 # skews far less than JMH's wall time. Runs every spec once per round, rounds alternating, each in a fresh JVM;
@@ -8,6 +8,7 @@
 #           `benchmarks/cputime/run.sh --snapshot DIR` (after mvn package) so builds can be compared later
 #   JDK     a JDK home
 #   MODE    see CpuTimeLoop: empty, fixed, null, str0, str64, pwrite, pwriteAlone
+#   FLAGS   extra JVM options, comma-separated (for example -XX:+UseSerialGC)
 #   floor   the C floor (write_floor devnull): CPU time of the whole process (/usr/bin/time) per write
 # The runtime classes go on the boot class path, as the agent defines them. On JDK 22+ an export to the boot
 # loader's unnamed module is not granted by --add-exports ...=ALL-UNNAMED, so there the snapshot goes on the
@@ -38,14 +39,14 @@ for round in $(seq "$runs"); do
       /usr/bin/time -f '%U %S' -o "$work/time" "$work/write_floor" devnull --iterations 2000000 --warmup 1 --runs 1 >/dev/null
       value=$(awk '{printf "%.1f", ($1 + $2) * 1e9 / 2000001}' "$work/time"); fast[$spec]+=" $value"; med[$spec]+=" $value"; continue
     fi
-    IFS=: read -r build jdk mode <<<"$spec"
+    IFS=: read -r build jdk mode flags <<<"$spec"; IFS=, read -r -a extra <<<"${flags:-}"
     classes="$work/classes-$(echo "$jdk" | md5sum | cut -c1-8)"
     if [ ! -d "$classes" ]; then
       mkdir -p "$classes"; "$jdk/bin/javac" -d "$classes" -cp "$build:$jna" "$repo/benchmarks/cputime/CpuTimeLoop.java"
     fi
     feature=$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
     if [ "${feature%%.*}" -ge 22 ]; then where=(-cp "$classes:$build:$jna"); else where=(-Xbootclasspath/a:"$build:$jna" -cp "$classes"); fi
-    out=$("$jdk/bin/java" "${where[@]}" --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
+    out=$("$jdk/bin/java" ${extra[@]+"${extra[@]}"} "${where[@]}" --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED \
       --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
       --enable-native-access=ALL-UNNAMED CpuTimeLoop "$mode" 9 "$calls" 20 2>/dev/null)
     fast[$spec]+=" $(sed 's/.*cpu_min=\([0-9.]*\).*/\1/' <<<"$out")"; med[$spec]+=" $(sed 's/.*cpu_median=\([0-9.]*\).*/\1/' <<<"$out")"
