@@ -74,6 +74,8 @@ public final class Cli {
         out.println("      --filter EXPR          ftrace filter for every recorded event, e.g. 'orderId < 10'");
         out.println("      --duration SECONDS     stop this long after the first event was enabled");
         out.println("      --count N              stop after N events");
+        out.println("      --buffer-kb KIB        the instance's ring buffer per CPU (the kernel's default: 1408);");
+        out.println("                             a larger one loses fewer events to a burst (lost ones are counted)");
         out.println("      --raw                  print lines exactly as the kernel formats them");
         out.println("      --hist                 for exit events: no lines, but latency histograms the kernel counts");
         out.println("                             (a hist trigger on duration_ns, log2 buckets, split by thrown):");

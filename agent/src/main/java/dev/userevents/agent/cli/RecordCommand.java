@@ -41,12 +41,14 @@ final class RecordCommand {
     private final boolean raw;
     private final boolean hist;
     private final long intervalMillis;
+    /** KiB per CPU for the instance's ring buffer; 0 keeps the kernel's default. */
+    private final long bufferKib;
     private final PrintStream out;
     private final PrintStream err;
     private volatile @Nullable Thread reader;
 
     private RecordCommand(List<String> events, @Nullable String filter, long durationMillis, long maxEvents, boolean raw,
-                          boolean hist, long intervalMillis, PrintStream out, PrintStream err) {
+                          boolean hist, long intervalMillis, long bufferKib, PrintStream out, PrintStream err) {
         this.events = events;
         this.filter = filter;
         this.durationMillis = durationMillis;
@@ -54,6 +56,7 @@ final class RecordCommand {
         this.raw = raw;
         this.hist = hist;
         this.intervalMillis = intervalMillis;
+        this.bufferKib = bufferKib;
         this.out = out;
         this.err = err;
     }
@@ -66,6 +69,7 @@ final class RecordCommand {
         boolean raw = false;
         boolean hist = false;
         long interval = 0;
+        long bufferKib = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--filter" -> filter = value(args, ++i, "--filter");
@@ -74,6 +78,7 @@ final class RecordCommand {
                 case "--raw" -> raw = true;
                 case "--hist" -> hist = true;
                 case "--interval" -> interval = (long) (positive(value(args, ++i, "--interval"), "--interval") * 1000);
+                case "--buffer-kb" -> bufferKib = wholePositive(value(args, ++i, "--buffer-kb"), "--buffer-kb");
                 default -> {
                     if (args[i].startsWith("-")) {
                         throw new Cli.UsageException("record: unknown option " + args[i]);
@@ -92,7 +97,22 @@ final class RecordCommand {
         if (!hist && interval > 0) {
             throw new Cli.UsageException("record: --interval prints histograms: it needs --hist");
         }
-        return new RecordCommand(events, filter, duration, count, raw, hist, interval, out, err);
+        if (hist && bufferKib > 0) {
+            throw new Cli.UsageException("record: --buffer-kb sizes the buffer events are printed from; --hist prints none");
+        }
+        return new RecordCommand(events, filter, duration, count, raw, hist, interval, bufferKib, out, err);
+    }
+
+    private static long wholePositive(String text, String option) throws Cli.UsageException {
+        try {
+            long value = Long.parseLong(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new Cli.UsageException("record: " + option + " takes a whole positive number, not '" + text + "'");
     }
 
     private static String value(String[] args, int index, String option) throws Cli.UsageException {
@@ -162,8 +182,12 @@ final class RecordCommand {
         boolean all = events.isEmpty();
         err.println("recording " + (all ? "every user_event" : String.join(", ", events))
             + "; waiting for them to be registered; Ctrl-C to stop");
+        if (bufferKib > 0) {
+            setBufferSize(instance);
+        }
         AtomicLong printed = new AtomicLong();
-        Thread reader = startReader(instance, printed, done);
+        AtomicLong markedLost = new AtomicLong();
+        Thread reader = startReader(instance, printed, markedLost, done);
         this.reader = reader;
         // The instance's buffer stays off until the first poll that finds any event, so every event found then
         // starts at one instant: one enabled before another would otherwise record calls whose partner events
@@ -197,8 +221,38 @@ final class RecordCommand {
                 err.println("record: user_events:" + event + " was never registered while recording");
             }
         }
-        err.println("recorded " + printed.get() + " event(s)");
+        err.println("recorded " + printed.get() + " event(s)" + lossReport(instance, markedLost.get()));
         return 0;
+    }
+
+    /** Writes {@code --buffer-kb} to the instance's {@code buffer_size_kb} (KiB per CPU), before anything is enabled. */
+    private void setBufferSize(Path instance) throws Cli.CommandFailedException {
+        try {
+            Files.writeString(instance.resolve("buffer_size_kb"), Long.toString(bufferKib));
+        } catch (IOException e) {
+            throw new Cli.CommandFailedException("record: cannot give the trace instance a buffer of " + bufferKib
+                + " KiB per CPU: " + e + " (the kernel could not allocate it: try a smaller --buffer-kb)");
+        }
+    }
+
+    /**
+     * What the stop line adds about lost events: nothing when the kernel counted none; else how many, and the fix.
+     * The instance's per-CPU totals also hold losses whose marker trace_pipe had not printed yet at the stop.
+     */
+    private String lossReport(Path instance, long markedLost) {
+        long lost;
+        try {
+            lost = Math.max(markedLost, BufferLosses.lostSinceCreated(instance));
+        } catch (IOException e) {
+            lost = markedLost;
+        }
+        if (lost == 0) {
+            return ", none lost";
+        }
+        long kib = BufferLosses.bufferKibPerCpu(instance);
+        return "; the kernel's buffer lost " + lost + " more while this printed them (where: the [LOST n EVENTS] lines)."
+            + " Fix: a larger buffer, --buffer-kb " + (kib > 0 ? Math.max(kib * 4, 1024) : 8192)
+            + (kib > 0 ? " (now " + kib + " KiB per CPU)" : "") + ", or fewer events (--filter, fewer names)";
     }
 
     /**
@@ -281,7 +335,11 @@ final class RecordCommand {
         }
     }
 
-    private Thread startReader(Path instance, AtomicLong printed, AtomicBoolean done) {
+    /**
+     * Prints trace_pipe's lines as they come: events (counted for {@code --count}) and the kernel's loss markers,
+     * printed where the gap is and counted apart.
+     */
+    private Thread startReader(Path instance, AtomicLong printed, AtomicLong markedLost, AtomicBoolean done) {
         Thread reader = new Thread(() -> {
             try (InputStream pipe = Files.newInputStream(instance.resolve("trace_pipe"));
                  BufferedReader lines = new BufferedReader(new InputStreamReader(pipe, StandardCharsets.UTF_8))) {
@@ -289,6 +347,13 @@ final class RecordCommand {
                 while (!done.get() && (line = lines.readLine()) != null) {
                     if (done.get()) {
                         break;
+                    }
+                    long lost = BufferLosses.lostInLine(line);
+                    if (lost != BufferLosses.NOT_A_MARKER) {
+                        out.println(line);
+                        out.flush();
+                        markedLost.addAndGet(lost);
+                        continue;
                     }
                     out.println(raw ? line : TraceLine.readable(line));
                     out.flush();

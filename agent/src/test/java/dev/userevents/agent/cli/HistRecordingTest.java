@@ -58,4 +58,16 @@ class HistRecordingTest {
         assertThrows(Cli.UsageException.class,
             () -> RecordCommand.parse(new String[] {"--interval", "1", "e_exit"}, NOWHERE, NOWHERE));
     }
+
+    @Test
+    void bufferSizeIsAWholePositiveNumberAndNotForHist() throws Cli.UsageException {
+        RecordCommand.parse(new String[] {"--buffer-kb", "64", "e"}, NOWHERE, NOWHERE);
+        for (String size : new String[] {"0", "-4", "1.5", "lots"}) {
+            Cli.UsageException refused = assertThrows(Cli.UsageException.class,
+                () -> RecordCommand.parse(new String[] {"--buffer-kb", size, "e"}, NOWHERE, NOWHERE));
+            assertTrue(refused.getMessage().contains("'" + size + "'"), refused.getMessage());
+        }
+        assertThrows(Cli.UsageException.class,
+            () -> RecordCommand.parse(new String[] {"--hist", "--buffer-kb", "64", "e_exit"}, NOWHERE, NOWHERE));
+    }
 }
