@@ -221,7 +221,13 @@ final class RecordCommand {
                 err.println("record: user_events:" + event + " was never registered while recording");
             }
         }
-        err.println("recorded " + printed.get() + " event(s)" + lossReport(instance, markedLost.get()));
+        boolean countReached = maxEvents > 0 && printed.get() >= maxEvents;
+        try {
+            writeTracingOn(instance, "0"); // freeze the buffer: what the kernel counts from here on is after the stop
+        } catch (Cli.CommandFailedException e) {
+            // the totals below may then include a few events lost after the stop
+        }
+        err.println("recorded " + printed.get() + " event(s)" + lossReport(instance, markedLost.get(), countReached));
         return 0;
     }
 
@@ -236,15 +242,19 @@ final class RecordCommand {
     }
 
     /**
-     * What the stop line adds about lost events: nothing when the kernel counted none; else how many, and the fix.
-     * The instance's per-CPU totals also hold losses whose marker trace_pipe had not printed yet at the stop.
+     * What the stop line adds about lost events: that none were lost, or how many and the fix. Stopped by
+     * {@code --count}, the markers' sum: every loss before the last event printed has its marker before the
+     * next event (print_trace_line()), and what the kernel lost after that was never to be printed. Stopped by
+     * time or Ctrl-C, also the instance's per-CPU totals, which hold losses whose marker had not come yet.
      */
-    private String lossReport(Path instance, long markedLost) {
-        long lost;
-        try {
-            lost = Math.max(markedLost, BufferLosses.lostSinceCreated(instance));
-        } catch (IOException e) {
-            lost = markedLost;
+    private String lossReport(Path instance, long markedLost, boolean countReached) {
+        long lost = markedLost;
+        if (!countReached) {
+            try {
+                lost = Math.max(markedLost, BufferLosses.lostSinceCreated(instance));
+            } catch (IOException e) {
+                // the markers' sum, then
+            }
         }
         if (lost == 0) {
             return ", none lost";
