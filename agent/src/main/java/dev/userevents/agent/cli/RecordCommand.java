@@ -104,15 +104,11 @@ final class RecordCommand {
     }
 
     private static long wholePositive(String text, String option) throws Cli.UsageException {
-        try {
-            long value = Long.parseLong(text);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+        double value = positive(text, option);
+        if (value != Math.rint(value) || value >= Long.MAX_VALUE) {
+            throw new Cli.UsageException("record: " + option + " takes a whole number, not '" + text + "'");
         }
-        throw new Cli.UsageException("record: " + option + " takes a whole positive number, not '" + text + "'");
+        return (long) value;
     }
 
     private static String value(String[] args, int index, String option) throws Cli.UsageException {
