@@ -355,15 +355,12 @@ final class RecordCommand {
                         break;
                     }
                     long lost = BufferLosses.lostInLine(line);
-                    if (lost != BufferLosses.NOT_A_MARKER) {
-                        out.println(line);
-                        out.flush();
-                        markedLost.addAndGet(lost);
-                        continue;
-                    }
-                    out.println(raw ? line : TraceLine.readable(line));
+                    boolean event = lost == BufferLosses.NOT_A_MARKER;
+                    out.println(raw || !event ? line : TraceLine.readable(line));
                     out.flush();
-                    if (printed.incrementAndGet() == maxEvents) {
+                    if (!event) {
+                        markedLost.addAndGet(lost);
+                    } else if (printed.incrementAndGet() == maxEvents) {
                         done.set(true);
                     }
                 }
